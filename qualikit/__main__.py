@@ -1,0 +1,3 @@
+from qualikit.cli import main
+
+main()

@@ -1,0 +1,30 @@
+"""The command line: parse arguments, call the library, print. Nothing else here.
+
+Heavy libraries (openpyxl, reportlab, pyHanko) are imported inside the
+commands that use them, so `qualikit --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from qualikit.cli import check, init, status
+
+app = typer.Typer(
+    name="qualikit",
+    help="Le parcours apprenant et les preuves Qualiopi d'un formateur indépendant, depuis des fichiers plats.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # a crash must never print learner data or secrets
+    rich_markup_mode="rich",
+)
+
+app.command("init", help="Crée un dossier de projet prêt à remplir.")(init.command)
+app.command("check", help="Vérifie le projet : erreurs et points d'attention Qualiopi.")(check.command)
+app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a été fait et ce qui vient.")(
+    status.command
+)
+
+
+def main() -> None:
+    app()

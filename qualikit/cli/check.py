@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import ProjectArg, console, print_report
+
+
+def command(
+    project: Path = ProjectArg,
+    json: bool = typer.Option(False, "--json", help="Les problèmes en JSON, pour un autre programme."),
+    strict: bool = typer.Option(False, "--strict", help="Les points d'attention comptent comme des erreurs."),
+) -> None:
+    from qualikit.journal_check import journal_problems
+    from qualikit.load import load_project
+
+    loaded = load_project(project)
+    report = loaded.report
+    report.items.extend(journal_problems(project))
+    if json:
+        typer.echo(report.to_json())
+    else:
+        print_report(report)
+        errors, warnings = len(report.errors), len(report.warnings)
+        if errors:
+            console.print(f"[red]✗ {errors} erreur{'s' if errors > 1 else ''}[/], "
+                          f"{warnings} point{'s' if warnings > 1 else ''} d'attention.")
+        elif warnings:
+            console.print(f"[green]✓ Aucune erreur[/] ({loaded.form}) ; [yellow]{warnings} point"
+                          f"{'s' if warnings > 1 else ''} d'attention[/] pour l'audit Qualiopi.")
+        else:
+            console.print(f"[green]✓ Projet valide[/] ({loaded.form}) : aucune erreur, aucun point d'attention.")
+    if report.errors or (strict and report.warnings):
+        raise typer.Exit(1)

@@ -1,0 +1,56 @@
+"""What every command shares: the project argument, the clock option, printing diagnostics."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from qualikit.clock import Clock, make_clock
+from qualikit.diagnostics import Level, Report
+
+console = Console(highlight=False, soft_wrap=True, width=None if os.isatty(1) else 120)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ProjectArg = typer.Argument(Path("."), help="Dossier du projet (par défaut : le dossier courant).",
+                            show_default=False)
+TodayOpt = typer.Option(None, "--today", help="Date du jour simulée (AAAA-MM-JJ), pour essayer ou rejouer.",
+                        envvar="QUALIKIT_TODAY", show_envvar=True)
+
+
+def clock_from(today: str | None) -> Clock:
+    try:
+        return make_clock(today)
+    except ValueError:
+        err.print(f"[red]Erreur :[/] --today « {today} » n'est pas une date (attendu : AAAA-MM-JJ).")
+        raise typer.Exit(2) from None
+
+
+def print_report(report: Report, show_warnings: bool = True) -> None:
+    for d in report.items:
+        if d.level is Level.ERROR:
+            console.print(f"[red]erreur[/] {_escape(d.format())}")
+        elif show_warnings:
+            console.print(f"[yellow]attention[/] {_escape(d.format())}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def load_or_exit(root: Path):
+    """Load the project; on errors print them all and exit 1."""
+    from qualikit.load import load_project
+
+    loaded = load_project(root)
+    if not loaded.report.ok or loaded.project is None:
+        print_report(loaded.report, show_warnings=False)
+        n = len(loaded.report.errors)
+        console.print(f"[red]{n} erreur{'s' if n > 1 else ''}[/] : corrigez-les puis relancez "
+                      f"(« qualikit check {root} » pour le détail).")
+        raise typer.Exit(1)
+    return loaded

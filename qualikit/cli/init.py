@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import TodayOpt, clock_from, console, err
+
+# (field, question, flag) — asked in a terminal when the flag was not given.
+QUESTIONS = (
+    ("raison_sociale", "Raison sociale de votre organisme"),
+    ("siret", "SIRET (14 chiffres)"),
+    ("nda", "Numéro de déclaration d'activité (11 chiffres)"),
+    ("nda_region", "Région de la déclaration d'activité"),
+    ("adresse", "Adresse (numéro et rue)"),
+    ("code_postal", "Code postal"),
+    ("ville", "Ville"),
+    ("representant", "Représentant légal (prénom et nom)"),
+    ("qualite", "Qualité du représentant (gérant, présidente…)"),
+    ("email", "E-mail de contact"),
+    ("telephone", "Téléphone"),
+)
+
+
+def command(
+    dest: Path = typer.Argument(..., help="Dossier à créer pour le projet."),
+    raison_sociale: str = typer.Option(None, "--raison-sociale"),
+    forme_juridique: str = typer.Option(None, "--forme-juridique"),
+    siret: str = typer.Option(None, "--siret"),
+    nda: str = typer.Option(None, "--nda", help="Numéro de déclaration d'activité."),
+    nda_region: str = typer.Option(None, "--region", help="Région de la déclaration d'activité."),
+    adresse: str = typer.Option(None, "--adresse"),
+    code_postal: str = typer.Option(None, "--code-postal"),
+    ville: str = typer.Option(None, "--ville"),
+    representant: str = typer.Option(None, "--representant", help="Représentant légal (prénom et nom)."),
+    qualite: str = typer.Option(None, "--qualite", help="Qualité du représentant légal."),
+    email: str = typer.Option(None, "--email"),
+    telephone: str = typer.Option(None, "--telephone"),
+    form: str = typer.Option(None, "--format", help="yaml (fichiers texte) ou xlsx (un classeur Excel)."),
+    interactive: bool = typer.Option(None, "--interactif/--non-interactif",
+                                     help="Poser les questions (par défaut : seulement dans un terminal)."),
+    today: str = TodayOpt,
+) -> None:
+    from qualikit.scaffold import OrgAnswers, ScaffoldError, create_project
+
+    values = dict(raison_sociale=raison_sociale, siret=siret, nda=nda, nda_region=nda_region, adresse=adresse,
+                  code_postal=code_postal, ville=ville, representant=representant, qualite=qualite, email=email,
+                  telephone=telephone)
+    ask = sys.stdin.isatty() if interactive is None else interactive
+    if ask:
+        console.print("[bold]Nouveau projet qualikit[/] — laissez vide pour compléter plus tard.")
+        for key, question in QUESTIONS:
+            if values[key] is None:
+                values[key] = typer.prompt(question, default="", show_default=False).strip() or None
+        if form is None:
+            form = typer.prompt("Format des données : yaml ou xlsx", default="yaml").strip().lower()
+    form = (form or "yaml").lower()
+    if form not in ("yaml", "xlsx"):
+        err.print(f"[red]Erreur :[/] --format « {form} » inconnu (attendu : yaml ou xlsx).")
+        raise typer.Exit(2)
+    answers = OrgAnswers(raison_sociale=values.pop("raison_sociale") or "Mon organisme de formation",
+                         forme_juridique=forme_juridique, **values)
+    try:
+        files = create_project(dest, answers, form, clock_from(today).today())
+    except (ScaffoldError, OSError) as exc:
+        err.print(f"[red]Erreur :[/] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"[green]✓ Projet créé[/] dans {dest} ({len(files)} fichiers) :")
+    for f in files:
+        console.print(f"  {f}")
+    console.print(f"Complétez-le, puis lancez « qualikit check {dest} ».")

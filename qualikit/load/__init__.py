@@ -1,0 +1,61 @@
+"""Reading a project folder: files → located tables → model, problems as values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qualikit.diagnostics import Location, Report
+from qualikit.load.build import build_project
+from qualikit.load.schema import WORKBOOK, YAML_FILES
+from qualikit.load.tables import Tables
+from qualikit.model import Project
+
+
+@dataclass
+class Loaded:
+    project: Project | None  # None when the organisation itself could not be read
+    report: Report
+    form: str  # "yaml" or "xlsx"
+
+
+def project_form(root: Path) -> str | None:
+    has_yaml = any((root / name).is_file() for name in YAML_FILES)
+    has_xlsx = (root / WORKBOOK).is_file()
+    if has_xlsx and has_yaml:
+        return "both"
+    return "xlsx" if has_xlsx else "yaml" if has_yaml else None
+
+
+def read_tables(root: Path, report: Report) -> tuple[Tables | None, str]:
+    form = project_form(root)
+    if not root.is_dir():
+        report.error(Location(str(root)), "dossier de projet introuvable")
+        return None, "?"
+    if form is None:
+        report.error(Location(str(root)), "ce dossier n'est pas un projet qualikit (ni organisation.yaml ni "
+                     f"{WORKBOOK}) ; créez-en un avec « qualikit init »")
+        return None, "?"
+    if form == "both":
+        report.error(Location(WORKBOOK), "le projet contient à la fois des fichiers YAML et un classeur : "
+                     "gardez une seule forme (déplacez l'une des deux dans un autre dossier)")
+        return None, form
+    if form == "xlsx":
+        from qualikit.load.xlsx_source import read_xlsx_project
+
+        return read_xlsx_project(root / WORKBOOK, report), form
+    from qualikit.load.yaml_source import read_yaml_project
+
+    return read_yaml_project(root, report), form
+
+
+def load_project(root: Path) -> Loaded:
+    """Load and check a project; never raises for bad user data."""
+    from qualikit.checks import run_checks
+
+    report = Report()
+    tables, form = read_tables(root, report)
+    project = build_project(tables, report) if tables is not None else None
+    if project is not None:
+        run_checks(project, root, report)
+    return Loaded(project, report, form)
