@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualikit.diagnostics import Diagnostic, Level, Report, quote
@@ -18,23 +19,23 @@ from qualikit.model import Modality, Project, Status
 D = Diagnostic
 
 
+@dataclass(frozen=True)
+class Context:
+    """What checks may know beyond the model: the folder, and every id written in the files
+    (a record dropped for a bad field still "exists", so references to it are not errors too)."""
+
+    root: Path
+    declared: dict[str, set[str]] = field(default_factory=dict)
+
+    def known(self, table: str, ids: set[str]) -> set[str]:
+        return ids | self.declared.get(table, set())
+
+
 def _warn(loc, message, field=None, indicator=None) -> Diagnostic:
     return Diagnostic(loc, message, field, Level.WARNING, indicator)
 
 
-def duplicate_ids(p: Project, root: Path) -> Iterator[Diagnostic]:
-    for label, records in (("formateur", p.trainers), ("programme", p.programmes),
-                           ("apprenant", p.learners), ("session", p.sessions)):
-        seen = {}
-        for r in records:
-            if r.id in seen:
-                yield D(r.loc, f"identifiant {quote(r.id)} en double (déjà utilisé pour un {label} en {seen[r.id]})",
-                        "id")
-            else:
-                seen[r.id] = r.loc
-
-
-def same_person(p: Project, root: Path) -> Iterator[Diagnostic]:
+def same_person(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     """Two ids for one person break re-enrolment counts and the BPF."""
     by_email = {}
     for learner in p.learners:
@@ -46,10 +47,10 @@ def same_person(p: Project, root: Path) -> Iterator[Diagnostic]:
         by_email.setdefault(key, learner)
 
 
-def references(p: Project, root: Path) -> Iterator[Diagnostic]:
-    programmes = {r.id for r in p.programmes}
-    learners = {r.id for r in p.learners}
-    trainers = {r.id for r in p.trainers}
+def references(p: Project, ctx: Context) -> Iterator[Diagnostic]:
+    programmes = ctx.known("programmes", {r.id for r in p.programmes})
+    learners = ctx.known("apprenants", {r.id for r in p.learners})
+    trainers = ctx.known("formateurs", {r.id for r in p.trainers})
     for session in p.sessions:
         if session.programme_id not in programmes:
             yield D(session.loc, f"programme {quote(session.programme_id)} inconnu{_known(programmes)}", "programme")
@@ -72,7 +73,7 @@ def _known(ids: set[str]) -> str:
     return f" (connus\u00a0: {', '.join(shown)}{'…' if len(ids) > 6 else ''})"
 
 
-def schedule(p: Project, root: Path) -> Iterator[Diagnostic]:
+def schedule(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     busy_learner = defaultdict(list)
     busy_trainer = defaultdict(list)
     for session in p.sessions:
@@ -100,7 +101,7 @@ def schedule(p: Project, root: Path) -> Iterator[Diagnostic]:
                     f"({half.value}) : {names}", "journees")
 
 
-def enrolments(p: Project, root: Path) -> Iterator[Diagnostic]:
+def enrolments(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     for session in p.sessions:
         if not session.days:
             continue
@@ -119,7 +120,7 @@ def enrolments(p: Project, root: Path) -> Iterator[Diagnostic]:
                         "(attendu : statut « abandon »)", "statut")
 
 
-def attendance(p: Project, root: Path) -> Iterator[Diagnostic]:
+def attendance(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     sessions = {s.id: s for s in p.sessions}
     seen = {}
     for a in p.attendance:
@@ -141,7 +142,7 @@ def attendance(p: Project, root: Path) -> Iterator[Diagnostic]:
                 yield D(a.loc, f"{quote(lid)} n'est pas inscrit à la session {quote(session.id)}", "absents")
 
 
-def evaluations(p: Project, root: Path) -> Iterator[Diagnostic]:
+def evaluations(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     sessions = {s.id: s for s in p.sessions}
     programmes = {x.id: x for x in p.programmes}
     seen = {}
@@ -162,14 +163,14 @@ def evaluations(p: Project, root: Path) -> Iterator[Diagnostic]:
         seen[key] = ev.loc
 
 
-def follow_up(p: Project, root: Path) -> Iterator[Diagnostic]:
+def follow_up(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     for session in p.sessions:
         if len(session.days) > 2 and not session.follow_up:
             yield _warn(session.loc, f"session de {len(session.days)} jours sans plan de suivi : décrivez comment "
                         "vous repérez et relancez un apprenant en difficulté (champ « suivi »)", "suivi", 12)
 
 
-def session_logistics(p: Project, root: Path) -> Iterator[Diagnostic]:
+def session_logistics(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     programmes = {x.id: x for x in p.programmes}
     for session in p.sessions:
         programme = programmes.get(session.programme_id)
@@ -184,7 +185,7 @@ def session_logistics(p: Project, root: Path) -> Iterator[Diagnostic]:
                         f" annoncées au programme {quote(programme.id)}", "journees", 6)
 
 
-def organisation(p: Project, root: Path) -> Iterator[Diagnostic]:
+def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     org = p.organisation
     if not org.nda:
         yield _warn(org.loc, "numéro de déclaration d'activité absent : il figure sur chaque document", "nda", 1)
@@ -206,9 +207,9 @@ def organisation(p: Project, root: Path) -> Iterator[Diagnostic]:
     if not (org.sender and org.sender.email) and not org.email:
         yield _warn(org.loc, "aucune adresse d'expédition pour les e-mails", "expediteur.email")
     for key, value in (("logo", org.logo), ("signature", org.signature)):
-        if value and not _inside(root, value):
+        if value and not _inside(ctx.root, value):
             yield D(org.loc, f"{quote(value)} doit être un chemin relatif dans le dossier du projet", key)
-        elif value and not (root / value).is_file():
+        elif value and not (ctx.root / value).is_file():
             yield D(org.loc, f"fichier {quote(value)} introuvable dans le dossier du projet", key)
 
 
@@ -232,7 +233,7 @@ def _luhn(number: str) -> bool:
 _CLAIMS = re.compile(r"certifiant|éligible\s+(au\s+)?cpf|\bcpf\b|rncp|répertoire spécifique", re.I)
 
 
-def programmes(p: Project, root: Path) -> Iterator[Diagnostic]:
+def programmes(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     for x in p.programmes:
         if not x.objectives:
             yield _warn(x.loc, "aucun objectif opérationnel", "objectifs", 5)
@@ -240,25 +241,28 @@ def programmes(p: Project, root: Path) -> Iterator[Diagnostic]:
             yield _warn(x.loc, "aucune modalité d'évaluation", "evaluation", 11)
         if not x.accessibility:
             yield _warn(x.loc, "accessibilité aux personnes en situation de handicap non décrite", "accessibilite", 1)
-        for key, value, what in (("prerequis", x.prerequisites, "prérequis (écrivez « aucun » s'il n'y en a pas)"),
-                                 ("duree_heures", x.duration_hours, "durée"), ("modalite", x.modality, "modalité"),
-                                 ("prix", x.price, "prix"), ("delai_acces", x.access_delay, "délai d'accès"),
-                                 ("methodes", x.methods, "méthodes pédagogiques"),
-                                 ("reconnaissance", x.recognition, "type de reconnaissance délivrée"),
-                                 ("financements", x.financing, "modalités de financement")):
+        for key, value, what in (("prerequis", x.prerequisites, "prérequis non renseignés (écrivez « Aucun » "
+                                                                 "s'il n'y en a pas)"),
+                                 ("duree_heures", x.duration_hours, "durée non renseignée"),
+                                 ("modalite", x.modality, "modalité non renseignée"),
+                                 ("prix", x.price, "prix non renseigné"),
+                                 ("delai_acces", x.access_delay, "délai d'accès non renseigné"),
+                                 ("methodes", x.methods, "méthodes pédagogiques non renseignées"),
+                                 ("reconnaissance", x.recognition, "type de reconnaissance délivrée non renseigné"),
+                                 ("financements", x.financing, "modalités de financement non renseignées")):
             if not value:
-                yield _warn(x.loc, f"{what} non renseigné(e)", key, 1)
+                yield _warn(x.loc, what, key, 1)
         claims = " ".join([x.title, x.recognition or "", *x.financing])
         if not x.certification_code and _CLAIMS.search(claims):
             yield _warn(x.loc, f"mention {quote(_CLAIMS.search(claims).group(0))} sans code RNCP ou RS : "
                         "mention trompeuse", "code_certification", 1)
 
 
-CHECKS = (duplicate_ids, same_person, references, schedule, enrolments, attendance, evaluations, follow_up,
+CHECKS = (same_person, references, schedule, enrolments, attendance, evaluations, follow_up,
           session_logistics, organisation, programmes)
 
 
-def run_checks(p: Project, root: Path, report: Report, checks: Iterable = CHECKS) -> None:
+def run_checks(p: Project, ctx: Context, report: Report, checks: Iterable = CHECKS) -> None:
     for check in checks:
-        report.items.extend(check(p, root))
+        report.items.extend(check(p, ctx))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from qualikit.model import Project, Session, Status
 
@@ -50,7 +50,8 @@ def phase(session: Session, today: date) -> str:
     return RUNNING if session.start <= today else UPCOMING
 
 
-def build_overview(project: Project, entries: list, today: date) -> Overview:
+def build_overview(project: Project, entries: list, now: datetime) -> Overview:
+    today = now.date()
     by_session: dict[str, set[str]] = {}
     for e in entries:
         sid = e.data.get("session") if isinstance(e.data, dict) else None
@@ -65,13 +66,14 @@ def build_overview(project: Project, entries: list, today: date) -> Overview:
         current = phase(session, today)
         out.sessions.append(SessionLine(session, titles.get(session.programme_id, session.programme_id), current,
                                         statuses, tuple(sorted(done))))
-        out.todo.extend(_todos(project, session, current, done, today))
+        out.todo.extend(_todos(project, session, current, done, now))
     out.todo.sort(key=lambda t: t.due)
     return out
 
 
-def _todos(project: Project, session: Session, current: str, done: set[str], today: date) -> list[Todo]:
+def _todos(project: Project, session: Session, current: str, done: set[str], now: datetime) -> list[Todo]:
     todos = []
+    today = now.date()
     lead = timedelta(days=project.settings.lead_time_days)
     if current == UPCOMING and "onboard" not in done and session.start - lead <= today + timedelta(days=30):
         todos.append(Todo(session.start - lead, f"envoyer les convocations de la session {session.id} "
@@ -81,8 +83,9 @@ def _todos(project: Project, session: Session, current: str, done: set[str], tod
         for day in session.days:
             if day.date > today:
                 continue
-            for half, _ in day.halves():
-                if (day.date, half) not in called:
+            for half, hours in day.halves():
+                started = day.date < today or hours.start <= now.time()
+                if started and (day.date, half) not in called:
                     todos.append(Todo(day.date, f"saisir l'appel du {day.date:%d/%m} ({half.value}) de la "
                                       f"session {session.id}", session.id))
     if current == PAST and "close" not in done:

@@ -19,7 +19,7 @@ def command(project: Path = ProjectArg, today: str = TodayOpt) -> None:
     loaded = load_or_exit(project)
     p = loaded.project
     journal = open_journal(project, clock)
-    ov = build_overview(p, journal.entries(), clock.today())
+    ov = build_overview(p, journal.entries(), clock.now())
 
     console.print(f"[bold]{p.organisation.name}[/] — situation au {long_date(ov.today)}")
     table = Table(title="Sessions", title_justify="left", expand=False)

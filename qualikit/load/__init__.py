@@ -27,35 +27,44 @@ def project_form(root: Path) -> str | None:
     return "xlsx" if has_xlsx else "yaml" if has_yaml else None
 
 
-def read_tables(root: Path, report: Report) -> tuple[Tables | None, str]:
+def read_tables(root: Path, report: Report) -> tuple[Tables | None, str, bool]:
+    """The tables, the project's form, and whether every file could be read."""
     form = project_form(root)
     if not root.is_dir():
         report.error(Location(str(root)), "dossier de projet introuvable")
-        return None, "?"
+        return None, "?", False
     if form is None:
         report.error(Location(str(root)), "ce dossier n'est pas un projet qualikit (ni organisation.yaml ni "
                      f"{WORKBOOK}) ; créez-en un avec « qualikit init »")
-        return None, "?"
+        return None, "?", False
     if form == "both":
         report.error(Location(WORKBOOK), "le projet contient à la fois des fichiers YAML et un classeur : "
                      "gardez une seule forme (déplacez l'une des deux dans un autre dossier)")
-        return None, form
+        return None, form, False
     if form == "xlsx":
         from qualikit.load.xlsx_source import read_xlsx_project
 
-        return read_xlsx_project(root / WORKBOOK, report), form
+        errors = len(report.errors)
+        tables = read_xlsx_project(root / WORKBOOK, report)
+        return tables, form, not any(e.loc.sheet is None for e in report.errors[errors:])
     from qualikit.load.yaml_source import read_yaml_project
 
-    return read_yaml_project(root, report), form
+    tables, complete = read_yaml_project(root, report)
+    return tables, form, complete
+
+
+def declared_ids(tables: Tables) -> dict[str, set[str]]:
+    return {name: {str(row.cells["id"].value) for row in rows if "id" in row.cells}
+            for name, rows in tables.items()}
 
 
 def load_project(root: Path) -> Loaded:
     """Load and check a project; never raises for bad user data."""
-    from qualikit.checks import run_checks
+    from qualikit.checks import Context, run_checks
 
     report = Report()
-    tables, form = read_tables(root, report)
+    tables, form, complete = read_tables(root, report)
     project = build_project(tables, report) if tables is not None else None
-    if project is not None:
-        run_checks(project, root, report)
+    if project is not None and complete:
+        run_checks(project, Context(root, declared_ids(tables)), report)
     return Loaded(project, report, form)

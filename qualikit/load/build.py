@@ -101,8 +101,9 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
     enrolments = defaultdict(list)
     for r in _each(tables, s.ENROLMENTS, report, lambda r: (r.get("session"), _enrolment(r))):
         enrolments[r[0]].append(r[1])
+    with_days = {str(row.cells["session"].value) for row in tables["journees"] if "session" in row.cells}
     sessions = _each(tables, s.SESSIONS, report,
-                     lambda r: _session(r, days, enrolments))
+                     lambda r: _session(r, days, enrolments, with_days))
     attendance = _each(tables, s.ATTENDANCE, report, _attendance)
     evaluations = _each(tables, s.EVALUATIONS, report, _evaluation)
     _orphans(tables, sessions, report)
@@ -116,12 +117,21 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
 
 
 def _each(tables: Tables, table: s.Table, report: Report, make) -> list:
+    """Build every row's record; a repeated id is reported and its record left out."""
     out = []
+    first_seen: dict[str, Location] = {}
     for row in tables[table.name]:
         reader = _Reader(table, row, report)
         record = make(reader)
-        if reader.ok and record is not None:
-            out.append(record)
+        if not reader.ok or record is None:
+            continue
+        rid = getattr(record, "id", None)
+        if rid is not None and not isinstance(record, tuple):
+            if rid in first_seen:
+                report.error(reader.loc("id"), f"identifiant {quote(rid)} déjà utilisé ({first_seen[rid]})", "id")
+                continue
+            first_seen[rid] = reader.loc("id")
+        out.append(record)
     return out
 
 
@@ -245,10 +255,12 @@ def _enrolment(r: _Reader) -> m.Enrolment:
     )
 
 
-def _session(r: _Reader, days: dict, enrolments: dict) -> m.Session | None:
+def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m.Session | None:
     sid = r.get("id")
     session_days = tuple(sorted(days.get(sid, ()), key=lambda d: d.date))
-    if r.ok and not session_days:
+    if not session_days and sid in with_days:
+        r.ok = False  # its days were unreadable: already reported
+    elif r.ok and not session_days:
         r.report.error(r.row.loc, "aucune journée : ajoutez ses dates et horaires (journees)", "journees")
         r.ok = False
     return m.Session(

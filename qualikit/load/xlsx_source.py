@@ -19,6 +19,7 @@ REQUIRED_SHEETS = ("organisation",)
 
 
 def read_xlsx_project(path: Path, report: Report) -> Tables:
+    """The tables (empty when the workbook cannot be opened: the report says why)."""
     from openpyxl import load_workbook  # heavy: only when a workbook is read
     from openpyxl.utils import get_column_letter
 

@@ -20,8 +20,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-def read_yaml_project(root: Path, report: Report) -> Tables:
+def read_yaml_project(root: Path, report: Report) -> tuple[Tables, bool]:
+    """The tables, and whether every file could be read (if not, cross-checks would only mislead)."""
     tables: Tables = {name: [] for name in BY_NAME}
+    unreadable = False
     for filename, names in YAML_FILES.items():
         path = root / filename
         if not path.is_file():
@@ -30,14 +32,17 @@ def read_yaml_project(root: Path, report: Report) -> Tables:
             continue
         node = _compose(path, filename, report)
         if node is None:
+            unreadable = True
             continue
         _FileReader(filename, report, tables).read(node, names)
-    return tables
+    return tables, not unreadable
 
 
 def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
     try:
         text = path.read_bytes().decode("utf-8-sig")
+        if not text.strip():
+            return yaml.ScalarNode("tag:yaml.org,2002:null", "")
     except UnicodeDecodeError as exc:
         report.error(Location(filename), f"le fichier n'est pas en UTF-8 (octet {exc.start}) ; "
                      "enregistrez-le en UTF-8 depuis votre éditeur")
@@ -59,7 +64,7 @@ def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
 
 _PROBLEMS = {
     "expected a single document in the stream": "un seul document est attendu (retirez les « --- » en trop)",
-    "mapping values are not allowed here": "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
+    "mapping values are not allowed": "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
     "found character '\\t' that cannot start any token": "tabulation interdite (indentez avec des espaces)",
     "could not find expected ':'": "« : » manquant après une clé",
     "found undefined alias": "alias inconnu",
