@@ -181,7 +181,8 @@ def session_logistics(p: Project, ctx: Context) -> Iterator[Diagnostic]:
             yield _warn(session.loc, "aucun lieu indiqué pour la convocation", "lieu", 9)
         if programme and programme.duration_hours and session.days and \
                 session.planned_hours != programme.duration_hours:
-            yield _warn(session.loc, f"{hours(session.planned_hours)} prévues aux journées, {hours(programme.duration_hours)}"
+            planned, announced = hours(session.planned_hours), hours(programme.duration_hours)
+            yield _warn(session.loc, f"{planned} prévues aux journées, {announced}"
                         f" annoncées au programme {quote(programme.id)}", "journees", 6)
 
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
+from typing import NamedTuple
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     ERROR = "erreur"
     WARNING = "avertissement"
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """Where a value came from: a YAML line/column or an XLSX sheet!cell.
 
-    `file` is relative to the project folder so messages stay short.
+    `file` is relative to the project folder so messages stay short. A tuple,
+    not a dataclass: a large project creates hundreds of thousands of them.
     """
 
     file: str
@@ -82,7 +83,7 @@ class Report:
     ) -> None:
         self.items.append(Diagnostic(loc, message, field, Level.WARNING, indicator))
 
-    def extend(self, other: "Report") -> None:
+    def extend(self, other: Report) -> None:
         self.items.extend(other.items)
 
     @property

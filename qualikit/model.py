@@ -10,20 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from qualikit.diagnostics import Location
 
 NOWHERE = Location("?")
 
 
-class Modality(str, Enum):
+class Modality(StrEnum):
     PRESENTIEL = "présentiel"
     DISTANCIEL = "distanciel"
     MIXTE = "mixte"
 
 
-class Funder(str, Enum):
+class Funder(StrEnum):
     """Who pays: drives documents (convention vs contrat) and the BPF frames."""
 
     ENTREPRISE = "entreprise"
@@ -39,18 +39,18 @@ class Funder(str, Enum):
     AUTRE = "autre"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     INSCRIT = "inscrit"
     PRESENT = "présent"
     ABANDON = "abandon"
 
 
-class HalfDay(str, Enum):
+class HalfDay(StrEnum):
     MATIN = "matin"
     APRES_MIDI = "après-midi"
 
 
-class Result(str, Enum):
+class Result(StrEnum):
     ACQUIS = "acquis"
     EN_COURS = "en cours d'acquisition"
     NON_ACQUIS = "non acquis"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -131,7 +132,7 @@ def test_lines_follow_the_spec_exactly(tmp_path):
     raw = [json.loads(line) for line in lines(journal.path)]
     assert [obj["seq"] for obj in raw] == [1, 2, 3]
     assert raw[0]["prev"] == "0" * 64
-    for before, obj in zip(raw, raw[1:], strict=False):
+    for before, obj in pairwise(raw):
         assert obj["prev"] == before["hash"]
     for obj, line in zip(raw, lines(journal.path), strict=True):
         assert set(obj) == {"seq", "ts", "kind", "key", "data", "prev", "hash"}
@@ -160,6 +161,9 @@ def test_bad_input_writes_nothing(tmp_path):
     with pytest.raises(ValueError):
         Journal(path, clock).append("x", {"ratio": float("nan")})
     assert not path.exists()
+    with pytest.raises(FileNotFoundError, match="dossier introuvable"):
+        Journal(tmp_path / "nope" / "journal.jsonl", clock).append("x")
+    assert not (tmp_path / "nope").exists()
 
 
 # -- tampering ------------------------------------------------------------------
@@ -174,9 +178,7 @@ def test_one_edited_byte_is_reported_on_its_line(tmp_path):
     raw = journal.path.read_bytes()
     assert raw.count(b"Jean Martin") == 1
     journal.path.write_bytes(raw.replace(b"Jean Martin", b"Jean Marton"))
-    assert journal.verify() == [
-        JournalProblem(3, "entrée n° 3 modifiée après coup (empreinte incorrecte)")
-    ]
+    assert journal.verify() == [JournalProblem(3, "entrée n° 3 modifiée après coup (empreinte incorrecte)")]
 
 
 def test_edit_with_a_recomputed_hash_breaks_the_next_link(tmp_path):
@@ -218,7 +220,8 @@ def test_invalid_json_in_the_middle_is_reported_and_skipped(tmp_path):
     assert [e.seq for e in journal.entries()] == [1, 3, 4, 5]
     problems = journal.verify()
     assert problems[0] == JournalProblem(
-        2, "ligne illisible\u00a0: ce n'est pas une entrée de journal valide (modifiée à la main\u00a0?)"
+        2,
+        "ligne illisible\u00a0: ce n'est pas une entrée de journal valide (modifiée à la main\u00a0?)",
     )
     assert [p.line for p in problems] == [2, 3]  # entry 3 pointed at the lost entry 2
     assert journal.append("after").seq == 6  # a damaged middle is evidence: left in place
@@ -255,7 +258,11 @@ def test_torn_tail_is_reported_then_salvaged(tmp_path):
     assert after.seq == 5
     repaired = journal.entries()[3]
     assert repaired.kind == "journal.repaired"
-    assert repaired.data == {"bytes": len(half), "offset": len(good), "moved_to": "journal.jsonl.torn"}
+    assert repaired.data == {
+        "bytes": len(half),
+        "offset": len(good),
+        "moved_to": "journal.jsonl.torn",
+    }
     assert journal.verify() == []
     assert journal.path.read_bytes().startswith(good)
     assert half not in journal.path.read_bytes()
@@ -353,20 +360,24 @@ def test_process_killed_mid_writing(tmp_path):
 
 def test_concurrent_writers_keep_one_chain(tmp_path):
     path = tmp_path / "journal.jsonl"
-    names = ["a", "b", "c", "d"]
+    names = ["a", "b"]
     procs = {name: spawn(path, name, 200) for name in names}
-    start_together(tmp_path, procs)
-    for proc in procs.values():
-        assert proc.wait(timeout=60) == 0
+    try:
+        start_together(tmp_path, procs)
+        for proc in procs.values():
+            assert proc.wait(timeout=60) == 0
+    finally:
+        for proc in procs.values():
+            proc.kill()
 
     journal = Journal(path, clock)
     entries = journal.entries()
-    assert [e.seq for e in entries] == list(range(1, 801))
+    assert [e.seq for e in entries] == list(range(1, 401))
     assert journal.verify() == []
     for name in names:
         mine = [e.data["i"] for e in entries if e.data["writer"] == name]
         assert mine == list(range(200))
-    assert len(journal.keys()) == 800
+    assert len(journal.keys()) == 400
 
 
 def test_locked_is_reentrant_across_journal_objects(tmp_path):
@@ -389,7 +400,7 @@ def test_locked_batch_excludes_other_processes(tmp_path):
     try:
         with journal.locked():
             start_together(tmp_path, {"other": proc})
-            time.sleep(0.2)  # the other process is now waiting for the lock
+            time.sleep(0.1)  # the other process is now waiting for the lock
             assert journal.done("other:0") is None
             journal.append("batch", key="batch:1")
         assert proc.wait(timeout=20) == 0

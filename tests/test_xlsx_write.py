@@ -1,4 +1,4 @@
-"""The workbook writer on real files: the empty form, the YAML → workbook round trip, text safety."""
+"""The workbook writer on real files: the empty form, YAML → workbook round trip, text safety."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 HERE = Location("test")
 
 
+def _row(**values) -> Row:
+    return Row(HERE, {key: Cell(value, HERE) for key, value in values.items()})
+
+
 def _validation_for(ws, cell: str):
     return next((dv for dv in ws.data_validations.dataValidation if cell in dv.sqref), None)
 
@@ -48,7 +52,8 @@ def _sheet_xml(path: Path, sheet: str) -> ET.Element:
     """The XML of one worksheet, found by name through the workbook's relationships."""
     with zipfile.ZipFile(path) as z:
         workbook = ET.fromstring(z.read("xl/workbook.xml"))
-        rid = next(e.get(REL) for e in workbook.iterfind("m:sheets/m:sheet", NS) if e.get("name") == sheet)
+        sheets = workbook.iterfind("m:sheets/m:sheet", NS)
+        rid = next(e.get(REL) for e in sheets if e.get("name") == sheet)
         rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
         target = next(e.get("Target") for e in rels if e.get("Id") == rid)
         name = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
@@ -76,7 +81,8 @@ def test_empty_workbook_is_a_form_the_reader_accepts(tmp_path):
         if table.keyvalue:
             assert [c.value for c in ws[1]] == ["Champ", "Valeur", "Aide"]
             # every field is listed, even empty, so the trainer only fills in column B
-            assert [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)] == [c.label for c in table.columns]
+            labels = [ws.cell(r, 1).value for r in range(2, ws.max_row + 1)]
+            assert labels == [c.label for c in table.columns]
             assert all(ws.cell(r, 2).value is None for r in range(2, ws.max_row + 1))
         else:
             assert [c.value for c in ws[1]] == [c.label for c in table.columns]
@@ -96,7 +102,8 @@ def test_empty_workbook_is_a_form_the_reader_accepts(tmp_path):
     days = book[s.DAYS.sheet]
     assert days.column_dimensions[_column_letter(s.DAYS, "date")].number_format == "DD/MM/YYYY"
     programmes = book[s.PROGRAMMES.sheet]
-    assert programmes.column_dimensions[_column_letter(s.PROGRAMMES, "objectifs")].alignment.wrap_text
+    objectives_column = programmes.column_dimensions[_column_letter(s.PROGRAMMES, "objectifs")]
+    assert objectives_column.alignment.wrap_text
     settings = book[s.SETTINGS.sheet]
     audit_row = 2 + [c.key for c in s.SETTINGS.columns].index("date_audit")
     assert settings.cell(audit_row, 2).number_format == "DD/MM/YYYY"
@@ -170,6 +177,19 @@ referent_handicap:
 reseau_handicap:
   - Agefiph
   - Cap emploi
+parametres:
+  delai_convocation_jours: 10
+  seuil_alerte_abandon: 15 %
+  taux_reponse_cible: "72,5"
+  nouvel_entrant: oui
+  date_audit: 2025-06-30
+  enquetes:
+    chaud: https://forms.exemple.fr/chaud?t={token}
+  smtp:
+    hote: smtp.exemple.fr
+    port: 465
+    securite: SSL
+    utilisateur: contact@dupont.fr
 formateurs:
   - id: marie
     nom: Marie Dupont
@@ -267,24 +287,6 @@ EVALUATIONS_YAML = """\
 """
 
 
-def _settings_row() -> Row:
-    # Built by hand: organisation.yaml's `parametres:` mapping is refused by the YAML loader
-    # today (it expects a list there), but the workbook side must round-trip these values.
-    values = {
-        "delai_convocation_jours": "10",
-        "seuil_alerte_abandon": "15 %",
-        "taux_reponse_cible": "72,5",
-        "nouvel_entrant": "oui",
-        "date_audit": "2025-06-30",
-        "enquetes.chaud": "https://forms.exemple.fr/chaud?t={token}",
-        "smtp.hote": "smtp.exemple.fr",
-        "smtp.port": "465",
-        "smtp.securite": "SSL",
-        "smtp.utilisateur": "contact@dupont.fr",
-    }
-    return Row(HERE, {k: Cell(v, HERE) for k, v in values.items()})
-
-
 def _yaml_project(root: Path):
     files = {
         "organisation.yaml": ORGANISATION_YAML, "programmes.yaml": PROGRAMMES_YAML,
@@ -295,9 +297,8 @@ def _yaml_project(root: Path):
     for name, text in files.items():
         (root / name).write_text(text, encoding="utf-8")
     report = Report()
-    tables = read_yaml_project(root, report)
-    assert report.items == []
-    tables["parametres"] = [_settings_row()]
+    tables, complete = read_yaml_project(root, report)
+    assert report.items == [] and complete
     return tables
 
 
@@ -357,10 +358,12 @@ def test_values_are_written_typed(tmp_path):
     assert cell("prerequis").value == "Savoir utiliser un ordinateur"
 
     days = book[s.DAYS.sheet]
-    assert [c.value for c in days[2]] == ["s-2025-03", datetime(2025, 3, 10), "09:00-12:30", "13:30-17:00"]
+    assert [c.value for c in days[2]] == [
+        "s-2025-03", datetime(2025, 3, 10), "09:00-12:30", "13:30-17:00"]
     assert [c.value for c in days[3]] == ["s-2025-03", datetime(2025, 3, 11), "09:00-12:30", None]
     enrolments = book[s.ENROLMENTS.sheet]
-    assert [enrolments.cell(r, 1).value for r in (2, 3, 4)] == ["s-2025-03"] * 3  # the child's Session column
+    # the child rows carry their parent in a Session column
+    assert [enrolments.cell(r, 1).value for r in (2, 3, 4)] == ["s-2025-03"] * 3
     assert enrolments["C2"].value == "présent" and enrolments["C4"].value == "abandon"
     assert enrolments["G2"].value == "France Travail"
     learners = book[s.LEARNERS.sheet]
@@ -368,8 +371,10 @@ def test_values_are_written_typed(tmp_path):
     assert learners[f"{_column_letter(s.LEARNERS, 'telephone')}2"].value == "06 12 34 56 78"
 
     settings = book[s.SETTINGS.sheet]
-    by_label = {settings.cell(r, 1).value: settings.cell(r, 2) for r in range(2, settings.max_row + 1)}
+    by_label = {settings.cell(r, 1).value: settings.cell(r, 2)
+                for r in range(2, settings.max_row + 1)}
     assert by_label["Seuil d'alerte abandon (%)"].value == 15  # read back as 15 %, not 1500 %
+    assert by_label["Seuil d'alerte abandon (%)"].number_format == "@"  # typed « 10 % » stays text
     assert by_label["Taux de réponse visé (%)"].value == 72.5
     assert by_label["Date de l'audit"].value == datetime(2025, 6, 30)
     assert by_label["SMTP : sécurité"].value == "ssl"
@@ -386,11 +391,10 @@ def test_values_are_written_typed(tmp_path):
 
 
 def test_invalid_values_are_kept_as_written(tmp_path):
-    tables = {
-        "organisation": [Row(HERE, {"raison_sociale": Cell("OF", HERE), "siret": Cell("123", HERE)})],
-        "programmes": [Row(HERE, {"id": Cell("p1", HERE), "intitule": Cell("P", HERE),
-                                  "duree_heures": Cell("douze", HERE), "mise_a_jour": Cell("31/02/2025", HERE),
-                                  "modalite": Cell("en plein air", HERE)})],
+    tables = {t.name: [] for t in s.TABLES} | {
+        "organisation": [_row(raison_sociale="OF", siret="123")],
+        "programmes": [_row(id="p1", intitule="P", duree_heures="douze", mise_a_jour="31/02/2025",
+                            modalite="en plein air")],
     }
     yaml_report = Report()
     build_project(tables, yaml_report)
@@ -426,7 +430,8 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
         "organisation": [Row(HERE, {"raison_sociale": Cell("=cmd|' /C calc'!A0", HERE)})],
         "apprenants": learners,
         "formateurs": [Row(HERE, {"id": Cell("t", HERE), "nom": Cell("T", HERE),
-                                  "qualifications": Cell([Cell("=A1", HERE), Cell("-B", HERE)], HERE)})],
+                                  "qualifications": Cell([Cell("=A1", HERE), Cell("-B", HERE)],
+                                                         HERE)})],
     }
     path = tmp_path / "qualikit.xlsx"
     write_workbook(path, tables)
@@ -442,7 +447,8 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert not any(True for _ in _sheet_xml(path, s.TRAINERS.sheet).iter(f"{{{NS['m']}}}f"))
 
     book = load_workbook(path)  # formulas would come back as "=…" with data_type "f"
-    assert [book[s.LEARNERS.sheet][f"{name}{r}"].data_type for r in range(2, 2 + len(FORMULAS))] == ["s"] * 6
+    cells = [book[s.LEARNERS.sheet][f"{name}{r}"] for r in range(2, 2 + len(FORMULAS))]
+    assert [c.data_type for c in cells] == ["s"] * len(FORMULAS)
     book.close()
     report = Report()
     back = read_xlsx_project(path, report)
@@ -452,7 +458,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
 
 
 def test_control_characters_are_dropped_not_fatal(tmp_path):
-    tables = {"organisation": [Row(HERE, {"raison_sociale": Cell("Formations\x01 Dupont\x1f", HERE)})]}
+    tables = {"organisation": [_row(raison_sociale="Formations\x01 Dupont\x1f")]}
     path = tmp_path / "qualikit.xlsx"
     write_workbook(path, tables)
     back = read_xlsx_project(path, Report())
@@ -464,10 +470,11 @@ def test_control_characters_are_dropped_not_fatal(tmp_path):
 
 def test_write_replaces_atomically_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     path = tmp_path / "qualikit.xlsx"
-    write_workbook(path, {"organisation": [Row(HERE, {"raison_sociale": Cell("Avant", HERE)})]})
-    write_workbook(path, {"organisation": [Row(HERE, {"raison_sociale": Cell("Après", HERE)})]})
+    write_workbook(path, {"organisation": [_row(raison_sociale="Avant")]})
+    write_workbook(path, {"organisation": [_row(raison_sociale="Après")]})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["qualikit.xlsx"]
-    assert read_xlsx_project(path, Report())["organisation"][0].cells["raison_sociale"].value == "Après"
+    organisation = read_xlsx_project(path, Report())["organisation"][0]
+    assert organisation.cells["raison_sociale"].value == "Après"
 
     before = path.read_bytes()
 
@@ -489,4 +496,5 @@ def test_percent_and_big_numbers_keep_their_value():
     price = s.PROGRAMMES.column("prix")
     exact = "1234567890.123456789"
     assert f.POSITIVE(xlsx_write._native(price, exact)) == Decimal(exact)  # too precise for a float
-    assert xlsx_write._native(s.DAYS.column("date"), "0202-03-01") == "0202-03-01"  # before Excel's dates
+    # before Excel's first date: kept as text
+    assert xlsx_write._native(s.DAYS.column("date"), "0202-03-01") == "0202-03-01"

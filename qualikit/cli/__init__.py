@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, init, status
+from qualikit.cli import check, convert, init, status
 
 app = typer.Typer(
     name="qualikit",
@@ -24,6 +24,8 @@ app.command("check", help="Vérifie le projet : erreurs et points d'attention Qu
 app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a été fait et ce qui vient.")(
     status.command
 )
+
+app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 
 
 def main() -> None:

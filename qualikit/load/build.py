@@ -12,11 +12,11 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from qualikit import model as m
 from qualikit.diagnostics import Location, Report, quote
 from qualikit.load import fields as f
 from qualikit.load import schema as s
 from qualikit.load.tables import Cell, Row, Tables
-from qualikit import model as m
 
 _MISSING = object()
 

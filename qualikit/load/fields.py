@@ -8,6 +8,7 @@ it into a located Diagnostic.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
 from qualikit.diagnostics import quote
@@ -68,7 +70,8 @@ def _ident(value: Any) -> str:
 
 IDENT = Parser(_ident, "un identifiant (lettres, chiffres, tirets)")
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"^[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]+@{_LABEL}(?:\.{_LABEL})+$")
 
 
 def _email(value: Any) -> str:
@@ -133,7 +136,9 @@ def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise bad(value, "un nombre")
     if isinstance(value, (int, float)):
-        return Decimal(str(value)).normalize() if value == value else _raise_nan(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad(value, "un nombre")
+        return Decimal(str(value)).normalize()
     text = _text(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.removesuffix("€").removesuffix("h").replace(",", ".")
     try:
@@ -143,10 +148,6 @@ def _decimal(value: Any) -> Decimal:
     if not number.is_finite():
         raise bad(value, "un nombre, ex. 14 ou 10,5")
     return number.normalize()
-
-
-def _raise_nan(value: Any):
-    raise bad(value, "un nombre")
 
 
 DECIMAL = Parser(_decimal, "un nombre (ex. 14 ou 10,5)")
@@ -173,6 +174,8 @@ INTEGER = Parser(_integer, "un nombre entier")
 
 
 def _percent(value: Any) -> Decimal:
+    if isinstance(value, float) and 0 < value < 1:
+        return _decimal(value)  # a workbook cell formatted as % holds 0.1 for « 10 % »
     text = value
     if isinstance(value, str):
         text = value.strip().removesuffix("%").strip()
@@ -245,6 +248,7 @@ def _survey_url(value: Any) -> str:
 SURVEY_URL = Parser(_survey_url, "une adresse web contenant {token}")
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case without accents or extra spaces, for forgiving matches."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -282,3 +282,4 @@ YAML_FILES: dict[str, tuple[str, ...]] = {
 }
 REQUIRED_YAML = ("organisation.yaml",)
 WORKBOOK = "qualikit.xlsx"
+LISTS_SHEET = "Listes"  # hidden sheet holding the drop-down lists of the workbook

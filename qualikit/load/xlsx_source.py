@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qualikit.diagnostics import Location, Report, quote
 from qualikit.load.fields import fold
-from qualikit.load.schema import TABLES, Table
+from qualikit.load.schema import LISTS_SHEET, TABLES, Table
 from qualikit.load.tables import Cell, Row, Tables
 
 REQUIRED_SHEETS = ("organisation",)
@@ -31,14 +31,14 @@ def read_xlsx_project(path: Path, report: Report) -> Tables:
         report.error(Location(filename), "classeur illisible : ce n'est pas un fichier .xlsx valide "
                      f"({type(exc).__name__}) ; enregistrez-le au format « Classeur Excel (.xlsx) »")
         return tables
-    except Exception as exc:  # defusedxml refusals and other parser errors
+    except Exception as exc:
         report.error(Location(filename), f"classeur refusé ({type(exc).__name__}) : contenu XML non sûr ou corrompu")
         return tables
     try:
         sheets = {fold(ws.title): ws for ws in book.worksheets}
         wanted = {fold(t.sheet): t for t in TABLES}
         for key, ws in sheets.items():
-            if key not in wanted:
+            if key not in wanted and key != fold(LISTS_SHEET):
                 report.warning(Location(filename, sheet=ws.title), "feuille inconnue, ignorée "
                                f"(feuilles attendues : {', '.join(t.sheet for t in TABLES)})")
         for table in TABLES:
@@ -69,7 +69,7 @@ class _SheetReader:
     def keyvalue(self, table: Table, rows: list[tuple]) -> Row:
         record = Row(Location(self.filename, sheet=self.sheet))
         for r, values in enumerate(rows, start=1):
-            label, value = (tuple(values) + (None, None))[:2]
+            label, value = (*values, None, None)[:2]
             if _blank(label):
                 continue
             if r == 1 and fold(str(label)) == "champ":

@@ -16,7 +16,8 @@ from qualikit.diagnostics import Location, Report, quote
 from qualikit.load.schema import BY_NAME, REQUIRED_YAML, YAML_FILES, Table
 from qualikit.load.tables import Cell, Row, Tables
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The base loader types nothing: every scalar stays a string for our own parsers (and it is faster).
+_Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -42,7 +43,7 @@ def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
     try:
         text = path.read_bytes().decode("utf-8-sig")
         if not text.strip():
-            return yaml.ScalarNode("tag:yaml.org,2002:null", "")
+            return yaml.ScalarNode("tag:yaml.org,2002:str", "")
     except UnicodeDecodeError as exc:
         report.error(Location(filename), f"le fichier n'est pas en UTF-8 (octet {exc.start}) ; "
                      "enregistrez-le en UTF-8 depuis votre éditeur")
@@ -110,7 +111,7 @@ class _FileReader:
     def _expect(self, node: yaml.Node, kind: type, what: str) -> bool:
         if isinstance(node, kind):
             return True
-        if isinstance(node, yaml.ScalarNode) and node.value in _NULLS and node.tag.endswith(":null"):
+        if isinstance(node, yaml.ScalarNode) and _scalar(node) is None:
             return False  # an empty section is just empty
         self.report.error(self.loc(node), f"attendu : {what}, trouvé {_describe(node)}")
         return False
@@ -157,7 +158,7 @@ class _FileReader:
 
     def _evaluation_rows(self, table: Table, item: yaml.Node, own: dict) -> None:
         """`resultats: {1: acquis, 2: non acquis}` → one row per objective."""
-        key_node, results = own.pop("resultats")
+        _, results = own.pop("resultats")
         base = self._flat_row(table, item, own)
         if not self._expect(results, yaml.MappingNode, "« numéro d'objectif : résultat », ex. 1: acquis"):
             return
@@ -216,7 +217,7 @@ class _FileReader:
 
 
 def _scalar(node: yaml.ScalarNode) -> str | None:
-    if node.tag.endswith(":null"):
+    if not node.style and node.value in _NULLS:
         return None
     return node.value
 

@@ -1,0 +1,95 @@
+"""The commands as a trainer types them, through typer's runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from conftest import DEMO, MINI, write_project
+from qualikit.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False, env={"COLUMNS": "120"})
+
+
+def test_init_then_check_is_clean(tmp_path):
+    dest = tmp_path / "nouveau"
+    result = run("init", dest, "--raison-sociale", "Formation Durand", "--siret", "73282932000074", "--nda",
+                 "84691234569", "--region", "Bretagne", "--representant", "Julie Durand", "--email",
+                 "julie@example.fr", "--non-interactif", "--today", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    assert "Projet créé" in result.output
+    assert (dest / "organisation.yaml").read_text(encoding="utf-8").startswith("# L'organisme de formation")
+    check = run("check", dest)
+    assert check.exit_code == 0, check.output
+    assert "Aucune erreur" in check.output or "Projet valide" in check.output
+
+
+def test_init_asks_in_a_terminal(tmp_path):
+    answers = "\n".join(["Formation Durand", "", "", "", "", "", "", "Julie Durand", "gérante",
+                         "julie@example.fr", "", "yaml"]) + "\n"
+    result = runner.invoke(app, ["init", str(tmp_path / "p"), "--interactif"], input=answers)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "p" / "organisation.yaml").read_text(encoding="utf-8")
+    assert 'raison_sociale: "Formation Durand"' in text and 'nom: "Julie Durand"' in text
+
+
+def test_init_refuses_a_non_empty_folder(tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "notes.txt").write_text("à garder")
+    result = run("init", tmp_path / "x", "--non-interactif")
+    assert result.exit_code == 1
+    assert "existe déjà et n'est pas vide" in result.output
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["notes.txt"]
+
+
+def test_check_reports_every_error_and_exits_1(tmp_path):
+    learners = MINI["apprenants.yaml"].replace("ana@example.fr", "ana@").replace("prenom: Paul", "prenom: [Paul")
+    root = write_project(tmp_path, {**MINI, "apprenants.yaml": learners})
+    result = run("check", root)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "apprenants.yaml:" in result.output and "syntaxe YAML incorrecte" in result.output
+
+
+def test_check_json(tmp_path):
+    root = write_project(tmp_path, {**MINI, "apprenants.yaml": MINI["apprenants.yaml"].replace("ana@example.fr",
+                                                                                                 "pas-un-mail")})
+    result = run("check", root, "--json")
+    assert result.exit_code == 1
+    items = json.loads(result.output)
+    bad = [i for i in items if i["champ"] == "email"]
+    assert bad == [{"niveau": "erreur", "fichier": "apprenants.yaml", "ligne": 4, "colonne": 10, "feuille": None,
+                    "cellule": None, "champ": "email", "indicateur": None,
+                    "message": "«\u00a0pas-un-mail\u00a0» n'est pas une adresse e-mail valide (attendu\u00a0: "
+                               "nom@domaine.fr)"}]
+
+
+def test_demo_checks_clean_and_status_shows_what_is_next():
+    assert run("check", DEMO, "--strict").exit_code == 0
+    result = run("status", DEMO, "--today", "2026-11-23")
+    assert result.exit_code == 0, result.output
+    assert "lundi 23 novembre 2026" in result.output
+    assert "envoyer les convocations de la session projet-2026-11-30" in result.output
+    assert "en cours" in result.output and "terminée" in result.output
+
+
+def test_bad_today_is_a_usage_error():
+    result = run("status", DEMO, "--today", "demain")
+    assert result.exit_code == 2
+    assert "n'est pas une date" in result.output
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = ("import sys; from qualikit.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('openpyxl', 'reportlab', 'pyhanko', 'jinja2', 'babel') if m in sys.modules]\n"
+            "print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
