@@ -49,8 +49,10 @@ def test_bad_cells_are_located(tmp_path, book):
         days.cell(2, header(days, "Date")).value = "31/02/2026"
         days.cell(3, header(days, "Matin")).value = datetime(2026, 1, 1)
     errors = errors_after(tmp_path, book, change)
-    assert any(e.startswith("qualikit.xlsx:Apprenants!E3: email\u00a0: «\u00a0pas-un-email\u00a0»") for e in errors), errors
-    assert any(e.startswith("qualikit.xlsx:Journées!B2: date\u00a0: «\u00a031/02/2026\u00a0» n'existe pas") for e in errors)
+    assert any(e.startswith("qualikit.xlsx:Apprenants!E3: email\u00a0: «\u00a0pas-un-email\u00a0»")
+               for e in errors), errors
+    assert any(e.startswith("qualikit.xlsx:Journées!B2: date\u00a0: «\u00a031/02/2026\u00a0» n'existe pas")
+               for e in errors)
     assert any(e.startswith("qualikit.xlsx:Journées!C3: matin\u00a0:") for e in errors)
 
 
