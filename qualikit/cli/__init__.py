@@ -16,7 +16,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,  # a crash must never print learner data or secrets
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
 )
 
 app.command("init", help="Crée un dossier de projet prêt à remplir.")(init.command)
