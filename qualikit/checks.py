@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qualikit.diagnostics import Diagnostic, Level, Report, quote
+from qualikit.files import inside
 from qualikit.frdates import hours
 from qualikit.model import Modality, Project, Status
 
@@ -208,17 +209,10 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     if not (org.sender and org.sender.email) and not org.email:
         yield _warn(org.loc, "aucune adresse d'expédition pour les e-mails", "expediteur.email")
     for key, value in (("logo", org.logo), ("signature", org.signature)):
-        if value and not _inside(ctx.root, value):
+        if value and not inside(ctx.root, ctx.root / value):
             yield D(org.loc, f"{quote(value)} doit être un chemin relatif dans le dossier du projet", key)
         elif value and not (ctx.root / value).is_file():
             yield D(org.loc, f"fichier {quote(value)} introuvable dans le dossier du projet", key)
-
-
-def _inside(root: Path, relative: str) -> bool:
-    try:
-        return (root / relative).resolve().is_relative_to(root.resolve())
-    except (OSError, ValueError):
-        return False
 
 
 def _luhn(number: str) -> bool:
