@@ -23,3 +23,13 @@ def hours(value: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") + "\u00a0h"
+
+
+def clock_time(t) -> str:
+    """09:00 → « 9 h », 12:30 → « 12 h 30 »."""
+    return f"{t.hour}\u00a0h" + (f"\u00a0{t.minute:02d}" if t.minute else "")
+
+
+def time_range(r) -> str:
+    """A TimeRange as « 9 h – 12 h 30 »."""
+    return f"{clock_time(r.start)} – {clock_time(r.end)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, convert, init, status
+from qualikit.cli import check, convert, init, onboard, status
 
 app = typer.Typer(
     name="qualikit",
@@ -25,6 +25,9 @@ app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a √©t√
     status.command
 )
 
+app.command("onboard", help="Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail.")(
+    onboard.command
+)
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 
 

@@ -1,0 +1,1 @@
+"""Documents and messages produced from the model: PDFs, e-mails, calendar invites."""

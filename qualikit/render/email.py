@@ -1,0 +1,90 @@
+"""E-mails from Jinja2 templates (the project's own first, then qualikit's), rendered sandboxed.
+
+A trainer's template can use the values it is given but cannot reach Python
+internals: the sandbox refuses attribute tricks, and the error names the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from qualikit.resources import templates_dir
+
+
+class TemplateProblem(Exception):
+    """A template could not be rendered; the message (French) names the file and line."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str  # "application/pdf", "text/calendar"…
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def template_env(root: Path):
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loader = ChoiceLoader([FileSystemLoader(root / "templates"), FileSystemLoader(templates_dir())])
+    return ImmutableSandboxedEnvironment(
+        loader=loader,
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def render_email(env, name: str, context: dict) -> RenderedEmail:
+    """Render emails/<name>.subject.j2, .txt.j2 and .html.j2 with the same context."""
+    from jinja2 import TemplateError
+    from jinja2.exceptions import SecurityError
+
+    parts = {}
+    for part in ("subject", "txt", "html"):
+        filename = f"emails/{name}.{part}.j2"
+        try:
+            parts[part] = env.get_template(filename).render(**context, subject=parts.get("subject", ""))
+        except SecurityError as exc:
+            raise TemplateProblem(f"{filename} : opération interdite dans un modèle ({exc})") from None
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            where = f"{filename}:{line}" if line else filename
+            raise TemplateProblem(f"{where} : le modèle ne peut pas être utilisé ({exc})") from None
+        if part == "subject":
+            parts[part] = one_line(parts[part])
+    return RenderedEmail(parts["subject"], parts["txt"], parts["html"])
+
+
+def one_line(text: str) -> str:
+    """Header values: no line breaks, ever (no header injection from names or templates)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def build_message(*, sender_name: str, sender_email: str, to_name: str, to_email: str, rendered: RenderedEmail,
+                  attachments: list[Attachment], date: datetime, domain: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = Address(display_name=one_line(sender_name), addr_spec=sender_email)
+    msg["To"] = Address(display_name=one_line(to_name), addr_spec=to_email)
+    msg["Subject"] = rendered.subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html, subtype="html")
+    for a in attachments:
+        maintype, subtype = a.mimetype.split("/", 1)
+        msg.add_attachment(a.content, maintype=maintype, subtype=subtype, filename=a.filename)
+    return msg

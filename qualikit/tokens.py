@@ -1,0 +1,46 @@
+"""Survey tokens: unguessable, stable per (survey, session, learner), revealing nothing.
+
+A token is an HMAC of the triple under a secret kept in the project
+(.qualikit/secret, created once, readable by the owner only), so the same
+link is produced on every run, the mapping token → learner can be recomputed
+at import time, and nobody without the secret can forge or guess a token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+SECRET = Path(".qualikit") / "secret"
+
+
+def project_secret(root: Path) -> bytes:
+    """Read the project's secret, creating it on first use (never overwritten)."""
+    path = root / SECRET
+    if path.is_file():
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    path.parent.mkdir(exist_ok=True)
+    value = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another run created it first: use theirs
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(value.hex())
+        f.flush()
+        os.fsync(f.fileno())
+    return value
+
+
+def survey_token(secret: bytes, survey: str, session_id: str, learner_id: str) -> str:
+    """26 lowercase base32 characters (130 bits): safe in any URL or form field."""
+    digest = hmac.new(secret, f"{survey}\0{session_id}\0{learner_id}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:17]).decode("ascii").lower().rstrip("=")[:26]
+
+
+def survey_link(template: str, token: str) -> str:
+    return template.replace("{token}", token)
