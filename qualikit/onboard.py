@@ -181,7 +181,8 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
     trainer = project.trainer(session.trainer_id) if session.trainer_id else None
     context = {
         "learner": learner, "session": session, "programme": programme, "organisation": org,
-        "dates": dates, "start": long_date(session.start), "days": days, "links": links,
+        "dates": dates, "start": long_date(session.start), "days": days,
+        "links": {survey: links.get(survey) for survey in ENTRY_SURVEYS},  # every key, set or not
         "referent": org.disability_referent, "trainer": trainer,
         "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
     }

@@ -152,3 +152,15 @@ def test_a_template_reaching_python_internals_is_refused(demo, smtp):
     assert result.exit_code == 1
     assert "convocation.txt.j2" in result.output and "interdit" in result.output
     assert not (demo / "outbox").exists() or not any((demo / "outbox").iterdir())
+
+
+def test_without_survey_links_or_smtp_the_outbox_gets_the_messages(demo):
+    org = demo / "organisation.yaml"
+    text = org.read_text(encoding="utf-8")
+    org.write_text("\n".join(line for line in text.splitlines() if "{token}" not in line) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["onboard", "-p", str(demo), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    _, learners = enrolled(demo)
+    emls = sorted((demo / "outbox").glob("*.eml"))
+    assert len(emls) == len(learners)
+    assert "questionnaires" not in emls[0].read_text(encoding="utf-8")

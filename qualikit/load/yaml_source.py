@@ -172,6 +172,11 @@ class _FileReader:
         row = Row(self.loc(node))
         for key, (key_node, value) in self._flatten(items).items():
             column = table.column(key)
+            if column is None and any(c.key.startswith(key + ".") for c in table.columns):
+                if not (isinstance(value, yaml.ScalarNode) and _scalar(value) is None):
+                    self.report.error(self.loc(value), f"attendu : des champs « clé : valeur », trouvé {_describe(value)}",
+                                      key)
+                continue  # an empty section, such as `enquetes:` with nothing under it
             if column is None:
                 self._unknown(table, key, key_node)
                 continue
