@@ -18,7 +18,7 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import DEMO, generate, to_workbook  # noqa: E402
+from generate import DEMO, generate, to_workbook
 
 
 def wall(cmd: list[str], runs: int = 5) -> float:

@@ -174,8 +174,8 @@ class _FileReader:
             column = table.column(key)
             if column is None and any(c.key.startswith(key + ".") for c in table.columns):
                 if not (isinstance(value, yaml.ScalarNode) and _scalar(value) is None):
-                    self.report.error(self.loc(value), f"attendu : des champs « clé : valeur », trouvé {_describe(value)}",
-                                      key)
+                    found = _describe(value)
+                    self.report.error(self.loc(value), f"attendu : des champs « clé : valeur », trouvé {found}", key)
                 continue  # an empty section, such as `enquetes:` with nothing under it
             if column is None:
                 self._unknown(table, key, key_node)

@@ -17,11 +17,14 @@ from qualikit.frdates import hours, long_date
 from qualikit.model import Day, Enrolment, HalfDay, Learner, Programme, Project, Session, Status
 from qualikit.render.pdf_common import (
     INK,
+    PAPER,
     RULE,
+    SHADE,
     TEAL,
     TEAL_LIGHT,
     build_pdf,
     content_width,
+    css,
     esc,
     link,
     para,
@@ -193,7 +196,7 @@ def _grid(group: list[Day], rows: list[tuple[Learner, Enrolment]], trainer_name:
         commands.append(("LINEBEFORE", (col, 0), (col, -1), 0.8, TEAL))
         for half, span in halves:
             sub.append(para(f"{esc(HALF_LABEL[half])}<br/>"
-                            f'<font name="{st.cell.fontName}" size="7.5" color="{INK}">'
+                            f'<font name="{st.cell.fontName}" size="7.5" color="{css(INK)}">'
                             f"{esc(span.start.strftime('%H:%M'))}–{esc(span.end.strftime('%H:%M'))}</font>",
                             sub_c))
         col += len(halves)
@@ -210,7 +213,7 @@ def _grid(group: list[Day], rows: list[tuple[Learner, Enrolment]], trainer_name:
         for c, (day, _half, _span) in enumerate(columns, start=1):
             if dropped_by(enrolment, day):
                 line.append(para(prose("abandon"), gone))
-                commands.append(("BACKGROUND", (c, r), (c, r), "#eef0f2"))
+                commands.append(("BACKGROUND", (c, r), (c, r), SHADE))
             else:
                 line.append("")
         data.append(line)
@@ -218,7 +221,7 @@ def _grid(group: list[Day], rows: list[tuple[Learner, Enrolment]], trainer_name:
                     para(f"<b>{esc(trainer_name)}</b>" if trainer_name else "……………………", st.cell)]
     data.append([trainer_cell] + [""] * len(columns))
     commands += [
-        ("BACKGROUND", (0, -1), (-1, -1), "#f6f7f8"),
+        ("BACKGROUND", (0, -1), (-1, -1), PAPER),
         ("LINEABOVE", (0, -1), (-1, -1), 1.2, TEAL),
     ]
     heights = [None, None] + [ROW_HEIGHT] * (len(data) - 2)

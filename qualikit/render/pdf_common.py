@@ -7,7 +7,11 @@ with invariant=1, so the same input gives the same bytes.
 Markup rule: reportlab's Paragraph parses a small XML dialect, so every piece of user text
 goes through `esc()` (data shown as is: names, e-mails) or `prose()` (French typography,
 then escaping). A narrow no-break space (U+202F) is a line-break opportunity for platypus,
-so `para()` draws it as a smaller U+00A0 of the same width that never breaks.
+so `para()` draws it as a smaller U+00A0 of the same width, which never breaks.
+
+Speed (a kit per learner, sent in batches): fonts are registered once, styles and colours
+built once, the logo decoded and compressed once per file version, and streams are written
+without reportlab's ASCII85 layer (pure Python without its C accelerator).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
+from reportlab.lib.colors import Color, HexColor
+
 from qualikit.model import Organisation
 from qualikit.resources import font
 from qualikit.typography import NBSP, NNBSP, fr
@@ -26,14 +32,17 @@ from qualikit.typography import NBSP, NNBSP, fr
 FONT = "QualikitSans"
 FONT_BOLD = "QualikitSans-Bold"
 
-# Colours: a calm teal for structure, a warm accent, greys for the small print.
-INK = "#1f2933"
-TEAL = "#165e6e"
-TEAL_LIGHT = "#e8f1f3"
-ACCENT = "#d65f43"
-ACCENT_LIGHT = "#fbece8"
-GREY = "#5f6b76"
-RULE = "#c9d3d8"
+# Colours as Color objects: reportlab resolves a "#rrggbb" string slowly, on every use.
+INK = HexColor("#1f2933")
+TEAL = HexColor("#165e6e")
+TEAL_LIGHT = HexColor("#e8f1f3")
+ACCENT = HexColor("#d65f43")
+ACCENT_LIGHT = HexColor("#fbece8")
+GREY = HexColor("#5f6b76")
+RULE = HexColor("#c9d3d8")
+PAPER = HexColor("#f6f7f8")
+SHADE = HexColor("#eef0f2")
+WHITE = HexColor("#ffffff")
 
 _NNBSP_RATIO = 0.628  # width of U+202F / width of U+00A0 in DejaVu Sans (0.1997 / 0.3179 em)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -49,7 +58,7 @@ def register_fonts() -> None:
 
     pdfmetrics.registerFont(TTFont(FONT, str(font("DejaVuSans.ttf"))))
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font("DejaVuSans-Bold.ttf"))))
-    # <b> and <i> inside paragraphs: DejaVu Sans has no italic here, so italic stays upright.
+    # <b> and <i> inside paragraphs; the bundle has no italic, so italic stays upright.
     addMapping(FONT, 0, 0, FONT)
     addMapping(FONT, 1, 0, FONT_BOLD)
     addMapping(FONT, 0, 1, FONT)
@@ -65,21 +74,33 @@ def esc(text: object) -> str:
 
 
 def prose(text: object) -> str:
-    """User or fixed prose as Paragraph markup, with French typography."""
+    """Prose as Paragraph markup, with French typography."""
     return esc(fr(str(text)))
+
+
+def css(color: Color) -> str:
+    """A colour for a markup attribute, in the form reportlab parses fastest."""
+    r, g, b = (round(c * 255) for c in color.rgb())
+    return f"rgb({r},{g},{b})"
 
 
 def link(url: str, label: str | None = None) -> str:
     """A clickable link when the URL is http(s) or mailto, plain text otherwise."""
     shown = esc(label if label is not None else url)
-    if not _LINKABLE.match(url.strip()):
+    target = url.strip()
+    if not _LINKABLE.match(target):
         return shown
-    href = esc(url.strip()).replace('"', "&quot;")
-    return f'<a href="{href}" color="{TEAL}">{shown}</a>'
+    href = esc(target).replace('"', "&quot;")
+    return f'<a href="{href}" color="{css(TEAL)}">{shown}</a>'
 
 
 def mail(address: str) -> str:
-    return link(f"mailto:{address}", address) if "@" in address and " " not in address.strip() else esc(address)
+    address = address.strip()
+    return link(f"mailto:{address}", address) if "@" in address and " " not in address else esc(address)
+
+
+def phone(number: str) -> str:
+    return esc(number.strip()).replace(" ", NBSP)
 
 
 def nnbsp_markup(markup: str, size: float) -> str:
@@ -89,10 +110,10 @@ def nnbsp_markup(markup: str, size: float) -> str:
     return markup.replace(NNBSP, f'<font size="{size * _NNBSP_RATIO:.2f}">{NBSP}</font>')
 
 
-def para(markup: str, style):
+def para(markup: str, style, **kwargs):
     from reportlab.platypus import Paragraph
 
-    return Paragraph(nnbsp_markup(markup, style.fontSize), style)
+    return Paragraph(nnbsp_markup(markup, style.fontSize), style, **kwargs)
 
 
 def de(name: str) -> str:
@@ -123,7 +144,6 @@ class Styles:
     cell_bold: object
     cell_small: object
     cell_head: object
-    footer: object
     box_title: object
 
 
@@ -142,7 +162,7 @@ def styles() -> Styles:
 
     return Styles(
         body=base,
-        body_small=derive("qk-body-small", fontSize=8.5, leading=11.5, textColor=GREY),
+        body_small=derive("qk-body-small", fontSize=8, leading=11, textColor=GREY),
         lead=derive("qk-lead", fontSize=10.5, leading=14, spaceAfter=5),
         kicker=derive("qk-kicker", fontName=FONT_BOLD, fontSize=8.5, leading=11, textColor=ACCENT, spaceAfter=2),
         title=derive("qk-title", fontName=FONT_BOLD, fontSize=18, leading=22.5, textColor=TEAL, spaceAfter=8),
@@ -152,12 +172,11 @@ def styles() -> Styles:
                   keepWithNext=1),
         bullet=derive("qk-bullet", leftIndent=13, bulletIndent=2, spaceAfter=2, bulletFontName=FONT,
                       bulletColor=TEAL),
-        cell=derive("qk-cell", fontSize=9, leading=12, spaceAfter=0),
-        cell_bold=derive("qk-cell-bold", fontName=FONT_BOLD, fontSize=9, leading=12, spaceAfter=0),
+        cell=derive("qk-cell", spaceAfter=0, leading=12),
+        cell_bold=derive("qk-cell-bold", fontName=FONT_BOLD, leading=12, spaceAfter=0),
         cell_small=derive("qk-cell-small", fontSize=7.5, leading=9.5, textColor=GREY, spaceAfter=0),
-        cell_head=derive("qk-cell-head", fontName=FONT_BOLD, fontSize=8.5, leading=11, textColor="#ffffff",
+        cell_head=derive("qk-cell-head", fontName=FONT_BOLD, fontSize=8.5, leading=11, textColor=WHITE,
                          spaceAfter=0),
-        footer=derive("qk-footer", fontSize=7, leading=9, textColor=GREY, spaceAfter=0),
         box_title=derive("qk-box-title", fontName=FONT_BOLD, fontSize=10.5, leading=14, textColor=TEAL,
                          spaceAfter=3),
     )
@@ -165,18 +184,13 @@ def styles() -> Styles:
 
 def bullet_list(items, *, markup=prose, numbered: bool = False) -> list:
     """One Paragraph per item, with « • » or « 1. » hanging in the margin."""
-    from reportlab.platypus import Paragraph
-
     st = styles().bullet
-    out = []
-    for n, item in enumerate(items, start=1):
-        out.append(Paragraph(nnbsp_markup(markup(item), st.fontSize), st,
-                             bulletText=f"{n}." if numbered else "•"))
-    return out
+    return [para(markup(item), st, bulletText=f"{n}." if numbered else "•") for n, item in enumerate(items, 1)]
 
 
-def box(flowables, *, width: float, background: str = TEAL_LIGHT, border: str | None = None, padding: float = 9):
-    """A tinted panel around some flowables (a one-cell table)."""
+def box(flowables, *, width: float, background: Color = TEAL_LIGHT, border: Color | None = None,
+        padding: float = 9):
+    """A tinted panel around some flowables (a one-cell table), with an optional left rule."""
     from reportlab.platypus import Table, TableStyle
 
     table = Table([[flowables]], colWidths=[width])
@@ -187,7 +201,7 @@ def box(flowables, *, width: float, background: str = TEAL_LIGHT, border: str | 
         ("TOPPADDING", (0, 0), (-1, -1), padding - 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding - 2),
     ]
-    if border:
+    if border is not None:
         commands.append(("LINEBEFORE", (0, 0), (0, -1), 3, border))
     table.setStyle(TableStyle(commands))
     return table
@@ -195,37 +209,83 @@ def box(flowables, *, width: float, background: str = TEAL_LIGHT, border: str | 
 
 # --- images ---------------------------------------------------------------------------------
 
-_MAX_LOGO_PIXELS = 900  # longest side kept in the PDF: sharp at print size, cheap to embed
+_MAX_IMAGE_PIXELS = 900  # longest side kept in the PDF: sharp at print size, cheap to embed
+
+
+@dataclass(frozen=True)
+class PdfImage:
+    """An image decoded and compressed once, embedded by reference in each document."""
+
+    name: str
+    width: int
+    height: int
+    xobject: object
+    smask: object | None
 
 
 @lru_cache(maxsize=16)
-def _image(path: str, mtime_ns: int, size: int):
+def _load_image(path: str, mtime_ns: int, size: int) -> PdfImage:
     from PIL import Image
     from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfdoc
 
     with Image.open(path) as im:
         im.load()
-        image = im
-        if max(im.size) > _MAX_LOGO_PIXELS:
-            image = im.copy()
-            image.thumbnail((_MAX_LOGO_PIXELS, _MAX_LOGO_PIXELS))
-        if image.mode not in ("RGB", "RGBA", "L", "LA"):
-            image = image.convert("RGBA" if "transparency" in image.info or image.mode == "P" else "RGB")
-        reader = ImageReader(image)
-        reader.getRGBData()  # decode now, once
-        return reader
+        image = im.copy()
+    if max(image.size) > _MAX_IMAGE_PIXELS:
+        image.thumbnail((_MAX_IMAGE_PIXELS, _MAX_IMAGE_PIXELS))
+    if image.mode not in ("RGB", "RGBA", "L"):
+        has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    reader = ImageReader(image)
+    with _binary_streams():
+        name = pdfdoc._digester(reader.getRGBData() + (reader._dataA.getRGBData() if reader._dataA else b""))
+        xobject = pdfdoc.PDFImageXObject(name, reader, mask="auto")
+    smask = getattr(xobject, "_smask", None)
+    if smask is not None:
+        del xobject._smask
+        xobject.smask = pdfdoc.PDFObjectReference(pdfdoc.xObjectName(smask.name))
+    return PdfImage(name, xobject.width, xobject.height, xobject, smask)
 
 
-def image_reader(root: Path, relative: str | None):
-    """A cached ImageReader for a project image, or None when absent or unreadable."""
+def project_image(root: Path, relative: str | None) -> PdfImage | None:
+    """A project image (logo, signature), cached per file version; None when absent or unreadable."""
     if not relative:
         return None
     path = (root / relative).resolve()
     try:
         st = path.stat()
-        return _image(str(path), st.st_mtime_ns, st.st_size)
-    except Exception:  # a missing or broken image must not stop a document; checks report it
+        return _load_image(str(path), st.st_mtime_ns, st.st_size)
+    except Exception:  # a missing or broken image must not stop a document: the checks report it
         return None
+
+
+def draw_image(canv, image: PdfImage, x: float, y: float, width: float, height: float) -> None:
+    """canvas.drawImage without decoding and compressing the image again for every document.
+
+    Mirrors what drawImage does with a new image; the document registers a shallow copy of
+    the cached XObject (reportlab marks a registered object as owned by that document)."""
+    import copy
+
+    doc = canv._doc
+    reg = doc.getXObjectName(image.name)
+    if doc.idToObject.get(reg) is None:
+        xobject = copy.copy(image.xobject)
+        canv._setXObjects(xobject)
+        doc.Reference(xobject, reg)
+        doc.addForm(image.name, xobject)
+        if image.smask is not None:
+            mreg = doc.getXObjectName(image.smask.name)
+            if doc.idToObject.get(mreg) is None:
+                smask = copy.copy(image.smask)
+                canv._setXObjects(smask)
+                doc.Reference(smask, mreg)
+    canv._currentPageHasImages = 1
+    canv.saveState()
+    canv.translate(x, y)
+    canv.scale(width, height)
+    canv._code.append(f"/{reg} Do")
+    canv.restoreState()
 
 
 # --- page template --------------------------------------------------------------------------
@@ -233,35 +293,46 @@ def image_reader(root: Path, relative: str | None):
 MARGIN_X = 56.7  # 2 cm
 HEADER_H = 62.0  # space above the frame for the letterhead
 FOOTER_H = 58.0  # space below the frame for the identity block
+FOOTER_SIZE = 7.0
 
 
 def identity_lines(org: Organisation) -> list[str]:
-    """The provider's identity as Paragraph markup lines (already escaped)."""
-    first = org.name + (f", {org.legal_form}" if org.legal_form else "")
+    """The provider's identity, as plain text lines with French typography."""
+    first = [fr(org.name + (f", {org.legal_form}" if org.legal_form else ""))]
     address = ", ".join(org.address.lines())
-    parts = [prose(first)]
     if address:
-        parts.append(prose(address))
+        first.append(fr(address))
     if org.siret:
-        parts.append("SIRET" + NBSP + esc(format_siret(org.siret)))
-    lines = [" – ".join(parts)]
+        first.append(f"SIRET{NBSP}{format_siret(org.siret)}")
+    lines = [" – ".join(first)]
     if org.nda:
         region = f" auprès du préfet de région {de(org.nda_region)}" if org.nda_region else ""
-        lines.append(prose(f"Déclaration d'activité enregistrée sous le numéro {org.nda}{region}"))
-    contacts = [esc(c) for c in (org.phone,) if c]
-    contacts += [esc(c) for c in (org.email, _bare(org.website)) if c]
+        lines.append(fr(f"Déclaration d'activité enregistrée sous le numéro {org.nda}{region}"))
+    contacts = [c.strip() for c in (org.phone, org.email, _bare(org.website)) if c and c.strip()]
     if contacts:
         lines.append(" · ".join(contacts))
     return lines
 
 
 def _bare(url: str | None) -> str | None:
-    if not url:
-        return None
-    return re.sub(r"^https?://", "", url).rstrip("/")
+    return re.sub(r"^https?://", "", url).rstrip("/") if url else None
 
 
-def _numbered_canvas():
+def fit(text: str, font_name: str, size: float, room: float, smallest: float = 5.5) -> tuple[str, float]:
+    """Shrink the font so one line fits; past the smallest size, cut with « … »."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = stringWidth(text, font_name, size)
+    if width <= room:
+        return text, size
+    size = max(smallest, size * room / width)
+    while text and stringWidth(text, font_name, size) > room:
+        text = text[:-2] + "…"
+    return text, size
+
+
+@cache
+def _canvas_class():
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
@@ -282,53 +353,51 @@ def _numbered_canvas():
                 width, _ = self._pagesize
                 self.setFont(FONT, 7.5)
                 self.setFillColor(GREY)
-                self.drawRightString(width - MARGIN_X, FOOTER_H - 20, f"{number}{NBSP}/{NBSP}{total}")
+                self.drawRightString(width - MARGIN_X, FOOTER_H - 16, f"{number}{NBSP}/{NBSP}{total}")
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
-@cache
-def _canvas_class():
-    return _numbered_canvas()
+@dataclass(frozen=True)
+class Letterhead:
+    name: str
+    label: str
+    logo: PdfImage | None
+    footer: tuple[str, ...]
 
-
-def _draw_letterhead(canv, doc, org: Organisation, logo, doc_label: str, footer_paras) -> None:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    width, height = canv._pagesize
-    top = height - 22
-    canv.saveState()
-    # Header: logo left, organisation name and document label right.
-    right_x = width - MARGIN_X
-    left_w = 0.0
-    if logo is not None:
-        iw, ih = logo.getSize()
-        left_w = min(38.0 * iw / ih, 170.0)
-        h = left_w * ih / iw
-        canv.drawImage(logo, MARGIN_X, top - h, left_w, h, mask="auto")
-    room = width - 2 * MARGIN_X - left_w - 24
-    name = fr(org.name)
-    size = 8.5 if logo is not None else 12.0
-    size = max(6.0, min(size, size * room / max(stringWidth(name, FONT_BOLD, size), 1)))
-    canv.setFont(FONT_BOLD, size)
-    canv.setFillColor(INK if logo is not None else TEAL)
-    canv.drawRightString(right_x, top - 12, name)
-    canv.setFont(FONT, 8)
-    canv.setFillColor(GREY)
-    canv.drawRightString(right_x, top - 24, doc_label)
-    canv.setStrokeColor(RULE)
-    canv.setLineWidth(0.6)
-    canv.line(MARGIN_X, height - HEADER_H + 8, width - MARGIN_X, height - HEADER_H + 8)
-    # Footer: identity block on every page; « n / N » is added by the canvas at the end.
-    canv.line(MARGIN_X, FOOTER_H - 6, width - MARGIN_X, FOOTER_H - 6)
-    y = FOOTER_H - 10
-    for p in footer_paras:
-        _, h = p.wrapOn(canv, width - 2 * MARGIN_X - 40, 40)
-        y -= h
-        p.drawOn(canv, MARGIN_X, y)
-    canv.restoreState()
+    def draw(self, canv, doc) -> None:
+        width, height = canv._pagesize
+        right = width - MARGIN_X
+        top = height - 22
+        canv.saveState()
+        logo_w = 0.0
+        if self.logo is not None:
+            logo_w = min(38.0 * self.logo.width / self.logo.height, 170.0)
+            logo_h = logo_w * self.logo.height / self.logo.width
+            draw_image(canv, self.logo, MARGIN_X, top - logo_h, logo_w, logo_h)
+        room = width - 2 * MARGIN_X - logo_w - 24
+        name, size = fit(self.name, FONT_BOLD, 8.5 if self.logo is not None else 12.0, room)
+        canv.setFont(FONT_BOLD, size)
+        canv.setFillColor(INK if self.logo is not None else TEAL)
+        canv.drawRightString(right, top - 12, name)
+        label, size = fit(self.label, FONT, 8, room)
+        canv.setFont(FONT, size)
+        canv.setFillColor(GREY)
+        canv.drawRightString(right, top - 24, label)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_X, height - HEADER_H + 8, right, height - HEADER_H + 8)
+        # Footer: the identity block on every page; « n / N » is added by the canvas at the end.
+        canv.line(MARGIN_X, FOOTER_H - 6, right, FOOTER_H - 6)
+        y = FOOTER_H - 16
+        for line in self.footer:
+            text, size = fit(line, FONT, FOOTER_SIZE, width - 2 * MARGIN_X - 40)
+            canv.setFont(FONT, size)
+            canv.drawString(MARGIN_X, y, text)
+            y -= 9
+        canv.restoreState()
 
 
 def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label: str, title: str,
@@ -341,14 +410,8 @@ def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label:
     register_fonts()
     pagesize = turn(A4) if landscape else A4
     width, height = pagesize
-    logo = image_reader(root, organisation.logo)
-    st = styles()
-    footer_paras = [para(line, st.footer) for line in identity_lines(organisation)]
-    label = fr(doc_label)
-
-    def on_page(canv, doc):
-        _draw_letterhead(canv, doc, organisation, logo, label, footer_paras)
-
+    head = Letterhead(fr(organisation.name), fr(doc_label), project_image(root, organisation.logo),
+                      tuple(identity_lines(organisation)))
     buffer = BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=pagesize, invariant=1, lang="fr-FR",
@@ -357,7 +420,7 @@ def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label:
     )
     frame = Frame(MARGIN_X, FOOTER_H, width - 2 * MARGIN_X, height - HEADER_H - FOOTER_H,
                   leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=head.draw)])
     with _binary_streams():
         doc.build(story, canvasmaker=_canvas_class())
     return buffer.getvalue()
@@ -367,7 +430,7 @@ def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label:
 def _binary_streams():
     """Plain Flate streams, without reportlab's default ASCII85 layer: that layer runs in pure
     Python when reportlab's C accelerator is not installed (a third of the build time) and makes
-    files 25 % larger. Scoped to our builds so other PDFs in the process keep their bytes."""
+    files a quarter larger. Scoped to our builds so other PDFs in the process keep their bytes."""
     from reportlab import rl_config
 
     previous = rl_config.useA85
@@ -381,5 +444,4 @@ def _binary_streams():
 def content_width(landscape: bool = False) -> float:
     from reportlab.lib.pagesizes import A4
 
-    width = A4[1] if landscape else A4[0]
-    return width - 2 * MARGIN_X
+    return (A4[1] if landscape else A4[0]) - 2 * MARGIN_X

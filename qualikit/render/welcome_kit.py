@@ -20,6 +20,7 @@ from qualikit.render.pdf_common import (
     ACCENT,
     ACCENT_LIGHT,
     GREY,
+    PAPER,
     RULE,
     TEAL,
     TEAL_LIGHT,
@@ -31,10 +32,11 @@ from qualikit.render.pdf_common import (
     link,
     mail,
     para,
+    phone,
     prose,
     styles,
 )
-from qualikit.typography import NBSP, fr
+from qualikit.typography import fr
 
 SURVEYS = (
     ("besoins", "Vos besoins et vos attentes"),
@@ -178,7 +180,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
 
     # --- reporting violence, harassment, discrimination ----------------------------------
     add(_spacer(4))
-    add(box(_reporting(project), width=width, background="#f6f7f8", border=GREY))
+    add(box(_reporting(project), width=width, background=PAPER, border=GREY))
 
     # --- closing -------------------------------------------------------------------------
     add(_spacer(10))
@@ -229,10 +231,11 @@ def _spacer(height: float):
     return Spacer(1, height)
 
 
-def _reach(email: str | None, phone: str | None) -> str:
+def _reach(email: str | None, number: str | None) -> str:
+    """« (email, téléphone) » after a name, or nothing."""
     parts = [mail(email)] if email else []
-    if phone:
-        parts.append(esc(phone).replace(" ", NBSP))
+    if number:
+        parts.append(phone(number))
     return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -295,7 +298,7 @@ def _contacts_table(project: Project, trainer, width: float):
     if trainer:
         lines = [f"<b>{esc(trainer.name)}</b>"]
         reach = [mail(trainer.email)] if trainer.email else []
-        reach += [esc(trainer.phone).replace(" ", NBSP)] if trainer.phone else []
+        reach += [phone(trainer.phone)] if trainer.phone else []
         if reach:
             lines.append(" · ".join(reach))
         cell = [para("<br/>".join(lines), st.cell)]
@@ -304,7 +307,7 @@ def _contacts_table(project: Project, trainer, width: float):
         rows.append([para(prose("Formation et pédagogie"), st.cell_bold), cell])
     admin = [f"<b>{prose(org.name)}</b>"]
     reach = [mail(org.email)] if org.email else []
-    reach += [esc(org.phone).replace(" ", NBSP)] if org.phone else []
+    reach += [phone(org.phone)] if org.phone else []
     if reach:
         admin.append(" · ".join(reach))
     rows.append([para(prose("Organisation, inscription, convention"), st.cell_bold),
@@ -313,7 +316,7 @@ def _contacts_table(project: Project, trainer, width: float):
     if ref:
         lines = [f"<b>{esc(ref.name)}</b>"]
         reach = [mail(ref.email)] if ref.email else []
-        reach += [esc(ref.phone).replace(" ", NBSP)] if ref.phone else []
+        reach += [phone(ref.phone)] if ref.phone else []
         if reach:
             lines.append(" · ".join(reach))
         rows.append([para(prose("Référent handicap"), st.cell_bold), para("<br/>".join(lines), st.cell)])
