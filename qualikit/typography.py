@@ -19,43 +19,64 @@ import re
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
-_SPACES = f"[ {NBSP}{NNBSP}]*"
-# What may follow a mark for it to be punctuation rather than part of a token.
-_AFTER = r"(?=$|\s|[»)\]\"'’.,…])"
-
-_PATTERN = re.compile(
-    "|".join((
-        # Tokens copied verbatim, tried first at each position.
-        r"(?P<keep>(?:https?|ftp)://\S+|www\.\S+|mailto:\S+"
-        r"|[\w.+'’-]+@[\w-]+(?:\.[\w-]+)+)",
-        # A mark after a word (not after another mark, not at a line start), with its spaces.
-        rf"(?<=[^\s;:!?«]){_SPACES}(?P<high>[!?]+|;){_AFTER}",
-        rf"(?<=[^\s;:!?«]){_SPACES}(?P<colon>:){_AFTER}",
-        rf"(?P<open>«){_SPACES}",
-        rf"{_SPACES}(?P<close>»)",
-        r"(?<=[^\W\d_])(?P<apos>')(?=[^\W\d_])",
-    ))
+_SPACES = frozenset(f" {NBSP}{NNBSP}")
+_HIGH = frozenset("!?")
+_NOT_BEFORE = frozenset(";:!?«")  # a mark right after these is not spaced (?!, «:…)
+_CLOSERS = frozenset("»)]\"'’.,…")  # a mark may be followed by these (or a space, or the end)
+_CANDIDATE = re.compile(r"[:;!?«»']")
+# Tokens copied verbatim.
+_PROTECTED = re.compile(
+    r"(?:https?|ftp)://[^\s«»\"<>]+|www\.[^\s«»\"<>]+|mailto:[^\s«»\"<>]+"
+    r"|(?<![\w.+'’-])[\w.+'’-]+@[\w-]+(?:\.[\w-]+)+"
 )
 
 
 def fr(text: str, *, narrow: bool = True) -> str:
     """Apply French typography to plain (unescaped, unmarked-up) text."""
-    if not text:
-        return text
+    candidates = _CANDIDATE.finditer(text) if text else ()
     thin = NNBSP if narrow else NBSP
-
-    def replace(m: re.Match) -> str:
-        kind = m.lastgroup
-        if kind == "keep":
-            return m.group(0)
-        if kind == "high":
-            return thin + m.group("high")
-        if kind == "colon":
-            return NBSP + ":"
-        if kind == "open":
-            return "«" + NBSP
-        if kind == "close":
-            return NBSP + "»"
-        return "’"  # apos
-
-    return _PATTERN.sub(replace, text)
+    spans = ([m.span() for m in _PROTECTED.finditer(text)]
+             if "@" in text or "://" in text or "www." in text else ())
+    n = len(text)
+    out: list[str] = []
+    last = 0  # text[:last] is settled (copied to out or replaced)
+    for m in candidates:
+        i = m.start()
+        if i < last or (spans and any(start <= i < end for start, end in spans)):
+            continue
+        c = text[i]
+        if c == "«":
+            j = i + 1
+            while j < n and text[j] in _SPACES:
+                j += 1
+            out.append(text[last:i] + "«" + NBSP)
+            last = j
+        elif c == "»":
+            k = i
+            while k > last and text[k - 1] in _SPACES:
+                k -= 1
+            out.append(text[last:k] + NBSP + "»")
+            last = i + 1
+        elif c == "'":
+            if 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+                out.append(text[last:i] + "’")
+                last = i + 1
+        else:  # : ; ! ?
+            j = i + 1
+            if c in _HIGH:
+                while j < n and text[j] in _HIGH:
+                    j += 1
+            if j < n and not (text[j].isspace() or text[j] in _CLOSERS):
+                continue  # glued to what follows: 09:00, 16:9, ?query
+            k = i
+            while k > 0 and text[k - 1] in _SPACES:
+                k -= 1
+            if k == 0 or text[k - 1].isspace() or text[k - 1] in _NOT_BEFORE:
+                continue  # at a line start, or after another mark
+            k = max(k, last)
+            out.append(text[last:k] + (NBSP if c == ":" else thin) + text[i:j])
+            last = j
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)

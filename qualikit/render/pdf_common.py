@@ -111,9 +111,26 @@ def nnbsp_markup(markup: str, size: float) -> str:
 
 
 def para(markup: str, style, **kwargs):
+    return _paragraph_class()(nnbsp_markup(markup, style.fontSize), style, **kwargs)
+
+
+@cache
+def _paragraph_class():
     from reportlab.platypus import Paragraph
 
-    return Paragraph(nnbsp_markup(markup, style.fontSize), style, **kwargs)
+    class WrapOnceParagraph(Paragraph):
+        """Platypus wraps a paragraph several times at the same width (tables measure then draw,
+        KeepTogether measures then places); line breaking depends on the width alone, so the
+        last result is reused."""
+
+        def wrap(self, availWidth, availHeight):
+            if availWidth == self.__dict__.get("_wrapped_at") and "blPara" in self.__dict__:
+                return self.width, self.height
+            size = super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+            return size
+
+    return WrapOnceParagraph
 
 
 def de(name: str) -> str:
@@ -232,12 +249,16 @@ def _load_image(path: str, mtime_ns: int, size: int) -> PdfImage:
     with Image.open(path) as im:
         im.load()
         image = im.copy()
-    if max(image.size) > _MAX_IMAGE_PIXELS:
-        image.thumbnail((_MAX_IMAGE_PIXELS, _MAX_IMAGE_PIXELS))
-    if image.mode not in ("RGB", "RGBA", "L"):
-        has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
-        image = image.convert("RGBA" if has_alpha else "RGB")
-    reader = ImageReader(image)
+        jpeg = im.format == "JPEG" and im.mode in ("RGB", "L")
+    if jpeg and max(image.size) <= _MAX_IMAGE_PIXELS:
+        reader = ImageReader(path)  # embedded as is (DCTDecode), no re-encoding
+    else:
+        if max(image.size) > _MAX_IMAGE_PIXELS:
+            image.thumbnail((_MAX_IMAGE_PIXELS, _MAX_IMAGE_PIXELS))
+        if image.mode not in ("RGB", "RGBA", "L"):
+            has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+        reader = ImageReader(image)
     with _binary_streams():
         name = pdfdoc._digester(reader.getRGBData() + (reader._dataA.getRGBData() if reader._dataA else b""))
         xobject = pdfdoc.PDFImageXObject(name, reader, mask="auto")
@@ -286,6 +307,7 @@ def draw_image(canv, image: PdfImage, x: float, y: float, width: float, height: 
     canv.scale(width, height)
     canv._code.append(f"/{reg} Do")
     canv.restoreState()
+    canv._formsinuse.append(image.name)  # the page's resources list the XObjects it uses
 
 
 # --- page template --------------------------------------------------------------------------

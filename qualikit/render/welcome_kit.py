@@ -52,7 +52,9 @@ MODALITY = {
 
 def fmt(template: str, **values: str) -> str:
     """Fixed French text (may hold our own tags) with French typography, then the values
-    (already markup: esc(), prose(), link()) put in its {placeholders}."""
+    (already markup: esc(), prose(), link()) put in its {placeholders}.
+
+    Keep a mark outside a tag, « <b>Lien</b> : », for fr() to see the space before it."""
     return fr(template).format(**values)
 
 
@@ -97,7 +99,9 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
         title=prose(programme.title), dates=esc(date_span(session))), st.body))
 
     # --- the essentials ------------------------------------------------------------------
-    facts = [("Participant·e", esc(learner.full_name) + (f" – {esc(learner.company)}" if learner.company else "")),
+    enrolment = session.enrolment(learner.id)
+    company = (enrolment.company if enrolment else None) or learner.company
+    facts = [("Participant·e", esc(learner.full_name) + (f" – {esc(company)}" if company else "")),
              ("Dates", esc(date_span(session).capitalize())),
              ("Durée", fmt("{h} sur {n} {days}", h=esc(hours(session.planned_hours)), n=str(len(session.days)),
                            days="journée" if len(session.days) == 1 else "journées")),
@@ -117,7 +121,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
     # --- before the start: questionnaires ------------------------------------------------
     surveys = [(label, links[key]) for key, label in SURVEYS if links.get(key)]
     if surveys:
-        inner = [para(prose("Avant la formation : deux minutes pour vous"
+        inner = [para(prose("Avant la formation : quelques minutes pour vous"
                             if len(surveys) > 1 else "Avant la formation"), st.box_title),
                  para(fmt("Pour que la formation parte de vos besoins et de votre niveau, merci de répondre "
                           "{n} avant le {start} :",
@@ -138,7 +142,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
     if session.distance_link:
         add(_together([
             para(prose("Se connecter à distance"), st.h2),
-            para(fmt("<b>Lien de connexion :</b> {url}", url=link(session.distance_link)), st.body),
+            para(fmt("<b>Lien de connexion</b> : {url}", url=link(session.distance_link)), st.body),
             para(prose(session.connection_help or (
                 "Le lien s'ouvre dans votre navigateur. En cas de difficulté technique, contactez-nous : "
                 "nous vous aiderons à vous connecter.")), st.body),
@@ -173,7 +177,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
     if org.rules_url:
         add(para(fmt("Le règlement intérieur s'applique à toutes les personnes qui suivent la formation "
                      "(sécurité, horaires, discipline). Merci d'en prendre connaissance avant le premier jour : "
-                     "{url}", url=link(org.rules_url)), st.body))
+                     "{url}", url="<br/>" + link(org.rules_url)), st.body))
     else:
         add(para(prose("Le règlement intérieur s'applique à toutes les personnes qui suivent la formation "
                        "(sécurité, horaires, discipline) ; il vous sera remis le premier jour."), st.body))
