@@ -120,6 +120,8 @@ class Settings:
     audit_date: date | None = None
     survey_urls: tuple[tuple[str, str], ...] = ()  # (survey kind, URL template with {token})
     smtp: SmtpSettings | None = None
+    certificate: str | None = None  # PKCS#12 file, relative to the project folder
+    certificate_passphrase_env: str = "QUALIKIT_CERT_PASSPHRASE"
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     def survey_url(self, kind: str) -> str | None:

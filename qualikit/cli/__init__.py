@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, convert, init, onboard, status
+from qualikit.cli import check, close, convert, init, onboard, status, verify
 
 app = typer.Typer(
     name="qualikit",
@@ -27,6 +27,11 @@ app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a ét�
 
 app.command("onboard", help="Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail.")(
     onboard.command
+)
+app.command("close-session", help="Clôture : heures suivies, attestations et certificats signés, pack de fin, "
+            "questionnaire à chaud.")(close.command)
+app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualikit, intact, et sa signature.")(
+    verify.command
 )
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 

@@ -40,9 +40,16 @@ def command(
     form: str = typer.Option(None, "--format", help="yaml (fichiers texte) ou xlsx (un classeur Excel)."),
     interactive: bool = typer.Option(None, "--interactif/--non-interactif",
                                      help="Poser les questions (par défaut : seulement dans un terminal)."),
+    certificate: bool = typer.Option(False, "--certificat", help="Créer aussi un certificat de signature "
+                                     "auto-signé (certificat.p12) ; dans un projet existant, seulement lui."),
     today: str = TodayOpt,
 ) -> None:
+    from qualikit.load import project_form
     from qualikit.scaffold import OrgAnswers, ScaffoldError, create_project
+
+    if certificate and dest.is_dir() and project_form(dest) is not None:
+        _certificate(dest, sys.stdin.isatty() if interactive is None else interactive)
+        return
 
     values = dict(raison_sociale=raison_sociale, siret=siret, nda=nda, nda_region=nda_region, adresse=adresse,
                   code_postal=code_postal, ville=ville, representant=representant, qualite=qualite, email=email,
@@ -69,4 +76,35 @@ def command(
     console.print(f"[green]✓ Projet créé[/] dans {dest} ({len(files)} fichiers) :")
     for f in files:
         console.print(f"  {f}")
+    if certificate:
+        _certificate(dest, ask)
     console.print(f"Complétez-le, puis lancez « qualikit check {dest} ».")
+
+
+def _certificate(root: Path, ask: bool) -> None:
+    """A self-signed signing certificate, its passphrase from the environment (or typed, hidden)."""
+    import os
+
+    from qualikit.load import load_project
+    from qualikit.signing import PASSPHRASE_ENV, SELF_SIGNED_NOTE, SigningError, create_self_signed
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if not passphrase and ask:
+        passphrase = typer.prompt("Phrase secrète du certificat", hide_input=True, confirmation_prompt=True)
+    if not passphrase:
+        err.print(f"[red]Erreur :[/] définissez d'abord la phrase secrète du certificat dans la variable "
+                  f"d'environnement {PASSPHRASE_ENV} (elle n'est jamais écrite dans un fichier).")
+        raise typer.Exit(1)
+    project = load_project(root).project
+    org = project.organisation if project else None
+    signer = (org.legal_rep.name if org and org.legal_rep and org.legal_rep.name else None) or \
+        (org.name if org else root.name)
+    try:
+        path = create_self_signed(root / "certificat.p12", name=signer, email=org.email if org else None,
+                                  organisation=org.name if org else signer, passphrase=passphrase)
+    except (SigningError, FileExistsError, OSError) as exc:
+        err.print(f"[red]Erreur :[/] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"[green]✓ Certificat créé[/] : {path} (au nom de {signer}).")
+    console.print(SELF_SIGNED_NOTE)
+    console.print(f"Gardez la phrase secrète dans la variable {PASSPHRASE_ENV} pour signer vos documents.")

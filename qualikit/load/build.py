@@ -203,6 +203,9 @@ def _settings(r: _Reader) -> m.Settings:
         audit_date=r.get("date_audit"),
         survey_urls=surveys,
         smtp=smtp,
+        certificate=r.get("signature_electronique.certificat"),
+        certificate_passphrase_env=r.get("signature_electronique.variable_phrase_secrete")
+        or defaults.certificate_passphrase_env,
         loc=r.row.loc,
     )
 

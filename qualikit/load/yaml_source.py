@@ -193,7 +193,7 @@ class _FileReader:
         return out
 
     def _unknown(self, table: Table, key: str, node: yaml.Node) -> None:
-        if key.endswith("mot_de_passe"):
+        if key.endswith(("mot_de_passe", "phrase_secrete")):
             self.report.error(self.loc(node), "un mot de passe ne s'écrit jamais dans un fichier : "
                               "mettez-le dans la variable d'environnement QUALIKIT_SMTP_PASSWORD", key)
             return

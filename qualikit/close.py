@@ -1,0 +1,287 @@
+"""Closing a session (E … E+2): hours done, attestations and certificats de réalisation (signed),
+hot-survey links, departure packs, the end-of-training e-mail, and the follow-up steps scheduled.
+
+Issued and sent exactly once: every document and message has a journal key; re-running
+re-issues nothing unless asked (`reissue`). Prints nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from qualikit.clock import PARIS
+from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
+from qualikit.files import safe_name, write_atomic
+from qualikit.frdates import hours, long_date, short_date
+from qualikit.hours import Attended, attended, missing_roll_calls
+from qualikit.journal import Journal
+from qualikit.model import Evaluation, Learner, Project, Session, Status
+from qualikit.onboard import OUTPUT, active, journal_sha, sha256
+from qualikit.render.email import Attachment, build_message, render_email, template_env
+from qualikit.tokens import project_secret, survey_link, survey_token
+
+# Follow-up steps of the journey (journey.md) that start at the end of the session.
+SCHEDULED = (("alumni", 14), ("temoignage", 14), ("suivi", 30), ("froid", 90))
+DEFAULT_CERTIFICATE = "certificat.p12"
+
+
+class CloseError(Exception):
+    """The session cannot be closed as asked; French message."""
+
+
+@dataclass
+class Gaps:
+    """What is missing to close a session properly; `close-session` refuses unless forced."""
+
+    not_ended: date | None = None
+    roll_calls: list[str] = field(default_factory=list)
+    results: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.not_ended:
+            out.append(f"la session n'est pas terminée (dernier jour : {long_date(self.not_ended)})")
+        out += [f"appel non saisi : {x}" for x in self.roll_calls]
+        out += [f"résultat manquant : {x}" for x in self.results]
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self.lines())
+
+
+@dataclass
+class LearnerOutcome:
+    learner: Learner
+    attended: Attended
+    documents: list[str]  # paths issued now
+    dropped_out: bool
+
+
+@dataclass
+class CloseResult:
+    session: Session
+    gaps: Gaps
+    outcomes: list[LearnerOutcome]
+    delivery: DeliveryReport | None
+    delay_hours: Decimal | None = None
+
+
+def gaps(project: Project, session: Session, today: date) -> Gaps:
+    found = Gaps()
+    if today < session.end:
+        found.not_ended = session.end
+    found.roll_calls = [f"{short_date(d)} ({h.value})" for d, h in missing_roll_calls(project, session)
+                        if d <= today]
+    programme = project.programme(session.programme_id)
+    evaluated = {(e.learner_id, e.objective) for e in project.evaluations if e.session_id == session.id}
+    for enrolment in session.enrolments:
+        if not active(enrolment):
+            continue
+        missing = [str(n) for n in range(1, len(programme.objectives) + 1)
+                   if (enrolment.learner_id, n) not in evaluated]
+        if missing:
+            found.results.append(f"{enrolment.learner_id}, objectif{'s' if len(missing) > 1 else ''} "
+                                 f"n° {', '.join(missing)}")
+    return found
+
+
+def results_of(project: Project, session: Session, learner_id: str) -> list[tuple[str, Evaluation | None]]:
+    programme = project.programme(session.programme_id)
+    found = {e.objective: e for e in project.evaluations
+             if e.session_id == session.id and e.learner_id == learner_id}
+    return [(text, found.get(n)) for n, text in enumerate(programme.objectives, start=1)]
+
+
+def acquired(evaluation: Evaluation | None) -> bool:
+    if evaluation is None:
+        return False
+    if evaluation.result is not None:
+        return evaluation.result.value == "acquis"
+    return evaluation.score is not None and evaluation.score * 2 >= evaluation.scale
+
+
+def certificate_path(project: Project, root: Path) -> Path | None:
+    if project.settings.certificate:
+        return root / project.settings.certificate
+    default = root / DEFAULT_CERTIFICATE
+    return default if default.is_file() else None
+
+
+def close_session(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime,
+                  session_id: str, *, force: bool = False, reissue: set[str] = frozenset(),
+                  dry_run: bool = False) -> CloseResult:
+    session = project.session(session_id)
+    if session is None:
+        raise CloseError(f"session « {session_id} » inconnue")
+    found = gaps(project, session, now.date())
+    if found and not force:
+        return CloseResult(session, found, [], None)
+    signer = _signer(project, root)
+    secret = project_secret(root) if not dry_run else b"dry-run"
+    env = template_env(root)
+    org = project.organisation
+    sender_email = (org.sender.email if org.sender and org.sender.email else None) or org.email
+    if not sender_email:
+        raise CloseError("aucune adresse d'expédition : renseignez expediteur.email dans l'organisation")
+    domain = sender_email.rpartition("@")[2]
+    programme = project.programme(session.programme_id)
+    followers = [p for p in project.programmes if p.id != programme.id]
+    outcomes, outgoing = [], []
+    with journal.locked():
+        done = journal.keys()
+        for enrolment in session.enrolments:
+            learner = project.learner(enrolment.learner_id)
+            hours_done = attended(project, session, enrolment)
+            dropped = enrolment.status is Status.ABANDON
+            if hours_done.done == 0 and dropped:
+                continue  # withdrew before the first half-day: nothing to certify
+            email_key = f"close:email:{session.id}:{learner.id}"
+            if email_key in done and learner.id not in reissue:
+                outcomes.append(LearnerOutcome(learner, hours_done, [], dropped))
+                continue
+            results = results_of(project, session, learner.id)
+            links = {}
+            if not dropped and (template := project.settings.survey_url("chaud")):
+                links["chaud"] = survey_link(template, survey_token(secret, "chaud", session.id, learner.id))
+            docs = _documents(project, root, session, learner, enrolment, hours_done, results, links, followers,
+                              secret, signer, now)
+            folder = root / OUTPUT / safe_name(session.id) / "fin" / safe_name(learner.id)
+            issued = []
+            if not dry_run:
+                for name, kind, content, code in docs:
+                    key = f"close:{kind}:{session.id}:{learner.id}"
+                    path = folder / name
+                    if key in done and journal_sha(journal, key) == sha256(content) and path.is_file():
+                        continue
+                    write_atomic(path, content)
+                    journal.append(f"close.{kind}", {"session": session.id, "learner": learner.id,
+                                                     "file": path.relative_to(root).as_posix(),
+                                                     "sha256": sha256(content), "code": code,
+                                                     "signed": signer is not None,
+                                                     "hours": str(hours_done.done)}, key=key)
+                    done.add(key)
+                    issued.append(path.relative_to(root).as_posix())
+                write_atomic(folder.with_suffix(".zip"), _archive(docs))
+            outcomes.append(LearnerOutcome(learner, hours_done, issued, dropped))
+            message = _email(env, project, session, learner, hours_done, dropped, links, docs, now, sender_email,
+                             domain)
+            outgoing.append(Outgoing(key=email_key, message=message, kind="close.email",
+                                     data={"session": session.id, "learner": learner.id}))
+        report = deliver(journal, transport, outgoing, dry_run=dry_run,
+                         force={o.key for o in outgoing if o.data["learner"] in reissue},
+                         spool=root / ".qualikit" / "spool")
+        delay = _record_session(journal, done, session, found, now, report, dry_run)
+    return CloseResult(session, found, outcomes, report, delay)
+
+
+def _signer(project: Project, root: Path):
+    path = certificate_path(project, root)
+    if path is None:
+        return None
+    from qualikit.signing import SigningError, load_signer
+
+    try:
+        return load_signer(path, project.settings.certificate_passphrase_env)
+    except SigningError as exc:
+        raise CloseError(str(exc)) from None
+
+
+def _documents(project, root, session, learner, enrolment, hours_done, results, links, followers, secret, signer,
+               now) -> list[tuple[str, str, bytes, str]]:
+    """(file name, journal kind, PDF bytes — signed when a certificate is configured, verification code)."""
+    from qualikit.render.attestation import render_attestation
+    from qualikit.render.certificat import render_certificat
+    from qualikit.render.competence import render_competence
+    from qualikit.render.departure import render_departure
+    from qualikit.render.stamp import DocStamp
+    from qualikit.signing import sign_pdf, verification_code
+
+    org = project.organisation
+    place = org.address.city or ""
+    programme = project.programme(session.programme_id)
+    dropped = enrolment.status is Status.ABANDON
+
+    def stamp(kind: str) -> DocStamp:
+        code = verification_code(secret, f"close:{kind}:{session.id}:{learner.id}")
+        return DocStamp(code=code, issued_on=now.date(), place=place,
+                        signer_name=signer.name if signer else None, qr_text=f"qualikit:verif:{code}")
+
+    wanted = [("certificat-realisation.pdf", "certificat",
+               lambda st: render_certificat(project, session, learner, enrolment, hours_done, root, st))]
+    if not dropped:
+        wanted.insert(0, ("attestation-fin-formation.pdf", "attestation",
+                          lambda st: render_attestation(project, session, learner, enrolment, hours_done, results,
+                                                        root, st)))
+        if programme.competence_certificate and results and all(acquired(e) for _, e in results):
+            wanted.append(("certificat-competences.pdf", "competences",
+                           lambda st: render_competence(project, session, learner, results, root, st)))
+    out = []
+    for name, kind, render in wanted:
+        st = stamp(kind)
+        pdf = render(st)
+        if signer is not None:
+            pdf = sign_pdf(pdf, signer, reason=f"Délivrance : {name.removesuffix('.pdf')}", location=place)
+        out.append((name, kind, pdf, st.code))
+    guide = render_departure(project, session, learner, enrolment, hours_done, results, root, links, followers)
+    out.append(("pack-fin-de-formation.pdf", "depart", guide, ""))
+    return out
+
+
+def _archive(docs) -> bytes:
+    """The departure pack as one archive: fixed timestamps, so the same documents give the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, _, content, _ in docs:
+            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, content)
+    return buffer.getvalue()
+
+
+def _email(env, project, session, learner, hours_done, dropped, links, docs, now, sender_email, domain):
+    from qualikit.typography import fr
+
+    org = project.organisation
+    programme = project.programme(session.programme_id)
+    trainer = project.trainer(session.trainer_id) if session.trainer_id else None
+    context = {
+        "learner": learner, "session": session, "programme": programme, "organisation": org,
+        "dropped": dropped, "hours_done": hours(hours_done.done), "planned": hours(hours_done.planned),
+        "end": long_date(session.end), "links": {"chaud": links.get("chaud")},
+        "documents": [name for name, *_ in docs],
+        "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
+    }
+    rendered = render_email(env, "fin-de-formation", context)
+    rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
+    sender_name = (org.sender.name if org.sender and org.sender.name else None) or org.name
+    return build_message(sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name,
+                         to_email=learner.email, rendered=rendered, date=now, domain=domain,
+                         attachments=[Attachment(name, content, "application/pdf") for name, _, content, _ in docs])
+
+
+def session_end(session: Session) -> datetime:
+    last = max(session.days, key=lambda d: d.date)
+    return datetime.combine(last.date, last.halves()[-1][1].end, PARIS)
+
+
+def _record_session(journal, done, session, found, now, report, dry_run) -> Decimal | None:
+    """One entry per session: when it was closed, the delivery delay (a KPI), the gaps, the steps due."""
+    key = f"close:session:{session.id}"
+    if dry_run or key in done or not report.ok:
+        return None
+    delay = Decimal(int((now - session_end(session)).total_seconds() // 60)) / 60
+    journal.append("close.session", {
+        "session": session.id,
+        "delivery_delay_hours": str(delay.quantize(Decimal("0.1"))),
+        "gaps": found.lines(),
+        "scheduled": [{"step": step, "due": (session.end + timedelta(days=days)).isoformat()}
+                      for step, days in SCHEDULED],
+    }, key=key)
+    done.add(key)
+    return delay
+
