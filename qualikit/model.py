@@ -116,6 +116,7 @@ class Settings:
     dropout_alert_rate: Decimal = Decimal("0.10")
     response_target_rate: Decimal = Decimal("0.80")
     complaint_answer_hours: int = 48
+    catch_up_days: int = 7  # a step missed while the machine was off is still sent this many days late
     new_entrant: bool = False
     audit_date: date | None = None
     survey_urls: tuple[tuple[str, str], ...] = ()  # (survey kind, URL template with {token})
@@ -241,6 +242,7 @@ class Session:
     contractor: str | None = None  # donneur d'ordre when subcontracted (BPF frame G)
     price: Decimal | None = None  # total HT when sold as a whole (intra)
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
+    client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
     enrolments: tuple[Enrolment, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
@@ -283,6 +285,22 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class JourneyStep:
+    """A trainer's change to the journey plan (or a step of their own); None = keep the default."""
+
+    id: str
+    label: str | None = None
+    anchor: str | None = None  # debut | fin | absence
+    offset: int | None = None
+    audience: str | None = None
+    template: str | None = None
+    survey: str | None = None
+    enabled: bool | None = None
+    programme: str | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Project:
     organisation: Organisation
     settings: Settings
@@ -292,6 +310,7 @@ class Project:
     sessions: tuple[Session, ...] = ()
     attendance: tuple[Attendance, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
+    journey: tuple[JourneyStep, ...] = ()
 
     def programme(self, pid: str) -> Programme | None:
         return _index(self.programmes).get(pid)

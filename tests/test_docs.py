@@ -29,6 +29,7 @@ PAGE_OF = {
     "inscriptions": "sessions.md",
     "presences": "presences.md",
     "evaluations": "evaluations.md",
+    "parcours": "parcours.md",
 }
 
 # A fenced block may be indented (inside a list item): its text is dedented before parsing.

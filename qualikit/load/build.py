@@ -106,13 +106,14 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
                      lambda r: _session(r, days, enrolments, with_days))
     attendance = _each(tables, s.ATTENDANCE, report, _attendance)
     evaluations = _each(tables, s.EVALUATIONS, report, _evaluation)
+    journey = _each(tables, s.JOURNEY, report, _journey_step)
     _orphans(tables, sessions, report)
     if org is None:
         return None
     return m.Project(
         organisation=org, settings=settings, trainers=tuple(trainers), programmes=tuple(programmes),
         learners=tuple(learners), sessions=tuple(sessions), attendance=tuple(attendance),
-        evaluations=tuple(evaluations),
+        evaluations=tuple(evaluations), journey=tuple(journey),
     )
 
 
@@ -199,6 +200,7 @@ def _settings(r: _Reader) -> m.Settings:
         dropout_alert_rate=_default(r.get("seuil_alerte_abandon"), defaults.dropout_alert_rate),
         response_target_rate=_default(r.get("taux_reponse_cible"), defaults.response_target_rate),
         complaint_answer_hours=_default(r.get("delai_reponse_reclamation_heures"), defaults.complaint_answer_hours),
+        catch_up_days=_default(r.get("rattrapage_jours"), defaults.catch_up_days),
         new_entrant=bool(r.get("nouvel_entrant", False)),
         audit_date=r.get("date_audit"),
         survey_urls=surveys,
@@ -271,7 +273,7 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         place=r.get("lieu"), access=r.get("acces"), distance_link=r.get("lien_distance"),
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
-        follow_up=r.get("suivi"), enrolments=tuple(enrolments.get(sid, ())), loc=r.row.loc,
+        follow_up=r.get("suivi"), client_email=r.get("email_client"), enrolments=tuple(enrolments.get(sid, ())), loc=r.row.loc,
     )
 
 
@@ -312,3 +314,11 @@ def _evaluation(r: _Reader) -> m.Evaluation:
                 r.ok = False
     return m.Evaluation(session_id=r.get("session"), learner_id=r.get("apprenant"), objective=r.get("objectif"),
                         result=result, score=score, scale=scale, loc=r.row.loc)
+
+
+def _journey_step(r: _Reader) -> m.JourneyStep:
+    return m.JourneyStep(
+        id=r.get("id"), label=r.get("libelle"), anchor=r.get("reference"), offset=r.get("decalage_jours"),
+        audience=r.get("destinataires"), template=r.get("modele"), survey=r.get("enquete"), enabled=r.get("actif"),
+        programme=r.get("programme"), loc=r.row.loc,
+    )

@@ -173,6 +173,16 @@ def _integer(value: Any) -> int:
 INTEGER = Parser(_integer, "un nombre entier")
 
 
+def _signed(value: Any) -> int:
+    number = _decimal(value)
+    if number != number.to_integral_value():
+        raise bad(value, "un nombre entier de jours, ex. -1, 3 ou 90")
+    return int(number)
+
+
+SIGNED = Parser(_signed, "un nombre entier de jours (-1 = la veille)")
+
+
 def _percent(value: Any) -> Decimal:
     if isinstance(value, float) and 0 < value < 1:
         return _decimal(value)  # a workbook cell formatted as % holds 0.1 for « 10 % »

@@ -122,6 +122,8 @@ SETTINGS = Table(
         Column("taux_reponse_cible", "Taux de réponse visé (%)", f.PERCENT, help="80 % par défaut."),
         Column("delai_reponse_reclamation_heures", "Délai de réponse aux réclamations (heures)",
                f.INTEGER, help="48 par défaut."),
+        Column("rattrapage_jours", "Rattrapage des relances (jours)", f.INTEGER,
+               help="Une étape manquée (ordinateur éteint) est encore envoyée jusqu'à ce nombre de jours ; 7 par défaut."),
         Column("nouvel_entrant", "Nouvel entrant Qualiopi", f.BOOLEAN),
         Column("date_audit", "Date de l'audit", f.DATE),
         Column("enquetes.besoins", "Lien du questionnaire d'analyse des besoins", f.SURVEY_URL),
@@ -218,6 +220,8 @@ SESSIONS = Table(
         Column("donneur_ordre", "Donneur d'ordre (sous-traitance)"),
         Column("prix", "Prix HT de la session (€)", f.POSITIVE),
         Column("suivi", "Plan de suivi"),
+        Column("email_client", "E-mail du contact client", f.EMAIL,
+               help="Pour l'enquête entreprise (indicateur 30)."),
     ),
 )
 
@@ -270,9 +274,32 @@ EVALUATIONS = Table(
     ),
 )
 
+JOURNEY = Table(
+    "parcours", "Parcours",
+    help="Vos changements au parcours de l'apprenant : décaler, désactiver ou ajouter une étape.",
+    columns=(
+        Column("id", "Étape", f.IDENT, required=True,
+               help="rappel-veille, relance-absence, enquete-chaud, relance-chaud, recapitulatif, "
+                    "enquete-entreprise, alumni, suivi-j30, enquete-froid, relance-froid, enquete-froid-2, "
+                    "ou un nouvel identifiant pour une étape à vous."),
+        Column("libelle", "Libellé"),
+        Column("reference", "Par rapport à", f.words("debut", "fin", "absence"),
+               help="debut (premier jour), fin (dernier jour) ou absence (la demi-journée manquée)."),
+        Column("decalage_jours", "Décalage (jours)", f.SIGNED, help="-1 = la veille, 3 = trois jours après."),
+        Column("destinataires", "Destinataires",
+               f.words("tous", "absents", "sans-reponse-chaud", "sans-reponse-froid", "a-risque", "abandons",
+                       "entreprise")),
+        Column("modele", "Modèle d'e-mail", f.IDENT, help="templates/emails/<modele>.subject.j2 et .txt.j2"),
+        Column("enquete", "Questionnaire joint", f.words("besoins", "positionnement", "chaud", "froid",
+                                                        "entreprise", "financeur")),
+        Column("actif", "Active", f.BOOLEAN),
+        Column("programme", "Programme", f.IDENT, help="Seulement pour ce programme."),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     ORGANISATION, SETTINGS, TRAINERS, PROGRAMMES, LEARNERS, SESSIONS, DAYS, ENROLMENTS,
-    ATTENDANCE, EVALUATIONS,
+    ATTENDANCE, EVALUATIONS, JOURNEY,
 )
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -284,6 +311,7 @@ YAML_FILES: dict[str, tuple[str, ...]] = {
     "sessions.yaml": ("sessions", "journees", "inscriptions"),
     "presences.yaml": ("presences",),
     "evaluations.yaml": ("evaluations",),
+    "parcours.yaml": ("parcours",),
 }
 REQUIRED_YAML = ("organisation.yaml",)
 WORKBOOK = "qualikit.xlsx"
