@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from qualikit.clock import PARIS
 from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.files import safe_name, write_atomic
 from qualikit.frdates import hours, long_date, short_date
 from qualikit.hours import Attended, attended, missing_roll_calls
 from qualikit.journal import Journal
+from qualikit.journey import session_end
 from qualikit.model import Evaluation, Learner, Project, Session, Status
 from qualikit.onboard import OUTPUT, active, journal_sha, sha256
 from qualikit.render.email import Attachment, build_message, render_email, template_env
@@ -261,12 +261,8 @@ def _email(env, project, session, learner, hours_done, dropped, links, docs, now
     sender_name = (org.sender.name if org.sender and org.sender.name else None) or org.name
     return build_message(sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name,
                          to_email=learner.email, rendered=rendered, date=now, domain=domain,
+                         tags={"Step": "fin-de-formation", "Session": session.id},
                          attachments=[Attachment(name, content, "application/pdf") for name, _, content, _ in docs])
-
-
-def session_end(session: Session) -> datetime:
-    last = max(session.days, key=lambda d: d.date)
-    return datetime.combine(last.date, last.halves()[-1][1].end, PARIS)
 
 
 def _record_session(journal, done, session, found, now, report, dry_run) -> Decimal | None:

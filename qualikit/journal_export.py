@@ -32,8 +32,7 @@ REFERENCE = "Référence"
 COLUMNS = (DATE, SESSION, LEARNER, CHANNEL, REASON, RESULT, REFERENCE)
 DATE_FORMAT = "%d/%m/%Y %H:%M"
 
-EMAIL, DOCUMENT = "e-mail", "document"
-CHANNELS = ("e-mail", "téléphone", "entretien", "note", "document")
+EMAIL, DOCUMENT = "e-mail", "document"  # with téléphone / entretien / note from followups
 
 DOCUMENTS = {
     "onboard.kit": "Livret d'accueil et convocation",
@@ -93,9 +92,8 @@ def _describe(project: Project, entry: Entry) -> tuple[str, str, str] | None:
         return channel, _text(data.get("text")), _text(data.get("outcome"))
     if kind.startswith("remind."):
         step = kind.removeprefix("remind.")
-        channel = _text(data.get("channel"))
         reason = _text(data.get("label")) or step
-        return (channel if channel in CHANNELS else EMAIL), reason, _text(data.get("outcome")) or _sent(data)
+        return _text(data.get("channel")) or EMAIL, reason, _text(data.get("outcome")) or _sent(data)
     if kind in DOCUMENTS or kind.startswith("close."):
         reason = DOCUMENTS.get(kind) or f"Document de fin de formation ({kind.removeprefix('close.')})"
         return DOCUMENT, reason, _issued(data)
@@ -123,7 +121,7 @@ def _sent(data: dict) -> str:
 
 
 def _issued(data: dict) -> str:
-    result = "délivré à nouveau" if data.get("resend") or _text(data.get("version")) not in ("", "1") else "délivré"
+    result = "délivré à nouveau" if data.get("resend") else "délivré"
     if data.get("signed"):
         result += ", signé"
     return result
@@ -168,7 +166,7 @@ def write_xlsx(rows: list[dict], path: Path) -> None:
             elif isinstance(value, int) and not isinstance(value, bool):
                 cell.value = value
             else:
-                _put_text(cell, _text(value))
+                _put_text(cell, value if isinstance(value, str) else _text(value))
             if column not in (REASON, RESULT):
                 widths[column] = max(widths[column], len(_text(value)) + 2)
     for c, column in enumerate(COLUMNS, start=1):
@@ -212,7 +210,7 @@ def write_csv(rows: list[dict], path: Path) -> None:
 def _csv_cell(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    text = _text(value) if not isinstance(value, str) else value
+    text = value if isinstance(value, str) else _text(value)
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text

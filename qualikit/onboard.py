@@ -191,7 +191,7 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
     stem = safe_name(f"convocation-{programme.title}")[:60]
     return build_message(
         sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name, to_email=learner.email,
-        rendered=rendered, date=now, domain=domain,
+        rendered=rendered, date=now, domain=domain, tags={"Step": "convocation", "Session": session.id},
         attachments=[Attachment(f"{stem}.pdf", kit, "application/pdf"),
                      Attachment("formation.ics", invite, "text/calendar")],
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, close, convert, init, onboard, status, verify
+from qualikit.cli import check, close, convert, init, onboard, remind, status, verify
+from qualikit.cli.journal import journal_app
+from qualikit.cli.log import log_app
 
 app = typer.Typer(
     name="qualikit",
@@ -30,10 +32,15 @@ app.command("onboard", help="Convocations J-7 : livret d'accueil, invitation age
 )
 app.command("close-session", help="Clôture : heures suivies, attestations et certificats signés, pack de fin, "
             "questionnaire à chaud.")(close.command)
+app.command("remind", help="À lancer chaque jour : envoie chaque relance du parcours due, une seule fois.")(
+    remind.command
+)
 app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualikit, intact, et sa signature.")(
     verify.command
 )
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
+app.add_typer(log_app, name="log")
+app.add_typer(journal_app, name="journal")
 
 
 def main() -> None:

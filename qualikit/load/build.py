@@ -319,6 +319,6 @@ def _evaluation(r: _Reader) -> m.Evaluation:
 def _journey_step(r: _Reader) -> m.JourneyStep:
     return m.JourneyStep(
         id=r.get("id"), label=r.get("libelle"), anchor=r.get("reference"), offset=r.get("decalage_jours"),
-        audience=r.get("destinataires"), template=r.get("modele"), survey=r.get("enquete"), enabled=r.get("actif"),
-        programme=r.get("programme"), loc=r.row.loc,
+        audience=r.get("destinataires"), template=r.get("modele"), survey=r.get("enquete"),
+        enabled=r.get("actif"), programme=r.get("programme"), loc=r.row.loc,
     )

@@ -123,7 +123,8 @@ SETTINGS = Table(
         Column("delai_reponse_reclamation_heures", "Délai de réponse aux réclamations (heures)",
                f.INTEGER, help="48 par défaut."),
         Column("rattrapage_jours", "Rattrapage des relances (jours)", f.INTEGER,
-               help="Une étape manquée (ordinateur éteint) est encore envoyée jusqu'à ce nombre de jours ; 7 par défaut."),
+               help="Une étape manquée (ordinateur éteint) est encore envoyée jusqu'à ce nombre de jours ; "
+                    "7 par défaut."),
         Column("nouvel_entrant", "Nouvel entrant Qualiopi", f.BOOLEAN),
         Column("date_audit", "Date de l'audit", f.DATE),
         Column("enquetes.besoins", "Lien du questionnaire d'analyse des besoins", f.SURVEY_URL),

@@ -10,6 +10,7 @@ and closes with the signature block and the verification strip (stamp.py).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from qualikit.hours import Attended
@@ -35,6 +36,7 @@ from qualikit.render.stamp import (
     company_of,
     document_title,
     evaluation_methods,
+    fitted,
     number,
     plain_date,
     result_label,
@@ -71,26 +73,38 @@ def result_markup(evaluation: Evaluation | None) -> str:
     return f'<font color="{css(color)}"><b>{label}</b></font>'
 
 
-def results_table(results: Sequence[tuple[str, Evaluation | None]], width: float, *,
-                  head: tuple[str, str] = ("Objectif de la formation", "Résultat")):
-    """Objective n°, text and result, one row each, in programme order."""
+@cache
+def _table_styles(compact: int) -> tuple:
+    """(cell, centred cell, centred head) for a results table; smaller when compact (1, 2)."""
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
+
+    st = styles()
+    size, leading = ((st.cell.fontSize, st.cell.leading), (8.2, 10.4), (7.6, 9.4))[min(compact, 2)]
+    cell = ParagraphStyle(f"qk-result-cell-{compact}", parent=st.cell, fontSize=size, leading=leading)
+    centre = ParagraphStyle(f"qk-result-centre-{compact}", parent=cell, alignment=TA_CENTER)
+    head = ParagraphStyle(f"qk-result-head-{compact}", parent=st.cell_head, alignment=TA_CENTER)
+    return cell, centre, head
+
+
+def results_table(results: Sequence[tuple[str, Evaluation | None]], width: float, *,
+                  head: tuple[str, str] = ("Objectif de la formation", "Résultat"), compact: int = 0):
+    """Objective n°, text and result, one row each, in programme order."""
     from reportlab.platypus import Table, TableStyle
 
     st = styles()
-    centre = ParagraphStyle("qk-result-centre", parent=st.cell, alignment=TA_CENTER)
-    centre_head = ParagraphStyle("qk-result-head", parent=st.cell_head, alignment=TA_CENTER)
+    cell, centre, centre_head = _table_styles(compact)
     rows = [[para("N°", centre_head), para(prose(head[0]), st.cell_head), para(prose(head[1]), centre_head)]]
     for n, (objective, evaluation) in enumerate(results, 1):
-        rows.append([para(str(n), centre), para(prose(objective), st.cell), para(result_markup(evaluation), centre)])
+        rows.append([para(str(n), centre), para(prose(objective), cell), para(result_markup(evaluation), centre)])
     table = Table(rows, colWidths=[0.07 * width, 0.68 * width, 0.25 * width], repeatRows=1)
+    pad = (4, 2.5, 1.8)[min(compact, 2)]
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), TEAL),
         ("LINEBELOW", (0, 1), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+        ("TOPPADDING", (0, 0), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad + 0.5),
     ]))
     return table
 
@@ -98,7 +112,15 @@ def results_table(results: Sequence[tuple[str, Evaluation | None]], width: float
 def render_attestation(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
                        attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
                        stamp: DocStamp) -> bytes:
-    """The learner's attestation de fin de formation, as PDF bytes (one page)."""
+    """The learner's attestation de fin de formation, as PDF bytes (one page: a long list of objectives
+    is set tighter)."""
+    return fitted(lambda level: _attestation(project, session, learner, enrolment, attended, results, root,
+                                             stamp, level), pages=1)
+
+
+def _attestation(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
+                 attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
+                 stamp: DocStamp, level: int) -> bytes:
     from reportlab.platypus import Spacer
 
     org = project.organisation
@@ -128,19 +150,20 @@ def render_attestation(project: Project, session: Session, learner: Learner, enr
         ("Présence", esc(f"{heures(attended.done)} suivies sur {heures(attended.planned)}")),
     ]
     if enrolment is not None and enrolment.status is Status.ABANDON and enrolment.dropout_date:
-        facts[-1] = ("Présence", facts[-1][1] + esc(f" – formation interrompue le {plain_date(enrolment.dropout_date)}"))
+        stopped = f" – formation interrompue le {plain_date(enrolment.dropout_date)}"
+        facts[-1] = ("Présence", facts[-1][1] + esc(stopped))
     add(_facts(facts, width))
     add(Spacer(1, 4))
 
     add(para(prose("Objectifs et résultats de l'évaluation des acquis"), st.h2))
-    add(results_table(results, width))
-    methods = evaluation_methods(programme.evaluation)
+    add(results_table(results, width, compact=level))
+    methods = evaluation_methods(programme.evaluation) if level < 2 else []
     if methods:
         add(Spacer(1, 4))
         add(para(fr("Modalités d'évaluation : ") + prose(" ; ".join(m.rstrip(". ") for m in methods)) + ".",
                  st.body_small))
 
-    story.extend(stamp_block(org, stamp, root, width=width))
+    story.extend(stamp_block(org, stamp, root, width=width, compact=level > 0))
     return build_pdf(
         story, organisation=org, root=root, doc_label="Attestation de fin de formation",
         title=f"Attestation de fin de formation – {programme.title}",

@@ -22,7 +22,6 @@ from qualikit.render.pdf_common import (
     build_pdf,
     content_width,
     css,
-    esc,
     para,
     prose,
     styles,

@@ -54,6 +54,7 @@ def render_competence(project: Project, session: Session, learner: Learner,
     methods = evaluation_methods(programme.evaluation)
     if methods:
         story.extend(bullet_list(methods))
+        add(Spacer(1, 3))
     add(para(prose("Une compétence est validée lorsque l'objectif correspondant est jugé « acquis », ou lorsque "
                    "la note obtenue atteint au moins la moitié du barème."), st.body))
     add(Spacer(1, 4))

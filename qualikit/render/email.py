@@ -56,6 +56,9 @@ def render_email(env, name: str, context: dict) -> RenderedEmail:
     parts = {}
     for part in ("subject", "txt", "html"):
         filename = f"emails/{name}.{part}.j2"
+        if part == "html" and not _exists(env, filename):
+            parts["html"] = text_to_html(parts["txt"], parts["subject"])
+            continue
         try:
             parts[part] = env.get_template(filename).render(**context, subject=parts.get("subject", ""))
         except SecurityError as exc:
@@ -69,19 +72,48 @@ def render_email(env, name: str, context: dict) -> RenderedEmail:
     return RenderedEmail(parts["subject"], parts["txt"], parts["html"])
 
 
+def _exists(env, filename: str) -> bool:
+    from jinja2 import TemplateNotFound
+
+    try:
+        env.loader.get_source(env, filename)
+    except TemplateNotFound:
+        return False
+    return True
+
+
+def text_to_html(text: str, title: str) -> str:
+    """The HTML part of a text-only template: paragraphs, line breaks and clickable links."""
+    from markupsafe import escape
+
+    def para(block: str) -> str:
+        html = str(escape(block.strip())).replace("\n", "<br>\n")
+        html = re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', html)
+        return f"<p>{html}</p>"
+
+    body = "\n".join(para(b) for b in re.split(r"\n\s*\n", text) if b.strip())
+    return (f'<!DOCTYPE html>\n<html lang="fr">\n<head><meta charset="utf-8"><title>{escape(title)}</title></head>\n'
+            '<body style="font-family: Arial, Helvetica, sans-serif; color: #222; line-height: 1.5; '
+            f'max-width: 640px;">\n{body}\n</body>\n</html>\n')
+
+
 def one_line(text: str) -> str:
     """Header values: no line breaks, ever (no header injection from names or templates)."""
     return re.sub(r"\s+", " ", text).strip()
 
 
 def build_message(*, sender_name: str, sender_email: str, to_name: str, to_email: str, rendered: RenderedEmail,
-                  attachments: list[Attachment], date: datetime, domain: str) -> EmailMessage:
+                  attachments: list[Attachment], date: datetime, domain: str,
+                  tags: dict[str, str] | None = None) -> EmailMessage:
+    """`tags` become X-Qualikit-* headers (step, session): handy for the trainer's mail filters."""
     msg = EmailMessage()
     msg["From"] = Address(display_name=one_line(sender_name), addr_spec=sender_email)
     msg["To"] = Address(display_name=one_line(to_name), addr_spec=to_email)
     msg["Subject"] = rendered.subject
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = make_msgid(domain=domain)
+    for name, value in (tags or {}).items():
+        msg[f"X-Qualikit-{name}"] = one_line(value)
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     for a in attachments:

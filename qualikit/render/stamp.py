@@ -17,7 +17,8 @@ attestation.py, certificat.py, competence.py and departure.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -221,7 +222,7 @@ def signatory(org: Organisation) -> tuple[str | None, str | None]:
 
 
 def signature_block(org: Organisation, stamp: DocStamp, root: Path, *, width: float,
-                    box_label: str = "Cachet et signature"):
+                    box_label: str = "Cachet et signature", image_height: float = SIGNATURE_BOX_H):
     """Signatory, place and date on the left; the « Cachet et signature » box on the right."""
     from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
@@ -244,11 +245,11 @@ def signature_block(org: Organisation, stamp: DocStamp, root: Path, *, width: fl
     image = project_image(root, org.signature)
     if image is not None:
         inner.append(Spacer(1, 4))
-        pic = picture(image, box_w - 40, SIGNATURE_BOX_H)
+        pic = picture(image, box_w - 40, image_height)
         pic.hAlign = "CENTER"
         inner.append(pic)
     else:
-        inner.append(Spacer(1, SIGNATURE_BOX_H + 4))
+        inner.append(Spacer(1, image_height + 4))
     if name:
         inner.append(para(esc(name) + (f", {prose(title)}" if title else ""), sty["who"]))
     if stamp.signer_name:
@@ -301,13 +302,15 @@ def verification_block(stamp: DocStamp, *, width: float):
 
 
 def stamp_block(org: Organisation, stamp: DocStamp, root: Path, *, width: float,
-                box_label: str = "Cachet et signature", notes: Sequence = ()) -> list:
+                box_label: str = "Cachet et signature", notes: Sequence = (), compact: bool = False) -> list:
     """The whole closing of a document: the signature block, then, at the foot of the page, any
-    notes (the certificat's footnotes) above the verification strip."""
+    notes (the certificat's footnotes) above the verification strip. `compact` keeps less room
+    for the signature, for a document that would not hold on one page otherwise."""
     from reportlab.platypus import Spacer
 
-    return [Spacer(1, 12), signature_block(org, stamp, root, width=width, box_label=box_label),
-            at_bottom([*notes, verification_block(stamp, width=width)], width)]
+    block = signature_block(org, stamp, root, width=width, box_label=box_label,
+                            image_height=SIGNATURE_BOX_H * (0.65 if compact else 1))
+    return [Spacer(1, 6 if compact else 12), block, at_bottom([*notes, verification_block(stamp, width=width)], width)]
 
 
 @cache
@@ -331,3 +334,23 @@ def document_title(title: str, subtitle: str | None = None) -> list:
         out.append(para(prose(subtitle), sub_st))
     out.append(Spacer(1, 14))
     return out
+
+
+# --- fitting a document on its pages ---------------------------------------------------------
+
+_PAGE_OBJECT = re.compile(rb"/Type /Page\b")
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF built by build_pdf (its page objects, not the /Pages tree)."""
+    return len(_PAGE_OBJECT.findall(pdf))
+
+
+def fitted(build: Callable[[int], bytes], pages: int, levels: int = 3) -> bytes:
+    """build(0), or build(1), build(2)… (tighter and tighter layouts) until the document holds on
+    `pages` pages; the tightest one when none does. The same input always gives the same bytes."""
+    for level in range(levels):
+        pdf = build(level)
+        if level == levels - 1 or page_count(pdf) <= pages:
+            return pdf
+    raise ValueError("levels must be at least 1")

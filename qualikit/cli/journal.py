@@ -1,0 +1,154 @@
+"""`qualikit journal verify|export|show`: check, export and read the project's journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import console, err, load_or_exit
+
+ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut\u00a0: le dossier courant).")
+DEFAULT_EXPORT = "journal-relances.xlsx"
+
+journal_app = typer.Typer(
+    help="Le journal de ce que qualikit a fait\u00a0: vérifier qu'il est intact, le consulter, "
+         "exporter le registre des relances et suivis (indicateur Qualiopi 12).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
+
+
+def _open(project: Path):
+    from qualikit.clock import Clock
+    from qualikit.journal_check import open_journal
+
+    if not project.is_dir():
+        err.print(f"[red]Erreur\u00a0:[/] dossier introuvable\u00a0: {_escape(str(project))}")
+        raise typer.Exit(1)
+    return open_journal(project, Clock())  # reading only: the clock is never used
+
+
+@journal_app.command("verify", help="Vérifie que le journal est intact\u00a0: aucune entrée modifiée, "
+                                    "supprimée ou déplacée.")
+def verify(project: Path = ProjectOpt) -> None:
+    from qualikit.diagnostics import Diagnostic, Location
+    from qualikit.journal_check import FILENAME
+
+    journal = _open(project)
+    problems = journal.verify()
+    count = len(journal.entries())
+    if not problems:
+        console.print(f"[green]✓[/] Journal intact\u00a0: {_plural(count, 'entrée')}")
+        return
+    console.print(f"[red]✗ Journal altéré[/]\u00a0: {_plural(len(problems), 'problème')} "
+                  f"({_plural(count, 'entrée')} lisible{'s' if count > 1 else ''})")
+    for p in problems:
+        console.print(f"  {_escape(Diagnostic(Location(FILENAME, p.line), p.message).format())}")
+    console.print("Le journal est la preuve de ce qui a été fait\u00a0: ne le modifiez jamais à la main. "
+                  "Restaurez-le depuis votre dernière sauvegarde si une entrée a été modifiée ou supprimée.")
+    raise typer.Exit(1)
+
+
+@journal_app.command("export", help="Exporte le registre des relances et suivis (date, session, apprenant, canal, "
+                                    "motif, résultat) en Excel ou en CSV, pour l'audit.")
+def export(
+    xlsx: Path = typer.Option(None, "--xlsx", show_default=False,
+                              help=f"Fichier Excel à écrire (par défaut\u00a0: {DEFAULT_EXPORT} dans le projet)."),
+    csv: Path = typer.Option(None, "--csv", show_default=False,
+                             help="Fichier CSV à écrire (séparateur «\u00a0;\u00a0», pour Excel en français)."),
+    project: Path = ProjectOpt,
+) -> None:
+    from qualikit.journal_export import reminder_log, write_csv, write_xlsx
+
+    if xlsx is not None and csv is not None:
+        err.print("[red]Erreur\u00a0:[/] choisissez --xlsx ou --csv, pas les deux.")
+        raise typer.Exit(2)
+    journal = _open(project)
+    loaded = load_or_exit(project)
+    rows = reminder_log(loaded.project, journal.entries())
+    target = csv if csv is not None else (xlsx if xlsx is not None else project / DEFAULT_EXPORT)
+    try:
+        (write_csv if csv is not None else write_xlsx)(rows, target)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        err.print(f"[red]Erreur\u00a0:[/] impossible d'écrire {_escape(str(target))}\u00a0: {_escape(reason)} "
+                  "(le fichier est-il ouvert dans Excel\u00a0?)")
+        raise typer.Exit(1) from None
+    if rows:
+        console.print(f"[green]✓[/] Registre des relances et suivis\u00a0: {_plural(len(rows), 'ligne')} "
+                      f"→ {_escape(str(target))}")
+    else:
+        console.print(f"[green]✓[/] Registre des relances et suivis écrit (vide pour l'instant\u00a0: aucun e-mail, "
+                      f"document ni suivi au journal) → {_escape(str(target))}")
+    problems = journal.verify()
+    if problems:
+        console.print(f"[yellow]attention[/] le journal présente {_plural(len(problems), 'problème')}\u00a0: "
+                      "« qualikit journal verify » pour le détail.")
+
+
+@journal_app.command("show", help="Affiche les dernières entrées du journal.")
+def show(
+    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Nombre d'entrées à afficher (les plus récentes)."),
+    kind: str = typer.Option(None, "--kind", "-k", show_default=False,
+                             help="Seulement les entrées dont le type commence ainsi (ex. followup, onboard.email)."),
+    project: Path = ProjectOpt,
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from qualikit.clock import PARIS
+    from qualikit.load import load_project
+
+    journal = _open(project)
+    entries = [e for e in journal.entries() if kind is None or e.kind.startswith(kind)]
+    if not entries:
+        console.print(f"Aucune entrée de type « {_escape(kind)} » au journal." if kind
+                      else "Journal vide\u00a0: rien n'a encore été enregistré.")
+        return
+    shown = entries[-limit:]
+    names = _names(load_project(project).project)
+    title = f"Journal\u00a0: {len(shown)} dernière{'s' if len(shown) > 1 else ''} entrée{'s' if len(shown) > 1 else ''}"
+    if len(shown) < len(entries):
+        title += f" sur {len(entries)}"
+    table = Table(title=title, title_justify="left")
+    for col, justify in (("N°", "right"), ("Date et heure", "left"), ("Type", "left"), ("Session", "left"),
+                         ("Apprenant", "left"), ("Détail", "left")):
+        table.add_column(col, justify=justify)
+    for e in shown:
+        learner = e.data.get("learner")
+        who = names.get(learner, learner) if isinstance(learner, str) else ""
+        session = e.data.get("session")
+        table.add_row(str(e.seq), e.ts.astimezone(PARIS).strftime("%d/%m/%Y %H:%M"), Text(e.kind),
+                      Text(session if isinstance(session, str) else ""), Text(who), Text(_detail(e.data)))
+    console.print(table)
+
+
+def _names(project) -> dict[str, str]:
+    """Learners' names when the project loads; ids otherwise (the journal is readable on its own)."""
+    if project is None:
+        return {}
+    return {learner.id: learner.full_name for learner in project.learners}
+
+
+def _detail(data: dict, size: int = 80) -> str:
+    text = ""
+    for field in ("text", "label", "subject", "file"):
+        value = data.get(field)
+        if isinstance(value, str) and value.strip():
+            text = " ".join(value.split())
+            break
+    outcome = data.get("outcome")
+    if isinstance(outcome, str) and outcome.strip():
+        text += f" → {' '.join(outcome.split())}"
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

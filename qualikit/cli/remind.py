@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
+from qualikit.cli.onboard import ProjectOpt
+
+
+def command(
+    project: Path = ProjectOpt,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Lister ce qui est dû, sans rien envoyer."),
+    outbox: bool = typer.Option(False, "--outbox", help="Écrire les e-mails dans outbox/ même si SMTP est configuré."),
+    install_cron: bool = typer.Option(False, "--install-cron", help="Programmer « qualikit remind » chaque jour "
+                                      "à 8 h dans votre crontab (Linux, macOS)."),
+    today: str = TodayOpt,
+) -> None:
+    if install_cron:
+        _install(project)
+        return
+    from rich.table import Table
+
+    from qualikit.cli.delivery_output import print_delivery, transport_for
+    from qualikit.frdates import short_date
+    from qualikit.journal_check import open_journal
+    from qualikit.onboard import OnboardError
+    from qualikit.remind import remind
+    from qualikit.render.email import TemplateProblem
+
+    clock = clock_from(today)
+    loaded = load_or_exit(project)
+    p = loaded.project
+    transport = transport_for(p, project, outbox, clock)
+    digest_to = p.organisation.email or (p.organisation.sender.email if p.organisation.sender else None)
+    try:
+        result = remind(p, project, open_journal(project, clock), transport, clock.now(), dry_run=dry_run,
+                        digest_to=digest_to)
+    except (OnboardError, TemplateProblem) as exc:
+        err.print(f"[red]Erreur :[/] {exc}")
+        raise typer.Exit(1) from None
+    finally:
+        transport.close()
+    stamp = clock.now().strftime("%d/%m/%Y %H:%M")
+    if result.due:
+        table = Table(title=f"Étapes dues au {stamp}", title_justify="left")
+        for col in ("Étape", "Session", "Destinataire", "Prévue le"):
+            table.add_column(col)
+        for item in result.due:
+            who = item.learner.full_name if item.learner else f"contact client ({item.to})"
+            table.add_row(item.step.label, item.session.id, who, short_date(item.due.date()))
+        console.print(table)
+    else:
+        console.print(f"{stamp} : aucune relance due.")
+    if result.too_late and dry_run:
+        console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
+                      f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")
+    ok = True
+    if result.onboarding and (result.onboarding.delivery.sent or result.onboarding.delivery.failed):
+        console.print("[bold]Convocations[/]")
+        ok &= print_delivery(result.onboarding.delivery, transport, project)
+    if result.due:
+        ok &= print_delivery(result.delivery, transport, project)
+    for alert in result.alerts:
+        console.print(f"[yellow]alerte[/] {alert.text}")
+    if result.digest is not None and result.digest.sent and not dry_run:
+        console.print(f"Résumé des alertes envoyé à {digest_to}.")
+    if not ok or not result.ok:
+        raise typer.Exit(1)
+
+
+def _install(project: Path) -> None:
+    import subprocess
+
+    from qualikit.cron import cron_line, install
+
+    try:
+        line = install(project)
+    except (OSError, subprocess.CalledProcessError) as exc:  # crontab refused: explain how to do it by hand
+        err.print(f"[yellow]Installation automatique impossible[/] ({exc}). Ajoutez cette ligne avec « crontab -e » :")
+        console.print(cron_line(project))
+        console.print("Windows, systemd : voir la section « Relances automatiques » du README.")
+        raise typer.Exit(1) from None
+    console.print(f"[green]✓ Relances programmées[/] chaque jour à 8 h :\n{line}")
