@@ -19,7 +19,8 @@ def command(project: Path = ProjectArg, today: str = TodayOpt) -> None:
     loaded = load_or_exit(project)
     p = loaded.project
     journal = open_journal(project, clock)
-    ov = build_overview(p, journal.entries(), clock.now())
+    entries = journal.entries()
+    ov = build_overview(p, entries, clock.now())
 
     console.print(f"[bold]{p.organisation.name}[/] — situation au {long_date(ov.today)}")
     table = Table(title="Sessions", title_justify="left", expand=False)
@@ -50,6 +51,10 @@ def command(project: Path = ProjectArg, today: str = TodayOpt) -> None:
     else:
         console.print("Journal : rien n'a encore été envoyé ni produit.")
 
+    from qualikit.alerts import alerts
+
+    for alert in alerts(p, entries, clock.now()):
+        console.print(f"[yellow]alerte[/] {alert.text}")
     if ov.todo:
         console.print("[bold]À faire[/]")
         for todo in ov.todo:

@@ -14,13 +14,26 @@ from pathlib import Path
 from qualikit.model import Evaluation, Learner, Programme, Project, Session
 from qualikit.render.attestation import big_style, panel, results_table, span
 from qualikit.render.pdf_common import TEAL, build_pdf, bullet_list, content_width, esc, para, prose, styles
-from qualikit.render.stamp import DocStamp, civil_name, document_title, evaluation_methods, stamp_block, validated
+from qualikit.render.stamp import (
+    DocStamp,
+    civil_name,
+    document_title,
+    evaluation_methods,
+    fitted,
+    stamp_block,
+    validated,
+)
 from qualikit.typography import fr
 
 
 def render_competence(project: Project, session: Session, learner: Learner,
                       results: Sequence[tuple[str, Evaluation | None]], root: Path, stamp: DocStamp) -> bytes:
-    """The learner's certificat de compétences, as PDF bytes (one page)."""
+    """The learner's certificat de compétences, as PDF bytes (one page: many skills are set tighter)."""
+    return fitted(lambda level: _competence(project, session, learner, results, root, stamp, level), pages=1)
+
+
+def _competence(project: Project, session: Session, learner: Learner,
+                results: Sequence[tuple[str, Evaluation | None]], root: Path, stamp: DocStamp, level: int) -> bytes:
     from reportlab.platypus import Spacer
 
     org = project.organisation
@@ -41,7 +54,7 @@ def render_competence(project: Project, session: Session, learner: Learner,
                      "la maîtrise de la compétence suivante :" if len(skills) == 1
                      else f"la maîtrise des {len(skills)} compétences suivantes :"), st.lead))
         add(Spacer(1, 2))
-        add(results_table(skills, width, head=("Compétence validée", "Résultat")))
+        add(results_table(skills, width, head=("Compétence validée", "Résultat"), compact=level))
     else:
         add(para(fr("a suivi l'évaluation finale de la formation ") + f"<b>{prose(programme.title)}</b>"
                  + esc(f" ({span(session)})") + prose(" ; aucune compétence n'y a encore été validée."), st.lead))
@@ -62,7 +75,7 @@ def render_competence(project: Project, session: Session, learner: Learner,
                    "professionnelle enregistrée au répertoire national des certifications professionnelles (RNCP) "
                    "ou au répertoire spécifique."), _note()))
 
-    story.extend(stamp_block(org, stamp, root, width=width))
+    story.extend(stamp_block(org, stamp, root, width=width, compact=level > 0))
     return build_pdf(
         story, organisation=org, root=root, doc_label="Certificat de compétences",
         title=f"Certificat de compétences – {programme.title}",

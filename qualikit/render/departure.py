@@ -34,6 +34,7 @@ from qualikit.render.pdf_common import (
     build_pdf,
     bullet_list,
     content_width,
+    de,
     esc,
     link,
     mail,
@@ -283,7 +284,7 @@ def _action_card(n: int, objective: str | None, evaluation: Evaluation | None, d
     head = [para(prose(f"Objectif {n + 1} · d'ici le {plain_date(due)} ({PLAN_WHEN[n]})".upper()), sty["when"])]
     if objective:
         head.append(para(prose(objective), sty["goal"]))
-        if evaluation is not None:
+        if evaluation is not None and level == 0:  # the results table shows it too
             head.append(para(esc(fr(f"Résultat à l'évaluation finale : {result_label(evaluation)}")), sty["hint"]))
     else:
         head.append(para(prose("Mon objectif :"), sty["goal"]))
@@ -369,9 +370,9 @@ def _stay_in_touch(org) -> list:
     if org.website:
         reach.append(link(org.website, org.website.removeprefix("https://").removeprefix("http://").rstrip("/")))
     where = (f"{NBSP}: " + " · ".join(reach)) if reach else ""
-    out.append(para(_fmt("Vous faites désormais partie du réseau des ancien·nes participant·es de {org}. "
+    out.append(para(_fmt("Vous faites désormais partie du réseau des ancien·nes participant·es {org}. "
                          "Une question en mettant en pratique, une envie d'aller plus loin ? Écrivez-nous, "
-                         "nous répondons volontiers{where}.", org=prose(org.name), where=where), st.body))
+                         "nous répondons volontiers{where}.", org=prose(de(org.name)), where=where), st.body))
     out.append(para(prose("Envie de témoigner de votre expérience ? Dites-le-nous : nous ne publierons jamais "
                           "votre témoignage ni votre nom sans votre accord écrit."), st.body_small))
     return out
