@@ -21,7 +21,7 @@ from qualikit.hours import Attended, attended, missing_roll_calls
 from qualikit.journal import Journal
 from qualikit.journey import session_end
 from qualikit.model import Evaluation, Learner, Project, Session, Status
-from qualikit.onboard import OUTPUT, active, journal_sha, sha256
+from qualikit.onboard import OUTPUT, active, journal_sha, latest, sha256
 from qualikit.render.email import Attachment, build_message, render_email, template_env
 from qualikit.tokens import project_secret, survey_link, survey_token
 
@@ -133,7 +133,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
     followers = [p for p in project.programmes if p.id != programme.id]
     outcomes, outgoing = [], []
     with journal.locked():
-        done = journal.keys()
+        done = latest(journal)
         for enrolment in session.enrolments:
             learner = project.learner(enrolment.learner_id)
             hours_done = attended(project, session, enrolment)
@@ -156,15 +156,14 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
                 for name, kind, content, code in docs:
                     key = f"close:{kind}:{session.id}:{learner.id}"
                     path = folder / name
-                    if key in done and journal_sha(journal, key) == sha256(content) and path.is_file():
+                    if journal_sha(done, key) == sha256(content) and path.is_file():
                         continue
                     write_atomic(path, content)
-                    journal.append(f"close.{kind}", {"session": session.id, "learner": learner.id,
+                    done[key] = journal.append(f"close.{kind}", {"session": session.id, "learner": learner.id,
                                                      "file": path.relative_to(root).as_posix(),
                                                      "sha256": sha256(content), "code": code,
                                                      "signed": signer is not None,
                                                      "hours": str(hours_done.done)}, key=key)
-                    done.add(key)
                     issued.append(path.relative_to(root).as_posix())
                 write_atomic(folder.with_suffix(".zip"), _archive(docs))
             outcomes.append(LearnerOutcome(learner, hours_done, issued, dropped))
@@ -271,13 +270,12 @@ def _record_session(journal, done, session, found, now, report, dry_run) -> Deci
     if dry_run or key in done or not report.ok:
         return None
     delay = Decimal(int((now - session_end(session)).total_seconds() // 60)) / 60
-    journal.append("close.session", {
+    done[key] = journal.append("close.session", {
         "session": session.id,
         "delivery_delay_hours": str(delay.quantize(Decimal("0.1"))),
         "gaps": found.lines(),
         "scheduled": [{"step": step, "due": (session.end + timedelta(days=days)).isoformat()}
                       for step, days in SCHEDULED],
     }, key=key)
-    done.add(key)
     return delay
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.files import safe_name, write_atomic
 from qualikit.frdates import long_date, time_range
-from qualikit.journal import Journal
+from qualikit.journal import Entry, Journal
 from qualikit.model import Enrolment, Learner, Project, Session, Status
 from qualikit.render.email import Attachment, build_message, render_email, template_env
 from qualikit.tokens import project_secret, survey_link, survey_token
@@ -83,7 +83,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     domain = sender_email.rpartition("@")[2]
     results, outgoing = [], []
     with journal.locked():
-        done = journal.keys()
+        done = latest(journal)
         todo = [(s, e) for s in sessions for e in s.enrolments]
         for n, (session, enrolment) in enumerate(todo, start=1):
             if progress:
@@ -134,30 +134,33 @@ def _attendance_sheet(project, root, journal, session, done, dry_run) -> str | N
     key = f"onboard:emargement:{session.id}"
     pdf = render_attendance_sheet(project, session, root)
     path = root / OUTPUT / safe_name(session.id) / "emargement.pdf"
-    previous = journal_sha(journal, key) if key in done else None
+    previous = journal_sha(done, key)
     if dry_run or previous == sha256(pdf):
         return None
     write_atomic(path, pdf)
-    journal.append("onboard.attendance_sheet", {"session": session.id, "file": _rel(root, path),
-                                                "sha256": sha256(pdf), "version": int(previous is not None) + 1},
-                   key=key)
-    done.add(key)
+    done[key] = journal.append("onboard.attendance_sheet", {
+        "session": session.id, "file": _rel(root, path), "sha256": sha256(pdf),
+        "version": int(previous is not None) + 1}, key=key)
     return _rel(root, path)
 
 
 def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
     """Write a document and journal it, unless the same bytes were already issued."""
     digest = sha256(content)
-    if key in done and journal_sha(journal, key) == digest and path.is_file():
+    if journal_sha(done, key) == digest and path.is_file():
         return
     write_atomic(path, content)
-    journal.append(kind, {**data, "file": _rel(root, path), "sha256": digest,
-                          **({"resend": True} if forced else {})}, key=key)
-    done.add(key)
+    done[key] = journal.append(kind, {**data, "file": _rel(root, path), "sha256": digest,
+                                      **({"resend": True} if forced else {})}, key=key)
 
 
-def journal_sha(journal: Journal, key: str) -> str | None:
-    entry = journal.done(key)
+def latest(journal: Journal) -> dict[str, Entry]:
+    """Each key's last entry, read once per run (the journal may hold tens of thousands)."""
+    return {e.key: e for e in journal.entries() if e.key}
+
+
+def journal_sha(done: dict[str, Entry], key: str) -> str | None:
+    entry = done.get(key)
     return entry.data.get("sha256") if entry else None
 
 

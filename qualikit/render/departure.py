@@ -133,9 +133,9 @@ def _departure(project: Project, session: Session, learner: Learner, enrolment: 
     # --- page 2: looking ahead -------------------------------------------------------------
     add(PageBreak())
     add(para(prose("Votre plan d'action"), st.h2))
-    add(para(prose("Trois objectifs à mettre en pratique dans votre travail, parmi ceux qui méritent encore "
-                   "de l'entraînement. Notez comment vous allez vous y prendre, et cochez la case une fois "
-                   "l'objectif atteint !" if len(plan_objectives(results)) >= 3 else
+    add(para(prose("Trois objectifs à mettre en pratique dans votre travail, en commençant par ceux qui "
+                   "méritent encore de l'entraînement. Notez comment vous allez vous y prendre, et cochez la "
+                   "case une fois l'objectif atteint !" if len(plan_objectives(results)) >= 3 else
                    "Vos objectifs à mettre en pratique dans votre travail. Notez comment vous allez vous y "
                    "prendre, et cochez la case une fois l'objectif atteint !"), st.body))
     chosen = plan_objectives(results) or [(None, None), (None, None)]
@@ -277,7 +277,7 @@ def _drawing_classes():
 
 def _action_card(n: int, objective: str | None, evaluation: Evaluation | None, due: date, width: float,
                  level: int = 0):
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import Spacer, Table, TableStyle
 
     sty = _card_styles()
     write_lines, tick_box = _drawing_classes()
@@ -291,7 +291,7 @@ def _action_card(n: int, objective: str | None, evaluation: Evaluation | None, d
         head.append(write_lines(1))
     head.append(para(prose("Comment je vais m'y prendre :"), sty["prompt"]))
     head.append(write_lines(2, 17 if level < 2 else 15))
-    inner = Table([[head, [tick_box(), para(prose("fait"), sty["done"])]]],
+    inner = Table([[head, [tick_box(), Spacer(1, 2), para(prose("fait"), sty["done"])]]],
                   colWidths=[width - 18 - 50, 50])
     inner.setStyle(TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

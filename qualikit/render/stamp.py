@@ -165,11 +165,9 @@ def _flowable_classes():
         def __init__(self, content):
             super().__init__()
             self.content = content
-            self._content_h = 0.0
 
         def wrap(self, availWidth, availHeight):
             _, h = self.content.wrap(availWidth, availHeight)
-            self._content_h = h
             self.width = availWidth
             self.height = max(h, availHeight)
             return self.width, self.height
@@ -294,9 +292,8 @@ def verification_block(stamp: DocStamp, *, width: float):
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (0, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 7),  # with the drawing's 2 modules: a quiet zone of about 6
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
     ]))
     return table
 

@@ -19,7 +19,7 @@ from qualikit.render.attestation import render_attestation
 from qualikit.render.certificat import FOOTNOTES, RETENTION, SIGNATURE_LABEL, render_certificat
 from qualikit.render.competence import render_competence
 from qualikit.render.departure import plan_objectives, render_departure
-from qualikit.render.stamp import DocStamp, number, plain_date, result_label, validated
+from qualikit.render.stamp import DocStamp, number, page_count, plain_date, result_label, validated
 
 EXCEL = "excel-2026-10-15"
 PAROLE = "parole-2026-11-04"
@@ -265,3 +265,22 @@ def test_every_page_carries_the_provider_identity(demo):
         for page in pages(pdf):
             assert "SIRET 884 173 022 00010" in page
             assert "Déclaration d'activité enregistrée sous le numéro 84691234569" in page
+
+
+def test_a_long_list_of_objectives_still_holds_on_its_pages(demo):
+    session, learner, enrolment, done, _ = case(demo, PAROLE, "nathalie-fabre")
+    programme = demo.programme(session.programme_id)
+    objectives = tuple(f"{o}, puis le restituer à l'équipe dans un compte rendu" for o in programme.objectives * 2)
+    project = replace(demo, programmes=tuple(replace(p, objectives=objectives) if p.id == programme.id else p
+                                             for p in demo.programmes))
+    results = [(o, Evaluation(session.id, learner.id, n, result=Result.ACQUIS)) for n, o in enumerate(objectives, 1)]
+    attestation = render_attestation(project, session, learner, enrolment, done, results, DEMO, stamp())
+    competence = render_competence(project, session, learner, results, DEMO, stamp())
+    guide = render_departure(project, session, learner, enrolment, done, results, DEMO, {"chaud": HOT},
+                             [p for p in project.programmes if p.id != programme.id])
+    assert [page_count(pdf) for pdf in (attestation, competence, guide)] == [1, 1, 2]
+    assert [len(pages(pdf)) for pdf in (attestation, competence, guide)] == [1, 1, 2]
+    page = text(attestation)
+    for n, objective in enumerate(objectives, 1):
+        assert f"{n} {plain(objective)} acquis" in page
+    assert CODE in page
