@@ -20,27 +20,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
 
-def synthetic_journal(root: Path, project, n: int) -> None:
+def synthetic_journal(root: Path, project, n: int, before: date | None = None) -> None:
     """n entries as the journey would have written them (built with the journal's own format)."""
     from qualikit.clock import PARIS
     from qualikit.journal import GENESIS, _canonical, _digest
 
     prev, lines, seq = GENESIS, [], 0
-    steps = ("convocation", "rappel-veille", "enquete-chaud", "recapitulatif", "alumni", "suivi-j30")
-    for session in project.sessions:
-        for enrolment in session.enrolments:
-            for step in steps:
-                if seq >= n:
-                    break
-                seq += 1
-                key = (f"onboard:email:{session.id}:{enrolment.learner_id}" if step == "convocation"
-                       else f"remind:{step}:{session.id}:{enrolment.learner_id}")
-                obj = {"seq": seq, "ts": datetime(2026, 1, 1, 9, tzinfo=PARIS).isoformat(timespec="seconds"),
-                       "kind": "onboard.email" if step == "convocation" else f"remind.{step}", "key": key,
-                       "data": {"session": session.id, "learner": enrolment.learner_id, "to": "x@example.fr"},
-                       "prev": prev}
-                obj["hash"] = prev = _digest(obj)
-                lines.append(_canonical(obj))
+    steps = ("convocation", "rappel-veille", "enquete-chaud", "relance-chaud", "recapitulatif", "alumni",
+             "suivi-j30", "enquete-froid", "relance-froid", "enquete-froid-2")
+    sessions = [s for s in project.sessions if before is None or s.start < before]
+    while seq < n and sessions:
+        for session in sessions:
+            for enrolment in session.enrolments:
+                for step in steps:
+                    if seq >= n:
+                        break
+                    seq += 1
+                    key = (f"onboard:email:{session.id}:{enrolment.learner_id}" if step == "convocation"
+                           else f"remind:{step}:{session.id}:{enrolment.learner_id}")
+                    obj = {"seq": seq, "ts": datetime(2026, 1, 1, 9, tzinfo=PARIS).isoformat(timespec="seconds"),
+                           "kind": "onboard.email" if step == "convocation" else f"remind.{step}", "key": key,
+                           "data": {"session": session.id, "learner": enrolment.learner_id, "to": "x@example.fr"},
+                           "prev": prev}
+                    obj["hash"] = prev = _digest(obj)
+                    lines.append(_canonical(obj))
+        steps = ("journal.note",)  # past the journey's keys: notes and documents fill up to n
     (root / "journal.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -60,17 +64,15 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "p")
-        project = load_project(root).project
-        synthetic_journal(root, project, 30_000)
-        last = max(s.end for s in project.sessions)
-        quiet = last + timedelta(days=400)  # every step long past: nothing due
-        busy = next(s.start for s in project.sessions if s.start.weekday() == 0) + timedelta(days=-1)
-        busy = max(s.start for s in project.sessions) - timedelta(days=1)  # a D-1 day for the last week
-        rows = [("rien à envoyer", timed(root, quiet))]
-        rows.append(("une journée chargée (premier passage)", timed(root, busy)))
+        project = load_project(root, use_cache=False).project
+        busy = max(s.start for s in project.sessions) - timedelta(days=1)  # D-1 of the last week's sessions
+        synthetic_journal(root, project, 30_000, before=busy - timedelta(days=14))
+        quiet = max(s.end for s in project.sessions) + timedelta(days=400)  # every step long past
+        rows = [("une journée chargée, premier passage (cache du projet à construire)", timed(root, busy))]
+        sent = len(list((root / "outbox").glob("*.eml")))
+        rows.append(("rien à envoyer", timed(root, quiet)))
         rows.append(("rien à envoyer (second passage)", timed(root, quiet)))
-        sent = len(list((root / "outbox").glob("*.eml"))) if (root / "outbox").exists() else 0
-    print(f"| `qualikit remind` (300 sessions, 3 000 apprenants, 30 000 entrées de journal) | temps |")
+    print("| `qualikit remind` (300 sessions, 3 000 apprenants, 30 000 entrées de journal) | temps |")
     print("|---|---|")
     for label, seconds in rows:
         print(f"| {label} | {seconds:.2f} s |")

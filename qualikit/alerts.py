@@ -39,8 +39,8 @@ def alerts(project: Project, entries: list[Entry], now: datetime) -> list[Alert]
         for lid in a.absent:
             absences[(a.session_id, lid)] = absences.get((a.session_id, lid), 0) + 1
     for session in project.sessions:
-        if not session.days or session.start > now.date():
-            continue
+        if not session.days or session.start > now.date() or now.date() - session.end > SURVEY_WATCH[1]:
+            continue  # not started, or over for two months: nothing left to act on
         started = [e for e in session.enrolments  # a withdrawal before the first day is no drop-out
                    if not (e.status is Status.ABANDON and e.dropout_date and e.dropout_date < session.start)]
         dropped = [e for e in started if e.status is Status.ABANDON]

@@ -509,6 +509,8 @@ def deliver(journal: Journal, transport: Transport, outgoing: Iterable[Outgoing]
 def _deliver(journal: Journal, transport: Transport, items: list[Outgoing], forced: set[str], spool: Path,
              report: DeliveryReport) -> None:
     dry_run = report.dry_run
+    if not items:
+        return  # nothing to send: no need to read a large journal
     done = journal.keys()
     was_sent = getattr(transport, "was_sent", None)
     seen: set[str] = set()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from qualikit.diagnostics import Location
 
@@ -313,17 +314,19 @@ class Project:
     journey: tuple[JourneyStep, ...] = ()
 
     def programme(self, pid: str) -> Programme | None:
-        return _index(self.programmes).get(pid)
+        return self._by_id["programmes"].get(pid)
 
     def learner(self, lid: str) -> Learner | None:
-        return _index(self.learners).get(lid)
+        return self._by_id["learners"].get(lid)
 
     def session(self, sid: str) -> Session | None:
-        return _index(self.sessions).get(sid)
+        return self._by_id["sessions"].get(sid)
 
     def trainer(self, tid: str) -> Trainer | None:
-        return _index(self.trainers).get(tid)
+        return self._by_id["trainers"].get(tid)
 
-
-def _index(records) -> dict:
-    return {r.id: r for r in records}
+    @cached_property
+    def _by_id(self) -> dict[str, dict]:
+        """Built once: commands look records up by id thousands of times on a large project."""
+        return {name: {r.id: r for r in getattr(self, name)}
+                for name in ("programmes", "learners", "sessions", "trainers")}

@@ -73,6 +73,8 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             progress: Callable[[int, int], None] | None = None) -> OnboardResult:
     """Issue and send what is due. `force` holds learner ids whose kit is re-issued and resent."""
     sessions = due_sessions(project, now.date(), session_id)
+    if not sessions:
+        return OnboardResult([], DeliveryReport(dry_run=dry_run))
     env = template_env(root)
     secret = project_secret(root) if not dry_run else b"dry-run"
     org = project.organisation

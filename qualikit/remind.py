@@ -64,16 +64,32 @@ def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[li
     window = timedelta(days=project.settings.catch_up_days)
     absences = _absences(project)
     send, late = [], []
+    today = now.date()
     for session in project.sessions:
         if not session.days:
             continue
-        for step in steps_for(steps, session):
+        active = steps_for(steps, session)
+        # a session whose every step is still ahead, or past the catch-up window, has nothing to send;
+        # a reminder can wait for its survey, hence the extra gap on the right
+        first = min(_nominal(s, session, session.start) for s in active) if active else None
+        last = max(_nominal(s, session, session.end) for s in active) if active else None
+        if first is None or today < first or today > last + window + timedelta(days=max(
+                (abs(s.offset) for s in active), default=0)):
+            continue
+        for step in active:
             for item in _targets(project, session, step, keys, replies, absences, steps):
                 if item.key in keys or item.due > now:
                     continue
                 started = step.anchor == "debut" and step.offset < 0 and now.date() >= session.start
                 (late if started or now - item.due > window else send).append(item)
     return send, late
+
+
+def _nominal(step: Step, session: Session, absence_day):
+    """The day a step falls on; absence follow-ups count from `absence_day` (first or last day)."""
+    if step.anchor == "absence":
+        return absence_day + timedelta(days=step.offset)
+    return due_at(step, session).date()
 
 
 def _absences(project: Project) -> dict[tuple[str, str], list]:
@@ -132,14 +148,15 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
         entries = journal.entries()
         send, late = due_items(project, entries, now)
         result = RemindResult(onboarding, send, late)
-        env = template_env(root)
-        secret = project_secret(root) if not dry_run else b"dry-run"
+        env = template_env(root) if send else None
+        secret = project_secret(root) if send and not dry_run else b"dry-run"
         outgoing = [_outgoing(env, project, item, secret, now) for item in send]
         result.delivery = deliver(journal, transport, outgoing, dry_run=dry_run,
                                   spool=root / ".qualikit" / "spool")
-        result.alerts = alerts(project, journal.entries() if not dry_run else entries, now)
-        if result.alerts and digest_to:
-            digest = _digest(env, project, result.alerts, now, digest_to)
+        sent = not dry_run and (result.delivery.sent or onboarding.delivery.sent)
+        result.alerts = alerts(project, journal.entries() if sent else entries, now)
+        if result.alerts and digest_to and f"remind:digest:{now.date().isoformat()}" not in {e.key for e in entries}:
+            digest = _digest(env or template_env(root), project, result.alerts, now, digest_to)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")
     return result

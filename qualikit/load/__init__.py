@@ -58,8 +58,20 @@ def declared_ids(tables: Tables) -> dict[str, set[str]]:
             for name, rows in tables.items()}
 
 
-def load_project(root: Path) -> Loaded:
+def load_project(root: Path, use_cache: bool = True) -> Loaded:
     """Load and check a project; never raises for bad user data."""
+    from qualikit.load import cache
+
+    key = cache.fingerprint(root) if use_cache and root.is_dir() else None
+    if key is not None and (hit := cache.read(root, key)) is not None:
+        return hit
+    loaded = _load(root)
+    if key is not None and loaded.form in ("yaml", "xlsx"):
+        cache.write(root, key, loaded)
+    return loaded
+
+
+def _load(root: Path) -> Loaded:
     from qualikit.checks import Context, run_checks
 
     report = Report()
