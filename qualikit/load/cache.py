@@ -41,7 +41,7 @@ def fingerprint(root: Path) -> str:
 def read(root: Path, key: str):
     try:
         stored_key, loaded = pickle.loads((root / CACHE).read_bytes())
-    except Exception:  # noqa: BLE001 - missing, damaged or from another version: load normally
+    except Exception:
         return None
     return loaded if stored_key == key else None
 
