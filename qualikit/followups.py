@@ -15,7 +15,7 @@ from qualikit.journal import Entry, Journal
 from qualikit.model import Learner, Project, Session
 
 # kind → channel shown in the reminder log
-CHANNELS = {"appel": "téléphone", "entretien": "entretien", "note": "note"}
+CHANNELS = {"appel": "téléphone", "entretien": "entretien", "note": "note", "consentement": "consentement"}
 PREFIX = "followup."
 
 

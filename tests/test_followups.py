@@ -96,7 +96,7 @@ def test_a_dropped_out_learner_can_still_be_followed_up(demo):
      "(excel-2026-10-15, projet-2026-11-30)"),
     ({"text": " \n\t "},
      f"le texte est vide{NBSP}: notez en une phrase ce qui a été dit ou fait (--texte)"),
-    ({"kind": "sms"}, f"type de suivi « sms » inconnu (attendu{NBSP}: appel, entretien, note)"),
+    ({"kind": "sms"}, f"type de suivi « sms » inconnu (attendu{NBSP}: appel, entretien, note, consentement)"),
 ], ids=["typo", "unknown-learner", "not-enrolled", "unknown-session", "ambiguous", "empty-text", "bad-kind"])
 def test_bad_input_is_refused_in_french_and_nothing_is_journaled(demo, kwargs, message):
     with pytest.raises(FollowupError) as caught:
@@ -164,3 +164,21 @@ def test_markup_in_a_note_is_printed_as_typed(demo):
     result = run("journal", "show", "-p", demo)
     assert result.exit_code == 0, result.output
     assert "[red]pas de couleur[/red] =1+1" in result.output
+
+
+def test_testimonial_consent_is_recorded(tmp_path):
+    import shutil
+
+    from conftest import DEMO
+    from qualikit.clock import PARIS, Clock
+    from qualikit.followups import record_followup
+    from qualikit.journal_check import open_journal
+    from qualikit.load import load_project
+
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    project = load_project(root).project
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
+    entry = record_followup(project, open_journal(root, Clock(now)), kind="consentement", learner_id="karim-haddad",
+                            session_id=None, text="Témoignage publiable, prénom seul, sur le site web",
+                            outcome=None, at=now)
+    assert entry.kind == "followup.consentement" and entry.data["session"] == "parole-2026-11-04"

@@ -29,6 +29,7 @@ _DONE = {
     "appel": "Appel avec {name} enregistré",
     "entretien": "Entretien avec {name} enregistré",
     "note": "Note sur {name} enregistrée",
+    "consentement": "Consentement de {name} enregistré",
 }
 
 
@@ -48,6 +49,13 @@ def interview(learner: str = LearnerArg, session: str = SessionOpt, texte: str =
 def note(learner: str = LearnerArg, session: str = SessionOpt, texte: str = TextOpt, resultat: str = OutcomeOpt,
          project: Path = ProjectOpt, today: str = TodayOpt) -> None:
     _record("note", learner, session, texte, resultat, project, today)
+
+
+@log_app.command("consent", help="Consigne le consentement d'un apprenant à la publication de son témoignage "
+                                 "(texte : ce qui est accepté, ex. « prénom seul, site web »).")
+def consent(learner: str = LearnerArg, session: str = SessionOpt, texte: str = TextOpt, resultat: str = OutcomeOpt,
+            project: Path = ProjectOpt, today: str = TodayOpt) -> None:
+    _record("consentement", learner, session, texte, resultat, project, today)
 
 
 def _record(kind: str, learner_id: str, session: str | None, text: str | None, outcome: str | None, project: Path,
