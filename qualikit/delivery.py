@@ -44,6 +44,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from qualikit.files import write_atomic
 from qualikit.journal import Journal
 
 if TYPE_CHECKING:
@@ -116,33 +117,6 @@ def pending_path(spool: Path, key: str) -> Path:
     return Path(spool) / f"{safe_name(key)}.pending"
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
-    """Write aside, fsync, rename over: readers see the old file or the whole new one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(content)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _sync_dir(path.parent)
-
-
-def _sync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 # -- transports -------------------------------------------------------------------
 
 
@@ -171,7 +145,7 @@ class OutboxTransport:
             target, n = self.outbox / f"{base}.eml", 2
             while target.exists():  # a forced resend within the same second keeps the first copy
                 target, n = self.outbox / f"{base}-{n}.eml", n + 1
-            _write_atomic(target, content)
+            write_atomic(target, content)
         except OSError as e:
             reason = f"écriture impossible dans la boîte d'envoi {self.outbox}\u00a0: {e.strerror or e}"
             raise DeliveryError(reason, fatal=reason) from e
@@ -564,7 +538,7 @@ def _deliver(journal: Journal, transport: Transport, items: list[Outgoing], forc
         marker = pending_path(spool, item.key)
         try:
             spool.mkdir(parents=True, exist_ok=True)
-            _write_atomic(marker, item.key.encode("utf-8") + b"\n")
+            write_atomic(marker, item.key.encode("utf-8") + b"\n")
         except OSError as e:  # without its marker a message is not sent: a crash could then duplicate it
             stop = f"écriture impossible dans {spool}\u00a0: {e.strerror or e}"
             report.failed.append((item, stop))

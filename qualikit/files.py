@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import secrets
+import shutil
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def safe_name(text: str, limit: int = 80) -> str:
@@ -18,17 +21,42 @@ def safe_name(text: str, limit: int = 80) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write beside the target, flush to disk, then rename over it: readers never see half a file."""
+    write_atomic_with(path, lambda f: f.write(data))
+
+
+def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """The same, for writers that want a file object (a workbook's save). The new file gets the
+    old one's permissions, or the umask's (not mkstemp's 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        with open(tmp, "xb") as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
+        if path.exists():
+            shutil.copymode(path, tmp)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    sync_dir(path.parent)
+
+
+def sync_dir(folder: Path) -> None:
+    """Make a new or renamed entry durable (POSIX; Windows cannot open a folder); best effort."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def inside(root: Path, path: Path) -> bool:

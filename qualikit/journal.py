@@ -29,6 +29,8 @@ from typing import BinaryIO
 
 from filelock import FileLock
 
+from qualikit.files import sync_dir
+
 GENESIS = "0" * 64
 REPAIRED = "journal.repaired"
 
@@ -161,7 +163,7 @@ def _write_all(path: Path, data: bytes) -> None:
     if written != len(data):  # disk full: the torn bytes are salvaged by the next append
         raise OSError(f"écriture incomplète dans {path.name} (disque plein\u00a0?)")
     if created:
-        _sync_dir(path.parent)
+        sync_dir(path.parent)
 
 
 def _sync(fd: int) -> None:
@@ -175,19 +177,6 @@ def _sync(fd: int) -> None:
         except OSError:
             pass
     os.fsync(fd)
-
-
-def _sync_dir(folder: Path) -> None:
-    """Make a new file's directory entry durable (POSIX only; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class Journal:

@@ -14,15 +14,13 @@ written as a string, never as a formula, whatever it starts with.
 
 from __future__ import annotations
 
-import os
-import secrets
-import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from qualikit.files import write_atomic_with
 from qualikit.load import fields as f
 from qualikit.load.schema import LISTS_SHEET, TABLES, Column, Table
 from qualikit.load.tables import Row, Tables
@@ -323,26 +321,4 @@ def _put(cell, value: Any) -> None:
 
 def _save_atomically(book, path: Path) -> None:
     """Write next to `path`, then rename over it: a reader never sees a half-written workbook."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # created with the umask's permissions, unlike mkstemp's 0600
-            book.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            shutil.copymode(path, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if os.name == "posix":  # make the rename itself durable; best effort
-        try:
-            fd = os.open(path.parent, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+    write_atomic_with(path, book.save)

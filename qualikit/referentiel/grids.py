@@ -13,14 +13,16 @@ subcontractor). A list holding only the restriction means "always, except for su
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 Weighting = Literal["majeur_seul", "gradue"]
 NewEntrants = Literal["formalisation", "application", "non_applicable_initial"]
@@ -173,7 +175,7 @@ def load_grid(grid_id: str) -> Grid:
 def available_grids() -> tuple[Grid, ...]:
     """Every grid of the package, oldest first; GridDataError if two in-force periods overlap."""
     grids = sorted((load_grid(grid_id) for grid_id in _data_files()), key=lambda g: g.valid_from or date.min)
-    for older, newer in zip(grids, grids[1:], strict=False):
+    for older, newer in itertools.pairwise(grids):
         if older.valid_until is None or older.valid_until >= (newer.valid_from or date.min):
             raise GridDataError(f"les périodes de vigueur de « {older.id} » et « {newer.id} » se chevauchent")
     return tuple(grids)
@@ -206,6 +208,8 @@ def _applies(ind: Indicator, profile: Profile) -> tuple[bool, str]:
 # ---------------------------------------------------------------- data files
 
 def _data_folder() -> Traversable:
+    from importlib import resources  # lazily, like yaml: about 15 ms
+
     return resources.files(__package__ or "qualikit.referentiel")
 
 

@@ -36,10 +36,12 @@ from qualikit.render.pdf_common import (
     content_width,
     de,
     esc,
+    facts_table,
     link,
     mail,
     para,
     prose,
+    resource,
     styles,
 )
 from qualikit.render.stamp import fitted, mastery, number, plain_date, result_label
@@ -112,7 +114,7 @@ def _departure(project: Project, session: Session, learner: Learner, enrolment: 
              ("Heures suivies", esc(f"{number(attended.done)}{NBSP}h sur {number(attended.planned)}{NBSP}h prévues"))]
     if trainer:
         facts.append(("Formation animée par", esc(trainer.name)))
-    add(_facts(facts, width))
+    add(facts_table(facts, width))
 
     add(para(prose("Vos résultats"), st.h2))
     if results:
@@ -128,7 +130,7 @@ def _departure(project: Project, session: Session, learner: Learner, enrolment: 
     if programme.resources:
         add(para(prose("Vos ressources"), st.h2))
         add(para(prose("Pour revenir sur la formation quand vous en aurez besoin :"), st.body))
-        story.extend(bullet_list(programme.resources, markup=_resource))
+        story.extend(bullet_list(programme.resources, markup=resource))
 
     # --- page 2: looking ahead -------------------------------------------------------------
     add(PageBreak())
@@ -170,29 +172,6 @@ def _departure(project: Project, session: Session, learner: Learner, enrolment: 
 def _fmt(template: str, **values: str) -> str:
     """Fixed French text with French typography, then the values (already markup)."""
     return fr(template).format(**values)
-
-
-def _resource(item: str) -> str:
-    return link(item) if item.startswith(("http://", "https://")) else prose(item)
-
-
-def _facts(facts: list[tuple[str, str]], width: float):
-    from reportlab.platypus import Table, TableStyle
-
-    st = styles()
-    rows = [[para(prose(label), st.cell_bold), para(value, st.cell)] for label, value in facts]
-    table = Table(rows, colWidths=[0.27 * width, 0.73 * width])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), TEAL_LIGHT),
-        ("LINEBEFORE", (0, 0), (0, -1), 3, TEAL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 9),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("TOPPADDING", (0, 0), (-1, 0), 8),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
-    ]))
-    return table
 
 
 def _survey(org, url: str | None) -> list:

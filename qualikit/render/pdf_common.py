@@ -467,3 +467,28 @@ def content_width(landscape: bool = False) -> float:
     from reportlab.lib.pagesizes import A4
 
     return (A4[1] if landscape else A4[0]) - 2 * MARGIN_X
+
+
+def resource(item: str) -> str:
+    """A resource line: clickable when it is a web address."""
+    return link(item) if item.startswith(("http://", "https://")) else prose(item)
+
+
+def facts_table(facts: list[tuple[str, str]], width: float):
+    """The teal « key facts » panel (label | value) shared by the kit and the departure guide."""
+    from reportlab.platypus import Table, TableStyle
+
+    st = styles()
+    rows = [[para(prose(label), st.cell_bold), para(value, st.cell)] for label, value in facts]
+    table = Table(rows, colWidths=[0.27 * width, 0.73 * width])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), TEAL_LIGHT),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, TEAL),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 9),
+        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
+        ("TOPPADDING", (0, 0), (-1, 0), 8),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+    ]))
+    return table

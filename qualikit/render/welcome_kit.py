@@ -29,11 +29,13 @@ from qualikit.render.pdf_common import (
     bullet_list,
     content_width,
     esc,
+    facts_table,
     link,
     mail,
     para,
     phone,
     prose,
+    resource,
     styles,
 )
 from qualikit.typography import fr
@@ -116,7 +118,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
         facts.append(("À apporter", prose(session.to_bring)))
     if trainer:
         facts.append(("Formation animée par", esc(trainer.name)))
-    add(_facts_table(facts, width))
+    add(facts_table(facts, width))
 
     # --- before the start: questionnaires ------------------------------------------------
     surveys = [(label, links[key]) for key, label in SURVEYS if links.get(key)]
@@ -172,7 +174,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
     if programme.resources:
         add(para(prose("Ressources"), st.h2))
         add(para(prose("Pour vous préparer ou revenir sur la formation ensuite :"), st.body))
-        story.extend(bullet_list(programme.resources, markup=_resource))
+        story.extend(bullet_list(programme.resources, markup=resource))
     add(para(prose("Règlement intérieur"), st.h2))
     if org.rules_url:
         add(para(fmt("Le règlement intérieur s'applique à toutes les personnes qui suivent la formation "
@@ -241,29 +243,6 @@ def _reach(email: str | None, number: str | None) -> str:
     if number:
         parts.append(phone(number))
     return f" ({', '.join(parts)})" if parts else ""
-
-
-def _resource(item: str) -> str:
-    return link(item) if item.startswith(("http://", "https://")) else prose(item)
-
-
-def _facts_table(facts: list[tuple[str, str]], width: float):
-    from reportlab.platypus import Table, TableStyle
-
-    st = styles()
-    rows = [[para(prose(label), st.cell_bold), para(value, st.cell)] for label, value in facts]
-    table = Table(rows, colWidths=[0.27 * width, 0.73 * width])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), TEAL_LIGHT),
-        ("LINEBEFORE", (0, 0), (0, -1), 3, TEAL),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 9),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("TOPPADDING", (0, 0), (-1, 0), 8),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
-    ]))
-    return table
 
 
 def _schedule_table(session: Session, width: float):

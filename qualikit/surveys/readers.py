@@ -282,13 +282,14 @@ def _table(records: list[tuple[int, list[Cell]]], name: str, report: Report,
     if not records:
         report.error(Location(name), "fichier vide\u00a0: aucune ligne d'en-tête")
         return None
-    title, groups = None, []
+    title, title_line, groups = None, 0, []
     if _is_framaforms(records):
         title = next(_text(c) for c in records[0][1] if not _blank([c]))
         groups = [_text(c) for c in records[1][1]]
         records = records[2:]
     else:  # a title line above the headers (hand-made exports): skipped
         while len(records) > 1 and _filled(records[0][1]) == 1 and _filled(records[1][1]) > 1 and title is None:
+            title_line = records[0][0]
             title = next(_text(c) for c in records[0][1] if not _blank([c]))
             records = records[1:]
     header_line, header_cells = records[0]
@@ -313,7 +314,6 @@ def _table(records: list[tuple[int, list[Cell]]], name: str, report: Report,
         elif len(cells) < width:  # Excel drops trailing separators on some rows
             cells = cells + [""] * (width - len(cells))
         table.rows.append((line, cells))
-    if sheet is None and title is not None and not groups:
-        report.warning(table.loc(records[0][0] - 1 if records[0][0] > 1 else 1),
-                       f"ligne de titre {quote(title)} ignorée au-dessus des en-têtes")
+    if title_line:
+        report.warning(table.loc(title_line), f"ligne de titre {quote(title)} ignorée au-dessus des en-têtes")
     return table
