@@ -505,6 +505,8 @@ def normalise(name: str, value: Cell, preset: Preset | None = None) -> Value:
         if answer is not None:
             return Value(answer)
         number = _number(value)
+        if number in (0, 1) and (not isinstance(value, str) or value.strip() in ("0", "1")):
+            return Value(bool(number))  # Typeform yes/no: 1 / 0
         return Value(number if number is not None else clean_text(value))
     text = clean_text(value)
     if not text:

@@ -98,10 +98,11 @@ def _decode(raw: bytes) -> tuple[str, str] | None:
 
 
 class _Malformed(Exception):
-    def __init__(self, offset: int, message: str):
+    def __init__(self, offset: int, message: str, records: list[tuple[int, list[str]]]):
         super().__init__(message)
         self.offset = offset
         self.message = message
+        self.records = records  # those read before the problem
 
 
 class _Text:
@@ -129,7 +130,7 @@ class _Text:
                     while True:
                         j = text.find('"', i)
                         if j < 0:
-                            raise _Malformed(opening, "guillemet ouvert ici et jamais refermé")
+                            raise _Malformed(opening, "guillemet ouvert à cette ligne et jamais refermé", out)
                         if j + 1 < n and text[j + 1] == '"':
                             parts.append(text[i : j + 1])
                             i = j + 2
@@ -140,7 +141,7 @@ class _Text:
                     while pos < n and text[pos] == " " and sep != " ":
                         pos += 1
                     if pos < n and text[pos] not in (sep, "\r", "\n"):
-                        raise _Malformed(pos, "texte collé après un guillemet fermant")
+                        raise _Malformed(pos, "texte collé après un guillemet fermant", out)
                     fields.append("".join(parts))
                 else:
                     m = unquoted.match(text, pos)
@@ -163,18 +164,22 @@ def _blank(cells: list) -> bool:
 
 
 def _sniff(doc: _Text) -> str:
-    """The separator giving the most rows of one same width (> 1), quotes respected."""
+    """The separator giving the most rows of one same width (> 1), quotes respected.
+
+    A separator that breaks the quoting early loses; one that only meets a problem later
+    (a file cut inside a quoted answer) is scored on the records before it, so that the
+    full read with it reports the problem where it is.
+    """
     best: tuple | None = None
     chosen = ","
     for rank, sep in enumerate(reversed(SEPARATORS)):
         try:
             records = doc.records(sep, SNIFF_RECORDS)
         except _Malformed as exc:
-            score: tuple = (0, exc.offset, rank)
-        else:
-            widths = [len(cells) for _, cells in records if not _blank(cells)]
-            width, count = Counter(widths).most_common(1)[0] if widths else (0, 0)
-            score = (1, width > 1, count, width, rank)
+            records = exc.records
+        widths = [len(cells) for _, cells in records if not _blank(cells)]
+        width, count = Counter(widths).most_common(1)[0] if widths else (0, 0)
+        score = (width > 1, count, width, rank)
         if best is None or score > best:
             best, chosen = score, sep
     return chosen
