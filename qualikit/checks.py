@@ -253,7 +253,30 @@ def programmes(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                         "mention trompeuse", "code_certification", 1)
 
 
-CHECKS = (same_person, references, schedule, enrolments, attendance, evaluations, follow_up,
+def journey(p: Project, ctx: Context) -> Iterator[Diagnostic]:
+    """The trainer's journey steps: known programme, a new step fully described, its template present."""
+    from qualikit.journey import DEFAULT_STEPS
+    from qualikit.resources import templates_dir
+
+    defaults = {s.id for s in DEFAULT_STEPS}
+    programmes = ctx.known("programmes", {x.id for x in p.programmes})
+    for step in p.journey:
+        if step.programme and step.programme not in programmes:
+            yield D(step.loc, f"programme {quote(step.programme)} inconnu{_known(programmes)}", "programme")
+        if step.id in defaults:
+            continue
+        if step.anchor is None or step.offset is None:
+            yield D(step.loc, f"nouvelle étape {quote(step.id)} : indiquez « reference » (debut, fin ou absence) "
+                    "et « decalage_jours »", "reference")
+        name = step.template or step.id
+        found = [d / "emails" / f"{name}.{part}.j2" for d in (ctx.root / "templates", templates_dir())
+                 for part in ("subject", "txt")]
+        for part in ("subject", "txt"):
+            if not any(f.is_file() for f in found if f.name.endswith(f".{part}.j2")):
+                yield D(step.loc, f"modèle introuvable : templates/emails/{name}.{part}.j2", "modele")
+
+
+CHECKS = (same_person, journey, references, schedule, enrolments, attendance, evaluations, follow_up,
           session_logistics, organisation, programmes)
 
 

@@ -105,3 +105,18 @@ def test_images_must_stay_inside_the_project(tmp_path):
     assert any("logo\u00a0: «\u00a0../../etc/passwd\u00a0» doit être un chemin relatif dans le dossier" in e
                for e in errors), errors
     assert any("signature\u00a0: fichier «\u00a0assets/absente.png\u00a0» introuvable" in e for e in errors)
+
+
+def test_journey_steps_are_checked(tmp_path):
+    parcours = """\
+        - id: relance-chaud
+          decalage_jours: 2
+        - id: quiz-j15
+          decalage_jours: 15
+          programme: word
+        """
+    errors = diag(write_project(tmp_path, {**MINI, "parcours.yaml": parcours}))
+    assert any("programme «\u00a0word\u00a0» inconnu" in e for e in errors), errors
+    assert any("nouvelle étape «\u00a0quiz-j15\u00a0» : indiquez « reference »" in e for e in errors)
+    assert any("modèle introuvable : templates/emails/quiz-j15.subject.j2" in e for e in errors)
+    assert not any("relance-chaud" in e for e in errors)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from qualikit.diagnostics import Location, Report, quote
 from qualikit.journal import Entry, Journal
-from qualikit.surveys.presets import FIELDS, columns, find_token, normalise, parse_moment
+from qualikit.surveys.presets import columns, find_token, normalise, parse_moment
 from qualikit.surveys.readers import read_table
 
 ANSWER = "survey.answer"  # the journal kind read by `remind` and `alerts`
@@ -69,9 +69,6 @@ def answer_key(survey: str, session_id: str, learner_id: str) -> str:
     return f"survey:{survey}:{session_id}:{learner_id}"
 
 
-NBSP = "\u00a0"
-
-
 def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey: str | None = None,
                   mapping: dict | None = None) -> ImportResult:
     """Read one export; `tokens` maps token → (survey, session id, learner id). Never raises for bad data."""
@@ -84,8 +81,8 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
     where = Location(table.source)
     if plan.token is None:
         report.error(where, f"aucune colonne de jeton trouvée ({plan.preset.label})\u00a0: nommez la question "
-                     "« Jeton » (ou le champ caché « token »), ou indiquez la colonne dans la correspondance\u00a0; "
-                     "rien n'est importé")
+                     "«\u00a0Jeton\u00a0» (ou le champ caché «\u00a0token\u00a0»), ou indiquez la colonne "
+                     "dans la correspondance\u00a0; rien n'est importé")
         return result
     if not plan.fields:
         report.warning(where, "aucune question reconnue\u00a0: seules les réponses reçues sont comptées, "
@@ -240,5 +237,5 @@ def record(journal: Journal, result: ImportResult, already: set[tuple]) -> list[
     return written
 
 
-__all__ = ["ANSWER", "FIELDS", "Answer", "ImportResult", "Skipped", "answer_key", "journaled", "parse_answers",
+__all__ = ["ANSWER", "Answer", "ImportResult", "Skipped", "answer_key", "journaled", "parse_answers",
            "record"]

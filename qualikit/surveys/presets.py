@@ -303,15 +303,15 @@ def _field_name(value: str) -> str | None:
 
 
 def classify(header: str, preset: Preset) -> str | None:
-    """The field a question header asks about, or None."""
+    """The field a question header asks about, IGNORE for a quiz column, or None (not recognised)."""
     raw = header.strip()
     if preset.name == "microsoft_forms" and re.match(r"(Points|Feedback|Commentaires) - ", raw):
-        return None
+        return IGNORE
     m = re.fullmatch(r"(.*?)\s*\[([^\]]*)\]", raw, re.S)
     if m:  # `Question [Sub-question]` (LimeSurvey arrays, Google grids): the sub-question says most
         sub = fold(m.group(2))
         if sub in ("score", "points") or (preset.name.startswith("google") and sub in ("commentaires", "feedback")):
-            return None
+            return IGNORE  # quiz columns
         if sub in ("other", "autre"):
             return None
         return _classify(m.group(2)) or _classify(m.group(1))
@@ -420,7 +420,7 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
         kind = FIELDS[name].kind if name in FIELDS else "any"
         if name in taken and kind != "text" and i not in chosen:
             report.warning(table.loc(table.header_line, i),
-                           f"la colonne {quote(header)} ressemble aussi à « {name}\u00a0» (déjà lue dans "
+                           f"la colonne {quote(header)} ressemble aussi à «\u00a0{name}\u00a0» (déjà lue dans "
                            f"{quote(table.headers[taken[name]])})\u00a0: ignorée, précisez la correspondance")
             continue
         taken.setdefault(name, i)

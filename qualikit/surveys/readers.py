@@ -74,7 +74,7 @@ def read_table(path: Path, report: Report) -> RawTable | None:
         return _read_xlsx(Path(path), name, report)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         report.error(Location(name), "classeur Excel 97-2003 (.xls) non pris en charge\u00a0: ouvrez-le et "
-                     "enregistrez-le en « Classeur Excel (.xlsx) » ou en CSV")
+                     "enregistrez-le en «\u00a0Classeur Excel (.xlsx)\u00a0» ou en CSV")
         return None
     return _read_text(raw, name, report)
 
@@ -229,7 +229,7 @@ def _read_xlsx(path: Path, name: str, report: Report) -> RawTable | None:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a corrupt or non-xlsx archive
         report.error(Location(name), "classeur illisible\u00a0: ce n'est pas un fichier .xlsx valide "
-                     f"({type(exc).__name__})\u00a0; enregistrez-le au format « Classeur Excel (.xlsx) »")
+                     f"({type(exc).__name__})\u00a0; enregistrez-le au format «\u00a0Classeur Excel (.xlsx)\u00a0»")
         return None
     try:
         if not book.worksheets:
@@ -299,10 +299,8 @@ def _table(records: list[tuple[int, list[Cell]]], name: str, report: Report,
             records = records[1:]
     header_line, header_cells = records[0]
     headers = [_text(c).replace("\ufeff", "") for c in header_cells]
-    while headers and not headers[-1]:
-        headers.pop()
     table = RawTable(name, headers, sheet=sheet, title=title, header_line=header_line)
-    if len(headers) < 2:
+    if sum(1 for h in headers if h) < 2:
         report.error(table.loc(header_line), "pas de ligne d'en-tête reconnaissable (une seule colonne)\u00a0: "
                      "est-ce bien l'export des réponses\u00a0?")
         return None
