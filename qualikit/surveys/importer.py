@@ -19,7 +19,7 @@ from pathlib import Path
 from qualikit.diagnostics import Location, Report, quote
 from qualikit.journal import Entry, Journal
 from qualikit.surveys.presets import columns, find_token, normalise, parse_moment
-from qualikit.surveys.readers import read_table
+from qualikit.surveys.readers import RawTable, read_table
 
 ANSWER = "survey.answer"  # the journal kind read by `remind` and `alerts`
 
@@ -93,6 +93,7 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
     known = {str(k).strip().lower(): v for k, v in tokens.items()}
     kept_text: dict[int, str] = {}
     candidates: list[Answer] = []
+    row_tokens: dict[int, str] = {}
     for line, cells in table.rows:
         loc = table.loc(line, plan.token)
         raw = cells[plan.token]
@@ -143,14 +144,15 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                 if submitted is None:
                     report.warning(table.loc(line, plan.submitted), f"date de réponse illisible {quote(moment)}")
         candidates.append(Answer(kind, session_id, learner_id, submitted, values, table.source, line))
+        row_tokens[line] = token
     for column, name in sorted(kept_text.items()):
         report.warning(table.loc(table.header_line, column), f"réponses non numériques conservées telles quelles "
                        f"(codes de réponse\u00a0?) dans {quote(table.headers[column])}", field=name)
-    result.answers = _latest(candidates, result, table)
+    result.answers = _latest(candidates, result, table, row_tokens)
     return result
 
 
-def _latest(candidates: list[Answer], result: ImportResult, table) -> list[Answer]:
+def _latest(candidates: list[Answer], result: ImportResult, table: RawTable, tokens: dict[int, str]) -> list[Answer]:
     """One answer per (survey, session, learner): the last submitted; the others reported as replaced."""
     groups: dict[str, list[Answer]] = {}
     for answer in candidates:
@@ -162,7 +164,7 @@ def _latest(candidates: list[Answer], result: ImportResult, table) -> list[Answe
         kept.append(winner)
         for older in group[:-1]:
             reason = f"réponse remplacée par celle de la ligne {winner.line}"
-            result.duplicates.append(Skipped(older.line, None, reason, winner.line))
+            result.duplicates.append(Skipped(older.line, tokens.get(older.line), reason, winner.line))
             result.report.warning(table.loc(older.line), reason)
     result.duplicates.sort(key=lambda s: s.line)
     return sorted(kept, key=lambda a: a.line)

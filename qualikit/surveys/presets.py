@@ -363,7 +363,7 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
         plan.meta.setdefault(name, i)
     chosen: dict[int, str] = {}
     for key, target in (mapping or {}).items():
-        name = _field_name(str(target))
+        name = IGNORE if target is None else _field_name(str(target))
         hits = [i for i, h in enumerate(table.headers) if h == key or folded[i] == fold(key)]
         if name is None:
             report.warning(Location(table.source), f"correspondance\u00a0: champ {quote(target)} inconnu pour "

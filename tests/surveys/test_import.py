@@ -139,7 +139,7 @@ def test_google_sheets_csv_french():
     assert isinstance(answers["lea"].values["commentaire"], str)
     # resubmission: the later one (line 8) wins; the first (line 2, a two-line answer) is reported
     assert answers["ana"].line == 8 and answers["ana"].values["nps"] == 10
-    assert [(d.line, d.replaced_by) for d in result.duplicates] == [(2, 8)]
+    assert [(d.line, d.replaced_by, d.token) for d in result.duplicates] == [(2, 8, tok("ana"))]
     assert "google_sheets_fr.csv:2: réponse remplacée par celle de la ligne 8" in messages(result)
     # unknown and missing tokens, each with the physical line of its row (after the multi-line answer)
     assert [s.line for s in result.unknown_tokens] == [6, 7]
