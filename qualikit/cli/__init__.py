@@ -11,6 +11,7 @@ import typer
 from qualikit.cli import check, close, convert, init, onboard, remind, status, verify
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
+from qualikit.cli.survey import survey_app
 
 app = typer.Typer(
     name="qualikit",
@@ -41,6 +42,7 @@ app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualik
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")
+app.add_typer(survey_app, name="survey")
 
 
 def main() -> None:

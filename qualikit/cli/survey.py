@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit, print_report
+from qualikit.cli.onboard import ProjectOpt
+
+survey_app = typer.Typer(help="Les réponses aux questionnaires (indicateur Qualiopi 30).", no_args_is_help=True,
+                         rich_markup_mode=None)
+
+
+@survey_app.command("import", help="Importe l'export d'un outil de formulaire (Google Forms, Microsoft Forms, "
+                                   "LimeSurvey, Tally, Typeform, Framaforms — CSV, TSV ou XLSX).")
+def import_(
+    file: Path = typer.Argument(..., help="Le fichier exporté par l'outil de formulaire."),
+    survey: str = typer.Option(None, "--enquete", help="N'accepter que les réponses à ce questionnaire "
+                               "(besoins, positionnement, chaud, froid, entreprise, financeur)."),
+    project: Path = ProjectOpt,
+    today: str = TodayOpt,
+) -> None:
+    from qualikit.journal_check import open_journal
+    from qualikit.surveys.importer import parse_answers, record
+    from qualikit.surveys.tokens import SURVEYS, token_map
+
+    if survey is not None and survey not in SURVEYS:
+        err.print(f"[red]Erreur :[/] --enquete « {survey} » inconnue (attendu : {', '.join(SURVEYS)}).")
+        raise typer.Exit(2)
+    clock = clock_from(today)
+    loaded = load_or_exit(project)
+    result = parse_answers(file, token_map(loaded.project, project), survey=survey)
+    print_report(result.report)
+    if not result.ok:
+        console.print(f"[red]Import refusé[/] : {file.name} n'a pas été importé (aucune réponse enregistrée).")
+        raise typer.Exit(1)
+    written = record(open_journal(project, clock), result, set())
+    skipped = len(result.answers) - len(written)
+    console.print(f"[green]✓ {len(written)} réponse(s) importée(s)[/] depuis {file.name} (format {result.preset})"
+                  + (f", {skipped} déjà importée(s)" if skipped else "") + ".")
+    not_counted = {
+        "incomplètes": len(result.incomplete), "jetons inconnus": len(result.unknown_tokens),
+        "remplacées par une réponse plus récente": len(result.duplicates),
+        "d'un autre questionnaire": len(result.other_survey), "valeurs hors limites": len(result.invalid),
+    }
+    details = ", ".join(f"{n} {label}" for label, n in not_counted.items() if n)
+    if details:
+        console.print(f"Non comptées : {details} (voir les lignes ci-dessus).")

@@ -1,0 +1,52 @@
+"""`qualikit survey import` on the demo: answers matched by token, journaled once, read by remind."""
+
+from __future__ import annotations
+
+import shutil
+
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from qualikit.cli import app
+from qualikit.clock import Clock
+from qualikit.journal_check import open_journal
+from qualikit.load import load_project
+from qualikit.remind import answered
+from qualikit.tokens import project_secret, survey_token
+
+SESSION = "parole-2026-11-04"
+HEADER = ("Horodateur,Adresse e-mail,Comment évaluez-vous l'accueil ?,Le contenu de la formation,"
+          "L'équipe pédagogique,Les moyens mis à disposition,L'accompagnement,"
+          "Recommanderiez-vous cette formation à un collègue ?,Vous êtes-vous senti(e) accompagné(e) ?,"
+          "Commentaire libre,Jeton (ne pas modifier)\r\n")
+
+
+def test_import_then_reimport_adds_nothing_and_remind_knows(tmp_path):
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    secret = project_secret(root)
+    token = survey_token(secret, "chaud", SESSION, "karim-haddad")
+    export = tmp_path / "reponses.csv"
+    export.write_text(HEADER + f'07/11/2026 18:02:11,k@example.com,5 - Tout à fait,4,5,4,5,9,Oui,'
+                               f'"=HYPERLINK(""http://x"",""y"")",{token}\r\n'
+                               f'07/11/2026 18:05:00,x@example.com,5,5,5,5,5,10,Oui,Bravo,inconnu0000000000000000000\r\n',
+                      encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
+    assert first.exit_code == 0, first.output
+    assert "1 réponse(s) importée(s)" in first.output and "jeton" in first.output
+    second = runner.invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
+    assert second.exit_code == 0 and "0 réponse(s) importée(s)" in second.output
+    entries = open_journal(root, Clock()).entries()
+    assert ("chaud", SESSION, "karim-haddad") in answered(entries)
+    answer = next(e for e in entries if e.kind == "survey.answer")
+    assert answer.data["values"]["commentaire"] == '=HYPERLINK("http://x","y")'
+    assert load_project(root).report.ok
+
+
+def test_a_truncated_export_imports_nothing(tmp_path):
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    export = tmp_path / "coupé.csv"
+    export.write_text(HEADER + '07/11/2026 18:02:11,k@example.com,5,4,5,4,5,9,Oui,"pas fini', encoding="utf-8")
+    result = CliRunner().invoke(app, ["survey", "import", str(export), "-p", str(root)])
+    assert result.exit_code == 1 and "Import refusé" in result.output
+    assert not (root / "journal.jsonl").exists()
