@@ -28,7 +28,8 @@ def test_import_then_reimport_adds_nothing_and_remind_knows(tmp_path):
     export = tmp_path / "reponses.csv"
     export.write_text(HEADER + f'07/11/2026 18:02:11,k@example.com,5 - Tout à fait,4,5,4,5,9,Oui,'
                                f'"=HYPERLINK(""http://x"",""y"")",{token}\r\n'
-                               f'07/11/2026 18:05:00,x@example.com,5,5,5,5,5,10,Oui,Bravo,inconnu0000000000000000000\r\n',
+                               '07/11/2026 18:05:00,x@example.com,5,5,5,5,5,10,Oui,Bravo,'
+                               'inconnu0000000000000000000\r\n',
                       encoding="utf-8")
     runner = CliRunner()
     first = runner.invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
