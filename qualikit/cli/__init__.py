@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, close, convert, init, onboard, remind, status, verify
+from qualikit.cli import check, close, convert, init, kpi, onboard, remind, status, verify
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.survey import survey_app
@@ -39,6 +39,7 @@ app.command("remind", help="À lancer chaque jour : envoie chaque relance du par
 app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualikit, intact, et sa signature.")(
     verify.command
 )
+app.command("kpi", help="Indicateurs : réponses, satisfaction, NPS, achèvement, abandons, délais…")(kpi.command)
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from contextlib import nullcontext
 from dataclasses import replace
 from datetime import date
@@ -160,7 +162,7 @@ def propose_from(kind: str, reference: str | None, text: str) -> Proposal:
         source = SOURCE(kind)
     except Invalid:
         raise ValueError(f"unknown improvement source: {kind!r}") from None
-    finding = " ".join(text.split())
+    finding = re.sub(r"[ \t\r\n]+", " ", text).strip()
     if not finding:
         raise ValueError("an improvement proposal needs a finding")
     return Proposal(source, (reference or "").strip() or None, finding, SUGGESTED[source])
@@ -194,12 +196,19 @@ def record_proposal(root: Path, proposal: Proposal, today: date, journal: Any = 
 
 def hint_command(proposal: Proposal, project_arg: str | None = None) -> str:
     """The command a trainer can type to record this action, with the action to rewrite."""
-    import shlex
-
     parts = ["qualikit", "improvement", "add", "--source", proposal.source.value]
     if proposal.reference:
         parts += ["--ref", proposal.reference]
     parts += ["--constat", proposal.finding, "--action", proposal.action]
     if project_arg:
         parts += ["--projet", project_arg]
-    return " ".join(shlex.quote(p) for p in parts)
+    return " ".join(_shell(p) for p in parts)
+
+
+def _shell(word: str) -> str:
+    """A shell word as a French user would type it: bare, "double-quoted", or shlex-quoted as a last resort."""
+    if re.fullmatch(r"[\w@%+=:,./-]+", word):
+        return word
+    if not re.search(r'["$`\\!]', word):
+        return f'"{word}"'
+    return shlex.quote(word)

@@ -51,8 +51,8 @@ def _check(incident: Incident, values: dict[str, Any], locs: dict[str, Location]
     """Consistency warnings on an entry written by hand (format errors are reported by the reader)."""
     for key, when in (("accuse_le", incident.acknowledged), ("repondu_le", incident.answered)):
         if when is not None and when < incident.received:
-            report.warning(locs[key], "date antérieure à la réception (recu_le)\u00a0: est-ce une faute de frappe\u00a0?",
-                           key)
+            report.warning(locs[key], "date antérieure à la réception (recu_le)\u00a0: est-ce une faute de "
+                           "frappe\u00a0?", key)
     if incident.answer and incident.answered is None:
         report.warning(locs["reponse"], "réponse sans date\u00a0: ajoutez repondu_le (AAAA-MM-JJ HH:MM)", "reponse")
     if incident.answered is not None and not incident.answer:

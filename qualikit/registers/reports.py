@@ -11,6 +11,7 @@ Sensitive personal data, hence rules stricter than the other registers:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 from datetime import date
@@ -80,7 +81,7 @@ def load(root: Path) -> store.Document:
 
 
 def _clean(items: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    return tuple(" ".join(i.split()) for i in items if i and i.strip())
+    return tuple(re.sub(r"[ \t\r\n]+", " ", i).strip() for i in items if i and i.strip())
 
 
 def new_report(register: Register, *, day: date, facts: str, channel: ReportChannel | None = None,

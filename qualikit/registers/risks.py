@@ -3,6 +3,7 @@ measures, owner and yearly review. Seeded on request from templates/registres/ri
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -98,7 +99,7 @@ def seed(today: date, owner: str | None = None, path: Path | None = None) -> lis
 
 def new_risk(register: Register, *, risk: str, likelihood: int, impact: int, today: date,
              measures: tuple[str, ...] = (), owner: str | None = None, next_review: date | None = None) -> Risk:
-    risk = " ".join(risk.split())
+    risk = re.sub(r"[ \t\r\n]+", " ", risk).strip()
     if not risk:
         raise RegisterError("décrivez le risque en une phrase (--risque)")
     return Risk(id=store.next_id(register, PREFIX), risk=risk, likelihood=likelihood, impact=impact,

@@ -25,7 +25,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -55,7 +55,7 @@ class RegisterError(Exception):
 
 _TIME = re.compile(r"^(\d{1,2})\s*[:hH]\s*(\d{2})?(?::(\d{2}))?$")
 _SPLIT = re.compile(r"^(\S+?)(?:(?:\s+|T)(?:à\s+)?(.+))?$")
-_DATETIME_EXPECTED = "une date et une heure, AAAA-MM-JJ HH:MM (ex. 2026-11-23 14:30)"
+_DATETIME_EXPECTED = "une date et une heure, AAAA-MM-JJ HH:MM, ex. 2026-11-23 14:30"
 
 
 def _datetime(value: Any) -> datetime:
@@ -71,7 +71,7 @@ def _datetime(value: Any) -> datetime:
         moment = moment.replace(tzinfo=PARIS)
     # Through UTC and back: one canonical form, so equal instants compare equal (and a local time
     # that does not exist, in the spring DST gap, becomes the one that does).
-    return moment.astimezone(timezone.utc).astimezone(PARIS)
+    return moment.astimezone(UTC).astimezone(PARIS)
 
 
 def _french_datetime(text: str) -> datetime:
@@ -80,7 +80,9 @@ def _french_datetime(text: str) -> datetime:
         raise bad(text, _DATETIME_EXPECTED, "n'est pas une date et une heure")
     try:
         day = DATE(m.group(1))
-    except Invalid:
+    except Invalid as exc:
+        if "n'existe pas" in exc.message:
+            raise bad(text, "une date qui existe, AAAA-MM-JJ HH:MM", "n'existe pas") from None
         raise bad(text, _DATETIME_EXPECTED, "n'est pas une date et une heure") from None
     if m.group(2) is None:
         return datetime.combine(day, datetime.min.time())
@@ -323,7 +325,8 @@ class _Reader:
             out = []
             for item in node.value:
                 if not isinstance(item, yaml.ScalarNode):
-                    self.report.error(self.loc(item), f"attendu\u00a0: un texte simple, trouvé {_describe(item)}", f.key)
+                    self.report.error(self.loc(item), f"attendu\u00a0: un texte simple, trouvé {_describe(item)}",
+                                      f.key)
                     continue
                 value = self._parse(f, item)
                 if value is not None:
@@ -357,7 +360,8 @@ class _Reader:
             self.report.error(self.loc(node), f"champ inconnu (champs connus\u00a0: {', '.join(known)})")
             return
         close = difflib.get_close_matches(key, known, n=1)
-        hint = f"\u00a0; vouliez-vous dire {quote(close[0])}\u00a0?" if close else f" (champs connus\u00a0: {', '.join(known)})"
+        hint = (f"\u00a0; vouliez-vous dire {quote(close[0])}\u00a0?" if close
+                else f" (champs connus\u00a0: {', '.join(known)})")
         self.report.error(self.loc(node), f"champ inconnu {quote(key)}{hint}")
 
 

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
+from qualikit.cli.onboard import ProjectOpt
+
+
+def command(
+    project: Path = ProjectOpt,
+    start: str = typer.Option(None, "--du", help="Début de la période (AAAA-MM-JJ) : sessions terminées depuis."),
+    end: str = typer.Option(None, "--au", help="Fin de la période (AAAA-MM-JJ)."),
+    session: str = typer.Option(None, "--session", help="Une seule session."),
+    programme: str = typer.Option(None, "--programme", help="Un seul programme."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Écrire aussi un classeur (figures, méthodes, graphiques)."),
+    today: str = TodayOpt,
+) -> None:
+    from rich.table import Table
+
+    from qualikit.journal_check import open_journal
+    from qualikit.kpi import compute
+
+    try:
+        first = date.fromisoformat(start) if start else None
+        last = date.fromisoformat(end) if end else None
+    except ValueError:
+        err.print("[red]Erreur :[/] --du et --au attendent des dates AAAA-MM-JJ.")
+        raise typer.Exit(2) from None
+    clock = clock_from(today)
+    p = load_or_exit(project).project
+    entries = open_journal(project, clock).entries()
+    k = compute(p, entries, start=first, end=last, session_id=session, programme_id=programme,
+                today=clock.today())
+    period = f"du {first:%d/%m/%Y} " if first else ""
+    period += f"au {last:%d/%m/%Y}" if last else ("" if first else "toute la période")
+    table = Table(title=f"Indicateurs — {k.scope}, {period}", title_justify="left")
+    for col in ("Indicateur", "Valeur", "Méthode de calcul"):
+        table.add_column(col)
+    for f in k.figures:
+        table.add_row(f.label, f.text(), f.method)
+    console.print(table)
+    if k.dropout_causes:
+        console.print("Causes d'abandon : " + " ; ".join(f"{c} ({n})" for c, n in k.dropout_causes.most_common()))
+    console.print("Un taux calculé sur moins de 5 personnes est donné en nombres, pas en pourcentage.")
+    if xlsx is not None:
+        from qualikit.kpi_xlsx import write_kpi_workbook
+
+        per_session = [(s.id, s.end.isoformat(), compute(p, entries, session_id=s.id, today=clock.today()))
+                       for s in sorted(p.sessions, key=lambda s: s.end)
+                       if s.days and s.start <= clock.today() and (session is None or s.id == session)]
+        try:
+            write_kpi_workbook(xlsx, k, per_session)
+        except OSError as exc:
+            err.print(f"[red]Erreur :[/] écriture de {xlsx} impossible ({exc.strerror}).")
+            raise typer.Exit(1) from None
+        console.print(f"[green]✓ Classeur écrit[/] : {xlsx}")

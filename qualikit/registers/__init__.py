@@ -1,0 +1,10 @@
+"""The quality registers a Qualiopi auditor asks for, as YAML files in the project folder.
+
+- registre-reclamations.yaml: réclamations, difficultés et aléas (indicator 31) → incidents
+- registre-ameliorations.yaml: actions d'amélioration (indicator 32) → improvements
+- registre-risques.yaml: risques sur la qualité des formations (indicator 32, 2026) → risks
+- signalements/registre-signalements.yaml: violences, harcèlement, discriminations (indicator 12,
+  2026), restricted access → reports
+
+model: the records; store: reading with located problems, writing without losing text.
+"""
