@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, close, convert, init, kpi, onboard, remind, status, verify
+from qualikit.cli import check, close, convert, indicators, init, kpi, onboard, remind, status, verify
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.survey import survey_app
@@ -40,6 +40,9 @@ app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualik
     verify.command
 )
 app.command("kpi", help="Indicateurs : réponses, satisfaction, NPS, achèvement, abandons, délais…")(kpi.command)
+app.command("indicators", help="La page de résultats à publier (HTML et PDF), avec les méthodes de calcul.")(
+    indicators.command
+)
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")

@@ -1,0 +1,50 @@
+"""The published indicators page: period, n, date, method for each figure, and the NDA formula."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from html.parser import HTMLParser
+
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from conftest import DEMO
+from qualikit.cli import app
+
+
+class Cells(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.rows, self.lang = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.lang = dict(attrs).get("lang")
+        if tag == "tr":
+            self.rows.append([])
+        if tag == "td":
+            self.rows[-1].append("")
+
+    def handle_data(self, data):
+        if self.rows and self.rows[-1] and self.lasttag == "td":
+            self.rows[-1][-1] += data
+
+
+def test_indicators_page_html_and_pdf(tmp_path):
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    result = CliRunner().invoke(app, ["indicators", "-p", str(root), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    html = (root / "sortie" / "indicateurs" / "indicateurs.html").read_text(encoding="utf-8")
+    page = Cells()
+    page.feed(html)
+    assert page.lang == "fr"
+    rows = {r[0]: r for r in page.rows if r}
+    assert rows["Taux d'abandon"][1] == "9\u00a0% (1/11)" and rows["Taux d'abandon"][2] == "11"
+    assert "abandonné ÷" in rows["Taux d'abandon"][3]
+    assert rows["Satisfaction"][1] == "—"  # no answer yet: no figure dressed up
+    assert "mis à jour le lundi 23 novembre 2026" in html and "jusqu’au 23/11/2026" in html
+    assert "Cet enregistrement ne vaut pas agrément de l’État" in html
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        (root / "sortie" / "indicateurs" / "indicateurs.pdf").read_bytes())).pages)
+    assert "Mode de calcul" in pdf and "agrément de l’État" in pdf.replace("\n", " ")
