@@ -125,6 +125,11 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
                "questionnaires envoyés aux entreprises clientes"),
     ]
 
+    ended_sessions = [s for s in sessions if today is None or s.end < today]
+    reviewed = [s for s in ended_sessions if any(k_[0] == "formateur" and k_[1] == s.id for k_ in answers)]
+    k.figures.append(Figure("Bilans du formateur", len(reviewed), len(ended_sessions), "sessions terminées ayant "
+                            "un bilan du formateur ÷ sessions terminées"))
+
     scored = [v for v in hot if any(_num(v.get(c)) is not None for c in CRITERIA)]
     satisfied = [v for v in scored if _mean([_num(v.get(c)) for c in CRITERIA]) >= 4]
     k.figures.append(Figure("Satisfaction", len(satisfied), len(scored), "répondants dont la moyenne des cinq "

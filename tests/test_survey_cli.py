@@ -51,3 +51,19 @@ def test_a_truncated_export_imports_nothing(tmp_path):
     result = CliRunner().invoke(app, ["survey", "import", str(export), "-p", str(root)])
     assert result.exit_code == 1 and "Import refusé" in result.output
     assert not (root / "journal.jsonl").exists()
+
+
+def test_trainer_review_is_journaled_and_counted(tmp_path):
+    from datetime import date
+
+    from qualikit.kpi import compute
+
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    result = CliRunner().invoke(app, ["survey", "review", SESSION, "-p", str(root), "--note", "4",
+                                      "--reussites", "Mises en situation filmées", "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    entries = open_journal(root, Clock()).entries()
+    k = compute(load_project(root).project, entries, session_id=SESSION, today=date(2026, 11, 23))
+    assert k.get("Bilans du formateur").text() == "1 sur 1"
+    empty = CliRunner().invoke(app, ["survey", "review", SESSION, "-p", str(root)])
+    assert empty.exit_code == 1 and "bilan vide" in empty.output

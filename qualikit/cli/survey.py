@@ -46,3 +46,50 @@ def import_(
     details = ", ".join(f"{n} {label}" for label, n in not_counted.items() if n)
     if details:
         console.print(f"Non comptées : {details} (voir les lignes ci-dessus).")
+
+
+REVIEW = (
+    ("reussites", "Ce qui a bien fonctionné dans cette session"),
+    ("ameliorations", "Ce que vous amélioreriez la prochaine fois"),
+    ("difficultes", "Les difficultés rencontrées (apprenants, logistique, contenu)"),
+)
+
+
+@survey_app.command("review", help="Le bilan du formateur sur une session (indicateur 30 : l'équipe pédagogique).")
+def review(
+    session: str = typer.Argument(..., help="La session dont vous faites le bilan."),
+    note: int = typer.Option(None, "--note", min=1, max=5, help="Votre appréciation globale, de 1 à 5."),
+    reussites: str = typer.Option(None, "--reussites"),
+    ameliorations: str = typer.Option(None, "--ameliorations"),
+    difficultes: str = typer.Option(None, "--difficultes"),
+    project: Path = ProjectOpt,
+    today: str = TodayOpt,
+) -> None:
+    import sys
+
+    from qualikit.journal_check import open_journal
+
+    clock = clock_from(today)
+    p = load_or_exit(project).project
+    found = p.session(session)
+    if found is None:
+        err.print(f"[red]Erreur :[/] session « {session} » inconnue.")
+        raise typer.Exit(1)
+    values = {"reussites": reussites, "ameliorations": ameliorations, "difficultes": difficultes}
+    if sys.stdin.isatty():
+        for key, question in REVIEW:
+            if not values[key]:
+                values[key] = typer.prompt(question, default="", show_default=False)
+        if note is None:
+            note = typer.prompt("Appréciation globale (1 à 5)", type=int)
+    if not any(values.values()) and note is None:
+        err.print("[red]Erreur :[/] bilan vide : donnez au moins une réponse (--reussites, --ameliorations…).")
+        raise typer.Exit(1)
+    values["satisfaction"] = note
+    trainer = found.trainer_id or "formateur"
+    now = clock.now()
+    open_journal(project, clock).append("survey.answer", {
+        "survey": "formateur", "session": session, "learner": trainer, "submitted_at": now.isoformat(),
+        "values": {k: v for k, v in values.items() if v not in (None, "")}, "source": "qualikit survey review",
+    }, key=f"survey:formateur:{session}:{trainer}")
+    console.print(f"[green]✓ Bilan du formateur enregistré[/] pour {session}.")
