@@ -375,7 +375,7 @@ def test_other_registers_report_their_mistakes(demo):
 
 TRICKY = ["Attestation non reçue", f"Objet{NBSP}: relance", "a: b", "# pas un commentaire", "- tiret", "null",
           "~", "'apostrophes' et \"guillemets\"", "ligne 1\nligne 2\n\nligne 4", "tab\there", "x #y", "fin:",
-          "[crochets]", "{accolades}", "@arobase", "100 %", "2026-11-23", "oui", "é" * 300, "\u2028sep", "a\\b"]
+          "[crochets]", "{accolades}", "@arobase", "100 %", "2026-11-23", "oui", "é" * 300, "sep\u2028milieu", "a\\b"]
 
 
 def _incident(n: int, subject: str) -> Incident:
