@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from qualikit.journal import Entry
 from qualikit.model import Project, Status
@@ -26,7 +27,8 @@ def percent(rate: Decimal) -> str:
     return f"{(rate * 100).quantize(Decimal('1'))}\u00a0%"
 
 
-def alerts(project: Project, entries: list[Entry], now: datetime) -> list[Alert]:
+def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | None = None) -> list[Alert]:
+    """`root` given: unanswered complaints past the target delay are included (the register lives there)."""
     from qualikit.remind import answered
 
     settings = project.settings
@@ -66,4 +68,10 @@ def alerts(project: Project, entries: list[Entry], now: datetime) -> list[Alert]
                     out.append(Alert("reponses", session.id, f"session {session.id} : {got} réponse(s) à "
                                      f"l'enquête à chaud sur {len(asked)}, soit {percent(rate)}, sous l'objectif "
                                      f"de {percent(settings.response_target_rate)}"))
+    if root is not None and (root / "registre-reclamations.yaml").is_file():
+        from qualikit.registers import incidents
+
+        document = incidents.load(root)
+        if document.ok:
+            out += incidents.overdue_alerts(document.register, now, incidents.target_hours(project))
     return out

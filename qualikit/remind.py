@@ -154,7 +154,7 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
         result.delivery = deliver(journal, transport, outgoing, dry_run=dry_run,
                                   spool=root / ".qualikit" / "spool")
         sent = not dry_run and (result.delivery.sent or onboarding.delivery.sent)
-        result.alerts = alerts(project, journal.entries() if sent else entries, now)
+        result.alerts = alerts(project, journal.entries() if sent else entries, now, root)
         if result.alerts and digest_to and f"remind:digest:{now.date().isoformat()}" not in {e.key for e in entries}:
             digest = _digest(env or template_env(root), project, result.alerts, now, digest_to)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import check, close, convert, indicators, init, kpi, onboard, remind, status, verify
+from qualikit.cli import bpf, check, close, convert, indicators, init, kpi, onboard, remind, status, verify
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
+from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
 from qualikit.cli.survey import survey_app
 
 app = typer.Typer(
@@ -43,10 +44,17 @@ app.command("kpi", help="Indicateurs : réponses, satisfaction, NPS, achèvement
 app.command("indicators", help="La page de résultats à publier (HTML et PDF), avec les méthodes de calcul.")(
     indicators.command
 )
+app.command("bpf", help="Bilan pédagogique et financier (cerfa 10443) d'une année : tableau, classeur et PDF.")(
+    bpf.command
+)
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")
 app.add_typer(survey_app, name="survey")
+app.add_typer(incident_app, name="incident")
+app.add_typer(improvement_app, name="improvement")
+app.add_typer(risk_app, name="risk")
+app.add_typer(report_app, name="report")
 
 
 def main() -> None:

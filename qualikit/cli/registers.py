@@ -763,6 +763,7 @@ def report_add(
         _fail("--date\u00a0: la date est dans le futur", 2)
     _folder(project)
     if facts is None:
+        _checked(reports.load(project))  # before asking: facts typed in vain would be lost
         facts = typer.prompt("Faits tels que rapportés", prompt_suffix="\u00a0: ")
         if people is None:
             people = typer.prompt("Personnes concernées (facultatif)", default="", show_default=False,

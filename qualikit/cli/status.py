@@ -53,7 +53,7 @@ def command(project: Path = ProjectArg, today: str = TodayOpt) -> None:
 
     from qualikit.alerts import alerts
 
-    for alert in alerts(p, entries, clock.now()):
+    for alert in alerts(p, entries, clock.now(), project):
         console.print(f"[yellow]alerte[/] {alert.text}")
     if ov.todo:
         console.print("[bold]À faire[/]")

@@ -53,12 +53,12 @@ SUGGESTED = {
 
 HEADER = """\
 # Registre des actions d'amélioration (indicateur Qualiopi 32).
-# Une entrée par action. « qualikit improvement add » ajoute les entrées à la fin du fichier ;
+# Une entrée par action. «\u00a0qualikit improvement add\u00a0» ajoute les entrées à la fin du fichier\u00a0;
 # vous pouvez aussi les écrire ou les compléter à la main.
-#   source : enquête, réclamation, abandon, risque, audit ou autre ; reference : ce qui l'a
+#   source\u00a0: enquête, réclamation, abandon, risque, audit ou autre\u00a0; reference\u00a0: ce qui l'a
 #            déclenchée (R-2026-001, une session, Q-003…)
-#   statut : proposée, en cours, réalisée ou abandonnée ; dates AAAA-MM-JJ
-#   effet : ce qui a été observé après l'action (c'est ce que l'auditeur regarde)."""
+#   statut\u00a0: proposée, en cours, réalisée ou abandonnée\u00a0; dates AAAA-MM-JJ
+#   effet\u00a0: ce qui a été observé après l'action (c'est ce que l'auditeur regarde)."""
 
 
 def _check(improvement: Improvement, values: dict[str, Any], locs: dict[str, Location], report: Report) -> None:
@@ -87,7 +87,6 @@ SPEC = Spec(
         Field("effet", "effect", TEXT),
     ),
     header=HEADER,
-    noun="l'action",
     check=_check,
 )
 

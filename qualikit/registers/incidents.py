@@ -35,15 +35,15 @@ STATUS = choice(IncidentStatus, {"ouvert": IncidentStatus.OUVERTE, "nouvelle": I
 
 HEADER = """\
 # Registre des réclamations, difficultés et aléas (indicateur Qualiopi 31).
-# Une entrée par événement. « qualikit incident add » ajoute les entrées à la fin du fichier ;
+# Une entrée par événement. «\u00a0qualikit incident add\u00a0» ajoute les entrées à la fin du fichier\u00a0;
 # vous pouvez aussi les écrire ou les compléter à la main.
-#   type : réclamation (exprimée par écrit par une partie prenante), difficulté (rencontrée
+#   type\u00a0: réclamation (exprimée par écrit par une partie prenante), difficulté (rencontrée
 #          par une partie prenante) ou aléa (incident en cours de formation)
-#   de : identifiant d'un apprenant (ex. camille-roux) ou texte libre (entreprise, financeur…)
-#   canal : e-mail, téléphone, courrier, oral ou questionnaire
-#   recu_le, accuse_le, repondu_le : date et heure, AAAA-MM-JJ HH:MM
-#   statut : ouverte, en cours ou close
-# Objectif de réponse aux réclamations : 48 h (pratique qualikit, réglable dans organisation.yaml,
+#   de\u00a0: identifiant d'un apprenant (ex. camille-roux) ou texte libre (entreprise, financeur…)
+#   canal\u00a0: e-mail, téléphone, courrier, oral ou questionnaire
+#   recu_le, accuse_le, repondu_le\u00a0: date et heure, AAAA-MM-JJ HH:MM
+#   statut\u00a0: ouverte, en cours ou close
+# Objectif de réponse aux réclamations\u00a0: 48 h (pratique qualikit, réglable dans organisation.yaml,
 # parametres > delai_reponse_reclamation_heures)."""
 
 
@@ -83,7 +83,6 @@ SPEC = Spec(
         Field("amelioration", "improvement", store.entry_id("A", yearly=True)),
     ),
     header=HEADER,
-    noun="l'événement",
     check=_check,
 )
 
@@ -144,7 +143,7 @@ def close(incident: Incident, corrective_action: str | None = None, analysis: st
     """Close; a réclamation is never closed without a recorded answer (indicator 31)."""
     if incident.is_complaint and not incident.answer:
         raise RegisterError(f"une réclamation ne peut être close sans réponse\u00a0: enregistrez d'abord la "
-                            f"réponse faite (« qualikit incident answer {incident.id} --reponse \"…\" »)")
+                            f"réponse faite («\u00a0qualikit incident answer {incident.id} --reponse \"…\"\u00a0»)")
     return replace(incident, status=IncidentStatus.CLOSE,
                    corrective_action=(corrective_action or "").strip() or incident.corrective_action,
                    analysis=(analysis or "").strip() or incident.analysis)

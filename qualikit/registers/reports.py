@@ -40,13 +40,13 @@ STATUS = choice(ReportStatus, {"ouverte": ReportStatus.OUVERT, "nouveau": Report
 HEADER = """\
 # Registre des signalements de violences, violences sexistes et sexuelles, harcèlement ou
 # discrimination (indicateur Qualiopi 12, audits à partir du 1er novembre 2026).
-# DONNÉES PERSONNELLES SENSIBLES, ACCÈS RESTREINT : ce fichier n'est lisible que par vous
-# (droits 600). Ne le copiez pas dans un dossier de preuves, ne l'envoyez pas par e-mail ;
+# DONNÉES PERSONNELLES SENSIBLES, ACCÈS RESTREINT\u00a0: ce fichier n'est lisible que par vous
+# (droits 600). Ne le copiez pas dans un dossier de preuves, ne l'envoyez pas par e-mail\u00a0;
 # l'auditeur peut le consulter sur place. Ne gardez les données que le temps nécessaire.
-# « qualikit report add » ajoute les signalements à la fin du fichier.
-#   faits : tels que rapportés ; personnes : personnes concernées
-#   mesures : mesures prises ; orientation : Défenseur des droits, 3919, police, médecine du travail…
-#   statut : ouvert, en cours ou clos ; date AAAA-MM-JJ"""
+# «\u00a0qualikit report add\u00a0» ajoute les signalements à la fin du fichier.
+#   faits\u00a0: tels que rapportés\u00a0; personnes\u00a0: personnes concernées
+#   mesures\u00a0: mesures prises\u00a0; orientation\u00a0: Défenseur des droits, 3919, police, médecine du travail…
+#   statut\u00a0: ouvert, en cours ou clos\u00a0; date AAAA-MM-JJ"""
 
 SPEC = Spec(
     filename=FILENAME,
@@ -62,7 +62,6 @@ SPEC = Spec(
         Field("statut", "status", STATUS),
     ),
     header=HEADER,
-    noun="le signalement",
     private=True,
 )
 

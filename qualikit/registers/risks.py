@@ -27,12 +27,12 @@ STATUS = choice(RiskStatus, {"ouverte": RiskStatus.OUVERT, "actif": RiskStatus.O
 
 HEADER = """\
 # Registre des risques sur la qualité des formations (indicateur Qualiopi 32, audits à partir
-# du 1er novembre 2026). « qualikit risk add » ajoute les risques à la fin du fichier,
-# « qualikit risk review » note leur revue ; vous pouvez aussi les modifier à la main.
-#   probabilite : 1 rare, 2 possible, 3 probable, 4 fréquent
-#   impact : 1 faible, 2 gênant, 3 sérieux, 4 grave
-#   criticite : probabilité × impact, recalculée par qualikit
-#   statut : ouvert, maîtrisé ou clos ; dates AAAA-MM-JJ"""
+# du 1er novembre 2026). «\u00a0qualikit risk add\u00a0» ajoute les risques à la fin du fichier,
+# «\u00a0qualikit risk review\u00a0» note leur revue\u00a0; vous pouvez aussi les modifier à la main.
+#   probabilite\u00a0: 1 rare, 2 possible, 3 probable, 4 fréquent
+#   impact\u00a0: 1 faible, 2 gênant, 3 sérieux, 4 grave
+#   criticite\u00a0: probabilité × impact, recalculée par qualikit
+#   statut\u00a0: ouvert, maîtrisé ou clos\u00a0; dates AAAA-MM-JJ"""
 
 
 def _check(risk: Risk, values: dict[str, Any], locs: dict[str, Location], report: Report) -> None:
@@ -61,7 +61,6 @@ SPEC = Spec(
         Field("statut", "status", STATUS),
     ),
     header=HEADER,
-    noun="le risque",
     check=_check,
 )
 

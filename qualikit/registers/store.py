@@ -159,13 +159,9 @@ class Spec(Generic[T]):
     record: type
     fields: tuple[Field, ...]
     header: str  # comment block at the top of a new file
-    noun: str  # « la réclamation », for messages
     private: bool = False  # sensitive data: 0600/0700, values never quoted back in messages
     # Cross-field checks on a record read from the file: (record, raw values by key, locations by key, report).
     check: Callable[[Any, dict[str, Any], dict[str, Location], Report], None] | None = None
-
-    def field(self, key: str) -> Field:
-        return next(f for f in self.fields if f.key == key)
 
 
 @dataclass(frozen=True)
@@ -210,7 +206,8 @@ def load(root: Path, spec: Spec) -> Document:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & 0o077:
             report.warning(Location(spec.filename), f"le registre est lisible par d'autres comptes (droits "
-                           f"{mode:o})\u00a0: restreignez-le avec « chmod 600 » (qualikit le fait à chaque écriture)")
+                           f"{mode:o})\u00a0: restreignez-le avec «\u00a0chmod 600\u00a0» (qualikit le fait à "
+                           "chaque écriture)")
     return parse(text, spec, report)
 
 
@@ -223,10 +220,10 @@ def parse(text: str, spec: Spec, report: Report | None = None) -> Document:
         return doc  # empty, or comments only
     reader = _Reader(spec, report)
     if not isinstance(node, yaml.SequenceNode):
-        report.error(reader.loc(node), f"attendu\u00a0: une liste d'entrées, chacune commençant par « - », "
+        report.error(reader.loc(node), f"attendu\u00a0: une liste d'entrées, chacune commençant par «\u00a0-\u00a0», "
                      f"trouvé {_safe_describe(node, spec)}")
         return doc
-    lines = text.splitlines()
+    lines = [line.rstrip("\r\n") for line in _lines(text)]
     records, first_ids = [], {}
     for item in node.value:
         record = reader.entry(item)
@@ -276,8 +273,8 @@ class _Reader:
 
     def entry(self, item: yaml.Node) -> Any | None:
         if not isinstance(item, yaml.MappingNode):
-            self.report.error(self.loc(item), "attendu\u00a0: une entrée en champs « clé\u00a0: valeur », trouvé "
-                              f"{_safe_describe(item, self.spec)}")
+            self.report.error(self.loc(item), "attendu\u00a0: une entrée en champs «\u00a0clé\u00a0: "
+                              f"valeur\u00a0», trouvé {_safe_describe(item, self.spec)}")
             return None
         before = len(self.report.errors)
         values: dict[str, Any] = {}
@@ -333,8 +330,8 @@ class _Reader:
                     out.append(value)
             return tuple(out) or None
         if isinstance(node, yaml.MappingNode):
-            self.report.error(self.loc(node), "attendu\u00a0: une valeur simple, trouvé des champs « clé\u00a0: "
-                              "valeur » (une valeur contenant « : » doit être entre guillemets)", f.key)
+            self.report.error(self.loc(node), "attendu\u00a0: une valeur simple, trouvé des champs «\u00a0clé\u00a0: "
+                              "valeur\u00a0» (une valeur contenant «\u00a0:\u00a0» doit être entre guillemets)", f.key)
             return None
         value = self._parse(f, node)
         if value is None:
@@ -426,7 +423,7 @@ def replace(root: Path, doc: Document, record: Any) -> Document:
     span = doc.spans.get(record.id)
     if doc.text is not None and span is not None:
         nl = _newline(doc.text)
-        lines = doc.text.splitlines(keepends=True)
+        lines = _lines(doc.text)
         for safe in (False, True):
             block = render_entry(doc.spec, record, span.dash, safe, nl)
             candidates.append("".join(lines[: span.first]) + block + "".join(lines[span.last + 1:]))
@@ -471,7 +468,7 @@ def render_file(spec: Spec, records: Iterable[Any], header: str | None = None, s
 
 
 def _commit(root: Path, doc: Document, expected: tuple, candidates: list[str]) -> Document:
-    header = _header(doc.text) if doc.text is not None else None
+    header = (_header(doc.text) or None) if doc.text is not None else None  # none kept: the default one
     nl = _newline(doc.text or "")
     candidates = [*candidates, *(render_file(doc.spec, expected, header, safe, nl) for safe in (False, True))]
     for text in candidates:
@@ -509,6 +506,11 @@ def _header(text: str) -> str:
             break
         out.append(line)
     return "".join(out).rstrip("\r\n")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their ends, cut at « \\n » only, as the YAML marks count them (not at U+2028 & co)."""
+    return re.split(r"(?<=\n)", text) if text else []
 
 
 def _newline(text: str) -> str:

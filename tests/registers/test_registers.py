@@ -84,7 +84,8 @@ def test_complaint_lifecycle_through_the_cli(demo):
     assert refused.exit_code == 1
     assert "ne peut être close sans réponse" in refused.output
 
-    assert run(demo, "incident", "ack", "R-2026-001", "--le", "2026-11-23 10:00", "--today", "2026-11-23").exit_code == 0
+    acked = run(demo, "incident", "ack", "R-2026-001", "--le", "2026-11-23 10:00", "--today", "2026-11-23")
+    assert acked.exit_code == 0, acked.output
     answered = run(demo, "incident", "answer", "r-2026-001", "--reponse", "Attestation renvoyée par e-mail",
                    "--analyse", "Envoi oublié lors de la clôture", "--le", "2026-11-24 16:30", "--today", "2026-11-24")
     assert answered.exit_code == 0, answered.output
@@ -272,7 +273,7 @@ def test_report_stays_out_of_the_journal_listings_and_summary(demo):
 
     summary = reports.summary(register)
     assert summary == {"total": 2, "by_status": {"ouvert": 1, "en cours": 1, "clos": 0}, "by_year": {2026: 2},
-                       "measures": 3, "oriented": 1}
+                       "measures": 2, "oriented": 1}
     assert not any(s in json.dumps(summary, ensure_ascii=False) for s in secrets)
 
 
@@ -295,14 +296,17 @@ def test_report_register_is_private(demo):
 def test_errors_in_the_report_register_never_quote_its_content(demo):
     run(demo, "report", "add", "--faits", FACTS, "--today", "2026-11-23")
     path = demo / reports.FILENAME
-    path.write_text(path.read_text(encoding="utf-8") + "- id: S-2026-002\n  date: Jean Dupont l'a frappée\n"
+    text = path.read_text(encoding="utf-8")
+    n = len(text.splitlines())
+    path.write_text(text + "- id: S-2026-002\n  date: Jean Dupont l'a frappée\n"
                     "  Alice Martin: témoin\n  faits: [a, b]\n", encoding="utf-8")
     before = snapshot(demo)
     for args in (("report", "list"), ("report", "add", "--faits", "x")):
         result = run(demo, *args)
         assert result.exit_code == 1
-        assert "registre-signalements.yaml:13:9: date" in result.output
-        assert "registre-signalements.yaml:14:3: champ inconnu" in result.output
+        assert f"registre-signalements.yaml:{n + 2}:9: date" in result.output
+        assert f"registre-signalements.yaml:{n + 3}:3: champ inconnu" in result.output
+        assert f"registre-signalements.yaml:{n + 4}:10: faits" in result.output
         assert "Dupont" not in result.output and "Alice" not in result.output
     assert snapshot(demo) == before
 
@@ -314,15 +318,17 @@ def test_hand_edited_mistakes_give_located_errors_and_change_nothing(demo):
     run(demo, "incident", "add", "--type", "réclamation", "--de", "camille-roux", "--objet", "Retard",
         "--today", "2026-11-23")
     path = demo / incidents.FILENAME
-    path.write_text(path.read_text(encoding="utf-8") + (
+    text = path.read_text(encoding="utf-8")
+    n, first = len(text.splitlines()), text.splitlines().index("- id: R-2026-001") + 1
+    path.write_text(text + (
         "- id: R-2026-1\n"
         "  type: plainte\n"               # an accepted synonym
-        "  recu_le: 2026-11-31 10:00\n"   # line 18: no such day
+        "  recu_le: 2026-11-31 10:00\n"   # n + 3: no such day
         "  de: Financeur\n"
-        "  canal: fax\n"                  # line 20
+        "  canal: fax\n"                  # n + 5
         "  objet: Facture\n"
-        "  statu: close\n"                # line 22: typo
-        "- id: R-2026-001\n"              # line 23: duplicate
+        "  statu: close\n"                # n + 7: typo
+        "- id: R-2026-001\n"              # n + 8: duplicate
         "  type: aléa\n"
         "  recu_le: 2026-11-20\n"
         "  de: x\n"
@@ -339,11 +345,11 @@ def test_hand_edited_mistakes_give_located_errors_and_change_nothing(demo):
             continue
         assert result.exit_code == 1, args
         out = result.output
-        assert (f"registre-reclamations.yaml:18:12: recu_le{NBSP}: «{NBSP}2026-11-31 10:00{NBSP}» n'existe pas"
-                in out)
-        assert "registre-reclamations.yaml:20:10: canal" in out and "e-mail, téléphone" in out
-        assert f"registre-reclamations.yaml:22:3: champ inconnu «{NBSP}statu{NBSP}»" in out and "statut" in out
-        assert "registre-reclamations.yaml:23:3: id" in out and "déjà utilisé (ligne 13)" in out
+        assert (f"registre-reclamations.yaml:{n + 3}:12: recu_le{NBSP}: «{NBSP}2026-11-31 10:00{NBSP}» "
+                "n'existe pas" in out)
+        assert f"registre-reclamations.yaml:{n + 5}:10: canal" in out and "e-mail, téléphone" in out
+        assert f"registre-reclamations.yaml:{n + 7}:3: champ inconnu «{NBSP}statu{NBSP}»" in out and "statut" in out
+        assert f"registre-reclamations.yaml:{n + 8}:3: id" in out and f"déjà utilisé (ligne {first})" in out
         assert "4 erreurs" in out and "rien n'a été modifié" in out
         assert snapshot(demo) == before
 
