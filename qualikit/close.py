@@ -175,6 +175,8 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
                          force={o.key for o in outgoing if o.data["learner"] in reissue},
                          spool=root / ".qualikit" / "spool")
         delay = _record_session(journal, done, session, found, now, report, dry_run)
+        if not dry_run:
+            _propose_for_dropouts(root, project, session, journal, now)
     return CloseResult(session, found, outcomes, report, delay)
 
 
@@ -262,6 +264,22 @@ def _email(env, project, session, learner, hours_done, dropped, links, docs, now
                          to_email=learner.email, rendered=rendered, date=now, domain=domain,
                          tags={"Step": "fin-de-formation", "Session": session.id},
                          attachments=[Attachment(name, content, "application/pdf") for name, _, content, _ in docs])
+
+
+def _propose_for_dropouts(root: Path, project: Project, session: Session, journal: Journal, now: datetime) -> None:
+    """Each drop-out proposes an improvement action (indicator 32): its cause is to be analysed."""
+    from qualikit.registers.improvements import propose_from, record_proposal
+    from qualikit.registers.store import RegisterError
+
+    for e in session.enrolments:
+        if e.status is Status.ABANDON:
+            reason = e.dropout_reason or "motif non renseigné"
+            proposal = propose_from("abandon", f"{session.id}:{e.learner_id}",
+                                    f"Abandon en cours de session {session.id} : {reason}")
+            try:
+                record_proposal(root, proposal, now.date(), journal)
+            except RegisterError:
+                pass  # a register with errors is reported by `qualikit check`; nothing is written to it
 
 
 def _record_session(journal, done, session, found, now, report, dry_run) -> Decimal | None:

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from qualikit.journal import Entry
 from qualikit.model import Project, Session, Status
@@ -82,7 +83,9 @@ def latest_answers(entries: list[Entry]) -> dict[tuple[str, str, str], dict]:
 
 
 def compute(project: Project, entries: list[Entry], *, start: date | None = None, end: date | None = None,
-            session_id: str | None = None, programme_id: str | None = None, today: date | None = None) -> Kpis:
+            session_id: str | None = None, programme_id: str | None = None, today: date | None = None,
+            root: Path | None = None) -> Kpis:
+    """`root` given: the complaint register (in the project folder) feeds the complaint figures."""
     sessions = [s for s in project.sessions if s.days and in_period(s, start, end)
                 and (session_id is None or s.id == session_id)
                 and (programme_id is None or s.programme_id == programme_id)
@@ -159,11 +162,33 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
                             "au réseau des anciens", ""))
     k.figures.append(Figure("Témoignages consentis", len(joined & {e.learner_id for _, e in completed}),
                             len(alumni), "consentements enregistrés ÷ invitations envoyées"))
+    if root is not None:
+        k.figures += _complaints(root, sessions, start, end, len({e.learner_id for _, e in started}))
     per_person = Counter(e.learner_id for s in project.sessions for e in s.enrolments)
     people = {e.learner_id for _, e in started}
     k.figures.append(Figure("Taux de réinscription", sum(1 for p in people if per_person[p] > 1), len(people),
                             "apprenants inscrits à plusieurs sessions ÷ apprenants de la période"))
     return k
+
+
+def _complaints(root: Path, sessions: list[Session], start: date | None, end: date | None,
+                learners: int) -> list[Figure]:
+    from qualikit.registers import incidents
+
+    document = incidents.load(root)
+    if not document.ok:
+        return []
+    ids = {s.id for s in sessions}
+    found = [i for i in document.register.entries if i.is_complaint
+             and (start is None or i.received.date() >= start) and (end is None or i.received.date() <= end)
+             and (i.session is None or i.session in ids)]
+    delays = [d.total_seconds() / 3600 for i in found if (d := incidents.answer_delay(i)) is not None]
+    return [
+        Figure("Réclamations pour 100 apprenants", len(found) * 100, learners, "réclamations reçues × 100 ÷ "
+               "apprenants de la période", "\u00a0pour 100"),
+        Figure("Délai de réponse aux réclamations", Decimal(str(round(sum(delays), 1))) if delays else None,
+               len(delays), "moyenne des heures entre la réception et la réponse", "h"),
+    ]
 
 
 def _num(value) -> Decimal | None:

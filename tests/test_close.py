@@ -94,6 +94,8 @@ def test_a_drop_out_gets_a_certificat_for_hours_done_and_no_attestation(demo):
     folder = demo / "sortie" / DROPPED_SESSION / "fin" / "pierre-dumas"
     assert "pour une durée de 7 heures" in text_of(folder / "certificat-realisation.pdf")
     assert not (folder / "attestation-fin-formation.pdf").exists()
+    assert "Abandon en cours de session parole-2026-11-04" in (demo / "registre-ameliorations.yaml").read_text(
+        encoding="utf-8")
     completed = demo / "sortie" / DROPPED_SESSION / "fin" / "karim-haddad"
     assert "pour une durée de 21 heures" in text_of(completed / "certificat-realisation.pdf")
 

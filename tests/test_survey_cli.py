@@ -67,3 +67,16 @@ def test_trainer_review_is_journaled_and_counted(tmp_path):
     assert k.get("Bilans du formateur").text() == "1 sur 1"
     empty = CliRunner().invoke(app, ["survey", "review", SESSION, "-p", str(root)])
     assert empty.exit_code == 1 and "bilan vide" in empty.output
+
+
+def test_a_negative_hot_survey_proposes_an_improvement(tmp_path):
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    token = survey_token(project_secret(root), "chaud", SESSION, "elodie-marchand")
+    export = tmp_path / "reponses.csv"
+    export.write_text(HEADER + f"07/11/2026 18:02:11,e@example.com,2,2,3,2,2,3,Non,Trop rapide,{token}\r\n",
+                      encoding="utf-8")
+    result = CliRunner().invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    assert "Action d'amélioration proposée" in result.output
+    register = (root / "registre-ameliorations.yaml").read_text(encoding="utf-8")
+    assert "moyenne 2,2/5" in register and "enquête" in register

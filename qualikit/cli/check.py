@@ -14,10 +14,12 @@ def command(
 ) -> None:
     from qualikit.journal_check import journal_problems
     from qualikit.load import load_project
+    from qualikit.registers.check import register_problems
 
     loaded = load_project(project)
     report = loaded.report
     report.items.extend(journal_problems(project))
+    report.items.extend(register_problems(project))
     if json:
         typer.echo(report.to_json())
     else:

@@ -33,7 +33,7 @@ def command(
     p = load_or_exit(project).project
     entries = open_journal(project, clock).entries()
     k = compute(p, entries, start=first, end=last, session_id=session, programme_id=programme,
-                today=clock.today())
+                today=clock.today(), root=project)
     period = f"du {first:%d/%m/%Y} " if first else ""
     period += f"au {last:%d/%m/%Y}" if last else ("" if first else "toute la période")
     table = Table(title=f"Indicateurs — {k.scope}, {period}", title_justify="left")

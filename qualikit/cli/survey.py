@@ -34,7 +34,9 @@ def import_(
     if not result.ok:
         console.print(f"[red]Import refusé[/] : {file.name} n'a pas été importé (aucune réponse enregistrée).")
         raise typer.Exit(1)
-    written = record(open_journal(project, clock), result, set())
+    journal = open_journal(project, clock)
+    written = record(journal, result, set())
+    proposed = propose_improvements(project, written, journal, clock.today())
     skipped = len(result.answers) - len(written)
     console.print(f"[green]✓ {len(written)} réponse(s) importée(s)[/] depuis {file.name} (format {result.preset})"
                   + (f", {skipped} déjà importée(s)" if skipped else "") + ".")
@@ -46,6 +48,34 @@ def import_(
     details = ", ".join(f"{n} {label}" for label, n in not_counted.items() if n)
     if details:
         console.print(f"Non comptées : {details} (voir les lignes ci-dessus).")
+    for action in proposed:
+        console.print(f"[yellow]Action d'amélioration proposée[/] {action.id} : {action.finding}")
+
+
+def propose_improvements(root: Path, answers, journal, today) -> list:
+    """A negative hot survey (mean of the five criteria under 3 out of 5) proposes an improvement action."""
+    from decimal import Decimal
+
+    from qualikit.kpi import CRITERIA, _mean, _num
+    from qualikit.registers.improvements import propose_from, record_proposal
+    from qualikit.registers.store import RegisterError
+
+    out = []
+    for a in answers:
+        notes = [_num(a.values.get(c)) for c in CRITERIA]
+        if a.survey != "chaud" or not any(n is not None for n in notes) or _mean(notes) >= 3:
+            continue
+        mean = str(_mean(notes).quantize(Decimal("0.1"))).replace(".", ",")
+        proposal = propose_from("enquête", f"{a.session_id}:{a.learner_id}",
+                                f"Enquête à chaud négative (moyenne {mean}/5), session {a.session_id}")
+        try:
+            action, created = record_proposal(root, proposal, today, journal)
+        except RegisterError as exc:
+            err.print(f"[yellow]Proposition d'amélioration non enregistrée[/] : {exc}")
+            continue
+        if created:
+            out.append(action)
+    return out
 
 
 REVIEW = (

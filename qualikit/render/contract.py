@@ -149,14 +149,14 @@ def individual_price(project: Project, session: Session) -> Decimal | None:
 
 @cache
 def _styles() -> dict:
-    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.styles import ParagraphStyle
 
     st = styles()
     return {
         "article": ParagraphStyle("qk-ct-article", parent=st.h2, fontSize=10.5, leading=13.5, spaceBefore=10,
                                   spaceAfter=3),
-        "body": ParagraphStyle("qk-ct-body", parent=st.body, alignment=TA_JUSTIFY),
+        "body": st.body,
         "party": ParagraphStyle("qk-ct-party", parent=st.body, spaceAfter=0, leading=13),
         "label": ParagraphStyle("qk-ct-label", parent=st.cell_small, fontSize=8, leading=10.5, alignment=TA_CENTER,
                                 textColor=st.body.textColor),
@@ -281,6 +281,14 @@ def _p(text: str, **values: str):
     return para(fmt(nb(text), **values) if values else prose(nb(text)), _styles()["body"])
 
 
+_HEAD = re.compile(r"^([^:<]{1,90}?)\u00a0:")
+
+
+def clause(text: str):
+    """A clause « Head : text », its head in bold."""
+    return para(_HEAD.sub(r"<b>\1</b>\u00a0:", prose(nb(text)), count=1), _styles()["body"])
+
+
 def _spacer(height: float):
     from reportlab.platypus import Spacer
 
@@ -333,7 +341,11 @@ def _facts_for(programme: Programme, session: Session) -> list[tuple[str, str]]:
 
 
 def _recognition(programme: Programme) -> str:
-    text = prose(programme.recognition) if programme.recognition else prose("attestation de fin de formation")
+    """The type of recognition, inside a sentence: « attestation de fin de formation »."""
+    text = programme.recognition or "attestation de fin de formation"
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    text = prose(text)
     if programme.certification_code:
         text += fmt(" – certification {code}", code=esc(programme.certification_code))
     return text
@@ -361,6 +373,8 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     `price` is what the learner pays in all (default: the programme's price per learner, see
     individual_price); `schedule` must be lawful for `signed_on` (None: the contract is printed to
     be signed, the withdrawal period is then stated without dates). Raises ScheduleError otherwise."""
+    from reportlab.platypus import KeepTogether
+
     org = project.organisation
     programme = programme_of(project, session)
     if price is None:
@@ -409,8 +423,7 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     facts.append(("Effectif", fmt("{n} stagiaire{s} inscrit{s} à la session à ce jour",
                                   n=str(learners), s="s" if learners > 1 else "")))
     add(facts_table(facts, width))
-    add(_spacer(6))
-    add(days_table(session, width))
+    add(KeepTogether([_spacer(6), days_table(session, width)]))
     n += 1
 
     # --- 3. level required -----------------------------------------------------------------
@@ -470,8 +483,8 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     # --- 8. early end, drop-out, force majeure ---------------------------------------------
     add(_article(n, "Interruption, abandon et annulation"))
     add(_p(FORCE_MAJEURE))
-    for clause in CANCELLATION_INDIVIDUAL:
-        add(_p(clause))
+    for text in CANCELLATION_INDIVIDUAL:
+        add(clause(text))
     n += 1
 
     # --- 9. information and rules ----------------------------------------------------------
@@ -515,7 +528,7 @@ def convention_price(project: Project, session: Session, learners: Sequence[Lear
 def render_convention(project: Project, session: Session, learners: Sequence[Learner], root: Path,
                       stamp: DocStamp) -> bytes:
     """The convention de formation with the buyer (a company or any other client), as PDF bytes."""
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import KeepTogether, Table, TableStyle
 
     org = project.organisation
     programme = programme_of(project, session)
@@ -555,8 +568,7 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
     if trainers:
         facts.append(("Formation animée par", ", ".join(esc(t.name) for t in trainers)))
     add(facts_table(facts, width))
-    add(_spacer(6))
-    add(days_table(session, width))
+    add(KeepTogether([_spacer(6), days_table(session, width)]))
     n += 1
 
     add(_article(n, "Stagiaires"))
@@ -601,12 +613,12 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
         add(_p("Le prix de la formation est de {b} € HT, TVA en sus au taux en vigueur le cas échéant.", b=BLANK))
     add(_p(PAYMENT_COMPANY))
     if session.funder is Funder.OPCO or any(_enrolment_funder(session, x) is Funder.OPCO for x in learners):
-        add(_p(PAYMENT_OPCO))
+        add(clause(PAYMENT_OPCO))
     n += 1
 
     add(_article(n, "Annulation, absence, abandon"))
-    for clause in CANCELLATION_COMPANY:
-        add(_p(clause))
+    for text in CANCELLATION_COMPANY:
+        add(clause(text))
     n += 1
 
     add(_article(n, "Règlement intérieur et différends"))
