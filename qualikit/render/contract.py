@@ -286,7 +286,7 @@ _HEAD = re.compile(r"^([^:<]{1,90}?)\u00a0:")
 
 def clause(text: str):
     """A clause « Head : text », its head in bold."""
-    return para(_HEAD.sub(r"<b>\1</b>\u00a0:", prose(nb(text)), count=1), _styles()["body"])
+    return para(_HEAD.sub(lambda m: f"<b>{m[1]}</b>{NBSP}:", prose(nb(text)), count=1), _styles()["body"])
 
 
 def _spacer(height: float):
@@ -326,6 +326,15 @@ def other_party_signature(heading: str, lines: Sequence[str], box_label: str, wi
     return KeepTogether([table])
 
 
+def _signatures(closing: str, other, stamp_flowables: list) -> list:
+    """« Fait en deux exemplaires », the other party's block and ours, kept on one page; the
+    verification strip (the stamp block's last flowable) at the foot of that page."""
+    from reportlab.platypus import KeepTogether
+
+    *ours, strip = stamp_flowables
+    return [KeepTogether([_spacer(6), _p(closing), _spacer(4), other, *ours]), strip]
+
+
 def _facts_for(programme: Programme, session: Session) -> list[tuple[str, str]]:
     facts = [("Intitulé", f"<b>{prose(programme.title)}</b>"),
              ("Nature", prose("action de formation (article L6313-1, 1°, du Code du travail)")),
@@ -333,11 +342,23 @@ def _facts_for(programme: Programme, session: Session) -> list[tuple[str, str]]:
              ("Durée", fmt("{h} sur {n} {days}", h=esc(hours(session.planned_hours)), n=str(len(session.days)),
                            days="journée" if len(session.days) == 1 else "journées")),
              ("Modalité", prose(modality(programme, session)))]
+    facts.append(("Horaires", day_lines(session)))
     if session.place:
         facts.append(("Lieu", prose(session.place)))
     if session.distance_link:
         facts.append(("À distance", link(session.distance_link)))
     return facts
+
+
+def day_lines(session: Session) -> str:
+    """Each day with its hours, one per line (markup)."""
+    from qualikit.frdates import time_range
+
+    lines = []
+    for day in sorted(session.days, key=lambda d: d.date):
+        spans = " et ".join(time_range(r) for _, r in day.halves())
+        lines.append(esc(fr(f"{long_date(day.date)} : {spans} ({hours(day.hours)})")))
+    return "<br/>".join(lines)
 
 
 def _recognition(programme: Programme) -> str:
@@ -373,7 +394,6 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     `price` is what the learner pays in all (default: the programme's price per learner, see
     individual_price); `schedule` must be lawful for `signed_on` (None: the contract is printed to
     be signed, the withdrawal period is then stated without dates). Raises ScheduleError otherwise."""
-    from reportlab.platypus import KeepTogether
 
     org = project.organisation
     programme = programme_of(project, session)
@@ -423,7 +443,6 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     facts.append(("Effectif", fmt("{n} stagiaire{s} inscrit{s} à la session à ce jour",
                                   n=str(learners), s="s" if learners > 1 else "")))
     add(facts_table(facts, width))
-    add(KeepTogether([_spacer(6), days_table(session, width)]))
     n += 1
 
     # --- 3. level required -----------------------------------------------------------------
@@ -498,13 +517,12 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
                "écrite.", email=mail(org.email)))
 
     # --- signatures ------------------------------------------------------------------------
-    add(_spacer(6))
-    add(_p("Fait en deux exemplaires originaux, dont un est remis au stagiaire."))
-    add(_spacer(6))
-    add(other_party_signature("Le stagiaire", [esc(civil_name(learner))],
-                              "Date et signature, précédées de la mention manuscrite « Lu et approuvé »", width))
-    story.extend(stamp_block(org, stamp, root, width=width,
-                             box_label="Pour l'organisme de formation : cachet et signature", compact=True))
+    story.extend(_signatures(
+        "Fait en deux exemplaires originaux, dont un est remis au stagiaire.",
+        other_party_signature("Le stagiaire", [esc(civil_name(learner))],
+                              "Date et signature, précédées de la mention manuscrite « Lu et approuvé »", width),
+        stamp_block(org, stamp, root, width=width, box_label="Pour l'organisme de formation : cachet et signature",
+                    compact=True)))
     return build_pdf(
         story, organisation=org, root=root, doc_label="Contrat de formation professionnelle",
         title=f"Contrat de formation – {programme.title}",
@@ -528,7 +546,7 @@ def convention_price(project: Project, session: Session, learners: Sequence[Lear
 def render_convention(project: Project, session: Session, learners: Sequence[Learner], root: Path,
                       stamp: DocStamp) -> bytes:
     """The convention de formation with the buyer (a company or any other client), as PDF bytes."""
-    from reportlab.platypus import KeepTogether, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
     org = project.organisation
     programme = programme_of(project, session)
@@ -568,7 +586,6 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
     if trainers:
         facts.append(("Formation animée par", ", ".join(esc(t.name) for t in trainers)))
     add(facts_table(facts, width))
-    add(KeepTogether([_spacer(6), days_table(session, width)]))
     n += 1
 
     add(_article(n, "Stagiaires"))
@@ -628,14 +645,13 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
            "sécurité de son propre règlement intérieur s'appliquent. En cas de différend, les parties "
            "recherchent d'abord une solution amiable.", rules=rules))
 
-    add(_spacer(6))
-    add(_p("Fait en deux exemplaires originaux."))
-    add(_spacer(6))
-    add(other_party_signature("Pour le client", [prose(client) if client else BLANK,
-                                                 fr("Nom et qualité du signataire : ") + BLANK],
-                              "Cachet du client et signature", width))
-    story.extend(stamp_block(org, stamp, root, width=width,
-                             box_label="Pour l'organisme de formation : cachet et signature", compact=True))
+    story.extend(_signatures(
+        "Fait en deux exemplaires originaux.",
+        other_party_signature("Pour le client", [prose(client) if client else BLANK,
+                                                 fr("Nom et qualité du signataire :"), BLANK],
+                              "Cachet du client et signature", width),
+        stamp_block(org, stamp, root, width=width, box_label="Pour l'organisme de formation : cachet et signature",
+                    compact=True)))
     return build_pdf(
         story, organisation=org, root=root, doc_label="Convention de formation professionnelle",
         title=f"Convention de formation – {programme.title}",

@@ -25,6 +25,7 @@ from qualikit.model import Funder, Learner, Organisation, Programme, Project, Se
 from qualikit.render.contract import (
     CANCELLATION_INDIVIDUAL,
     FORCE_MAJEURE,
+    clause,
     days_table,
     individual_price,
     nb,
