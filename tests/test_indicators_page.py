@@ -48,3 +48,24 @@ def test_indicators_page_html_and_pdf(tmp_path):
     pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
         (root / "sortie" / "indicateurs" / "indicateurs.pdf").read_bytes())).pages)
     assert "Mode de calcul" in pdf and "agrément de l’État" in pdf.replace("\n", " ")
+
+
+def test_the_page_renders_in_a_real_browser(tmp_path):
+    """Headless Chromium draws the page (skipped where Chromium is not installed: see docs/enquetes.md)."""
+    import shutil as sh
+    import subprocess
+
+    import pytest
+
+    browser = sh.which("chromium") or sh.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Chromium absent : vérification documentée dans docs/enquetes.md")
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    assert CliRunner().invoke(app, ["indicators", "-p", str(root), "--today", "2026-11-23"]).exit_code == 0
+    shot = tmp_path / "page.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=900,1000", f"--screenshot={shot}",
+                    (root / "sortie" / "indicateurs" / "indicateurs.html").as_uri()],
+                   capture_output=True, timeout=60, check=False)
+    assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

@@ -313,9 +313,9 @@ def other_party_signature(heading: str, lines: Sequence[str], box_label: str, wi
     sty = _styles()
     left = [para(f"<b>{prose(heading)}</b>", st.cell)]
     left += [para(line, st.cell) for line in lines]
-    left += [_spacer(8), para(fr("Fait à : ") + BLANK, st.cell), para(fr("Le : ") + BLANK, st.cell)]
+    left += [_spacer(6), para(fr("Fait à : ") + BLANK, st.cell), para(fr("Le : ") + BLANK, st.cell)]
     box_w = 0.52 * width
-    inner = [para(prose(box_label), sty["label"]), _spacer(58)]
+    inner = [para(prose(box_label), sty["label"]), _spacer(46)]
     box = Table([[inner]], colWidths=[box_w])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, GREY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                              ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
@@ -332,7 +332,9 @@ def _signatures(closing: str, other, stamp_flowables: list) -> list:
     from reportlab.platypus import KeepTogether
 
     *ours, strip = stamp_flowables
-    return [KeepTogether([_spacer(6), _p(closing), _spacer(4), other, *ours]), strip]
+    # A KeepTogether inside a KeepTogether measures as infinitely tall: keep one level only.
+    flat = [g for f in [other, *ours] for g in (f._content if isinstance(f, KeepTogether) else [f])]
+    return [KeepTogether([_spacer(4), _p(closing), *flat]), strip]
 
 
 def _facts_for(programme: Programme, session: Session) -> list[tuple[str, str]]:
@@ -394,6 +396,7 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     `price` is what the learner pays in all (default: the programme's price per learner, see
     individual_price); `schedule` must be lawful for `signed_on` (None: the contract is printed to
     be signed, the withdrawal period is then stated without dates). Raises ScheduleError otherwise."""
+    from reportlab.platypus import KeepTogether
 
     org = project.organisation
     programme = programme_of(project, session)
@@ -495,8 +498,9 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
            price=f"<b>{esc(euros(price, cents=True))}</b>"))
     add(_p(NO_PAYMENT_BEFORE))
     if schedule:
-        add(_p("Le stagiaire règle ce prix selon l'échéancier suivant, chaque échéance donnant lieu à une facture :"))
-        add(schedule_table(schedule, price, width))
+        add(KeepTogether([
+            _p("Le stagiaire règle ce prix selon l'échéancier suivant, chaque échéance donnant lieu à une facture :"),
+            schedule_table(schedule, price, width)]))
     n += 1
 
     # --- 8. early end, drop-out, force majeure ---------------------------------------------
