@@ -15,7 +15,7 @@ from pathlib import Path
 from qualikit.diagnostics import Diagnostic, Level, Report, quote
 from qualikit.files import inside
 from qualikit.frdates import hours
-from qualikit.model import Modality, Project, Status
+from qualikit.model import Funder, Modality, Project, Status
 
 D = Diagnostic
 
@@ -276,7 +276,30 @@ def journey(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                 yield D(step.loc, f"modèle introuvable : templates/emails/{name}.{part}.j2", "modele")
 
 
-CHECKS = (same_person, journey, references, schedule, enrolments, attendance, evaluations, follow_up,
+def contracts(p: Project, ctx: Context) -> Iterator[Diagnostic]:
+    """Individuals paying themselves (L6353-3 ff.): a signature date, and a lawful schedule."""
+    from qualikit.schedule import Instalment, check_schedule
+
+    for session in p.sessions:
+        programme = p.programme(session.programme_id)
+        for e in session.enrolments:
+            if e.status is Status.ABANDON or p.funder_of(session, e) is not Funder.PARTICULIER:
+                continue
+            if e.schedule and e.signed_on is None:
+                yield D(e.loc, "échéancier sans date de signature du contrat (attendu : date_signature)",
+                        "date_signature")
+            if e.schedule:
+                price = programme.price if programme and programme.price else sum(a for _, a in e.schedule)
+                instalments = [Instalment(d, a, "") for d, a in e.schedule]
+                for problem in check_schedule(price, e.signed_on, instalments, start=session.start):
+                    yield D(e.loc, f"échéancier contraire aux articles L6353-5 et L6353-6 : {problem}", "echeancier")
+            upcoming = not any(a.session_id == session.id for a in p.attendance)  # no roll call yet
+            if e.signed_on is None and upcoming:
+                yield _warn(e.loc, f"contrat de formation de {quote(e.learner_id)} non signé (date_signature) : "
+                            "la convocation attend la fin du délai de rétractation", "date_signature", 9)
+
+
+CHECKS = (same_person, journey, contracts, references, schedule, enrolments, attendance, evaluations, follow_up,
           session_logistics, organisation, programmes)
 
 

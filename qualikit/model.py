@@ -224,6 +224,8 @@ class Enrolment:
     dropout_reason: str | None = None
     funder: Funder | None = None  # overrides the session's and the learner's
     company: str | None = None
+    signed_on: date | None = None  # contract signature (withdrawal period starts)
+    schedule: tuple[tuple[date, Decimal], ...] = ()  # a hand-written payment schedule
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -321,6 +323,11 @@ class Project:
 
     def session(self, sid: str) -> Session | None:
         return self._by_id["sessions"].get(sid)
+
+    def funder_of(self, session: Session, enrolment: Enrolment) -> Funder | None:
+        """Who pays for this enrolment: the enrolment's own, else the session's, else the learner's."""
+        learner = self.learner(enrolment.learner_id)
+        return enrolment.funder or session.funder or (learner.funder if learner else None)
 
     def trainer(self, tid: str) -> Trainer | None:
         return self._by_id["trainers"].get(tid)

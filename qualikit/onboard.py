@@ -59,6 +59,19 @@ def active(enrolment: Enrolment) -> bool:
     return enrolment.status is not Status.ABANDON
 
 
+def withdrawal_wait(project: Project, session: Session, enrolment: Enrolment, today: date) -> str | None:
+    """Why an individual paying themselves is not convened yet (L6353-5: 10 days to withdraw), or None."""
+    from qualikit.model import Funder
+    from qualikit.schedule import withdrawal_end
+
+    if project.funder_of(session, enrolment) is not Funder.PARTICULIER:
+        return None
+    if enrolment.signed_on is None:
+        return "contrat de formation non signé"
+    end = withdrawal_end(enrolment.signed_on)
+    return f"délai de rétractation jusqu'au {end:%d/%m/%Y}" if today <= end else None
+
+
 def entry_links(project: Project, secret: bytes, session: Session, learner: Learner) -> dict[str, str]:
     links = {}
     for survey in ENTRY_SURVEYS:
@@ -99,6 +112,10 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
                 result.waiting.append(f"{enrolment.learner_id} (abandon)")
                 continue
             learner = project.learner(enrolment.learner_id)
+            waiting = withdrawal_wait(project, session, enrolment, now.date())
+            if waiting:
+                result.waiting.append(f"{enrolment.learner_id} ({waiting})")
+                continue
             forced = learner.id in force
             if f"onboard:email:{session.id}:{learner.id}" in done and not forced:
                 continue

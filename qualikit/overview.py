@@ -75,6 +75,15 @@ def _todos(project: Project, session: Session, current: str, done: set[str], now
     todos = []
     today = now.date()
     lead = timedelta(days=project.settings.lead_time_days)
+    if current == UPCOMING:
+        from qualikit.model import Funder
+        from qualikit.schedule import withdrawal_end
+
+        for e in session.enrolments:
+            if e.signed_on and project.funder_of(session, e) is Funder.PARTICULIER and \
+                    withdrawal_end(e.signed_on) >= today:
+                todos.append(Todo(withdrawal_end(e.signed_on), f"fin du délai de rétractation de {e.learner_id} "
+                                  f"(session {session.id}) : convocation possible le lendemain", session.id))
     if current == UPCOMING and "onboard" not in done and session.start - lead <= today + timedelta(days=30):
         todos.append(Todo(session.start - lead, f"envoyer les convocations de la session {session.id} "
                           "(qualikit onboard)", session.id))

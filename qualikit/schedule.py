@@ -154,12 +154,12 @@ def individual_schedule(price: Decimal, signed_on: date, start: date, end: date)
     if price < 0:
         raise ValueError(f"prix négatif ({euros(price)})")
     if price != price.quantize(CENT):
-        raise ValueError(f"prix de {euros(price)} : à arrondir au centime")
+        raise ValueError(f"prix de {euros(price)}{NBSP}: à arrondir au centime")
     if end < start:
         raise ValueError(f"fin de la formation ({end:%d/%m/%Y}) avant son début ({start:%d/%m/%Y})")
     if signed_on > start:
         raise ValueError(f"contrat signé le {signed_on:%d/%m/%Y}, après le début de la formation "
-                         f"({start:%d/%m/%Y}) : il doit l'être avant l'inscription définitive (art. L6353-3)")
+                         f"({start:%d/%m/%Y}){NBSP}: il doit l’être avant l’inscription définitive (art. L6353-3)")
     if price == 0:
         return []
     deposit = (price * FIRST_SHARE).quantize(CENT, rounding=ROUND_DOWN)
@@ -178,7 +178,7 @@ def individual_schedule(price: Decimal, signed_on: date, start: date, end: date)
     dates = dates[-cents:]  # never a part of 0 €
     part = (balance / len(dates)).quantize(CENT, rounding=ROUND_DOWN)
 
-    plan = [Instalment(first, deposit, f"Acompte, à l'issue du délai de rétractation (30{NBSP}% au plus)")]
+    plan = [Instalment(first, deposit, f"Acompte, à l’issue du délai de rétractation (30{NBSP}% au plus)")]
     at_end = working_day_on_or_after(end)
     for n, due in enumerate(dates, 1):
         amount = part if n < len(dates) else balance - part * (len(dates) - 1)
@@ -228,7 +228,7 @@ def check_schedule(price: Decimal, signed_on: date | None, instalments: list[Ins
             before = sum((Decimal(i.amount) for i in ordered if i.due < start), Decimal(0))
             if before > price * FIRST_SHARE:
                 problems.append(f"{percent(before, price)} exigés avant le début de la formation "
-                                f"({start:%d/%m/%Y}){NBSP}: au-delà de 30{NBSP}%, le solde s'échelonne "
+                                f"({start:%d/%m/%Y}){NBSP}: au-delà de 30{NBSP}%, le solde s’échelonne "
                                 f"au fur et à mesure de la formation (art. L6353-6)")
     total = sum((Decimal(i.amount) for i in ordered), Decimal(0))
     if total != price:

@@ -270,6 +270,8 @@ def _typed(column: Column, value: Any) -> Any:
         return value.value
     if isinstance(value, TimeRange):
         return str(value)
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], date):  # an instalment
+        return f"{value[0].isoformat()} : {format(value[1], 'f')}"
     if isinstance(value, date):
         day = value.date() if isinstance(value, datetime) else value
         return value if day >= _FIRST_EXCEL_DATE else value.isoformat()

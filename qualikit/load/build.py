@@ -256,7 +256,7 @@ def _enrolment(r: _Reader) -> m.Enrolment:
         learner_id=r.get("apprenant"), status=r.get("statut") or m.Status.INSCRIT,
         enrolled_on=r.get("date_inscription"), dropout_date=r.get("date_abandon"),
         dropout_reason=r.get("motif_abandon"), funder=r.get("financeur"), company=r.get("entreprise"),
-        loc=r.row.loc,
+        signed_on=r.get("date_signature"), schedule=r.get("echeancier", ()), loc=r.row.loc,
     )
 
 

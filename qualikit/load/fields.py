@@ -259,6 +259,19 @@ SURVEY_URL = Parser(_survey_url, "une adresse web contenant {token}")
 
 
 @lru_cache(maxsize=4096)
+def _instalment(value: Any):
+    """« 2026-12-13 : 285 » or « 13/12/2026 : 285,50 € » → (date, Decimal)."""
+    text = _text(value)
+    parts = re.split(r"\s*[:=]\s*|\s+", text.strip(), maxsplit=1)
+    if len(parts) != 2:
+        raise bad(text, "une échéance « AAAA-MM-JJ : montant », ex. 2026-12-13 : 285")
+    return _date(parts[0]), _positive(parts[1])
+
+
+INSTALMENT = Parser(_instalment, "une échéance « AAAA-MM-JJ : montant » (une par ligne)")
+
+
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Lower case without accents or extra spaces, for forgiving matches."""
     decomposed = unicodedata.normalize("NFKD", text)

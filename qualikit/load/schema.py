@@ -249,6 +249,10 @@ ENROLMENTS = Table(
         Column("motif_abandon", "Motif d'abandon"),
         Column("financeur", "Financeur", FUNDER),
         Column("entreprise", "Entreprise"),
+        Column("date_signature", "Date de signature du contrat", f.DATE,
+               help="Contrat de formation (particulier) : le délai de rétractation de 10 jours part de là."),
+        Column("echeancier", "Échéancier", f.INSTALMENT, many=True,
+               help="Vos échéances, une par ligne : « AAAA-MM-JJ : montant » ; sinon qualikit le calcule."),
     ),
 )
 

@@ -36,7 +36,6 @@ from pathlib import Path
 from qualikit.frdates import hours, long_date, short_date
 from qualikit.model import Funder, Learner, Programme, Project, Session, Status, Trainer
 from qualikit.render.pdf_common import (
-    FONT_BOLD,
     GREY,
     RULE,
     TEAL,
@@ -162,8 +161,6 @@ def _styles() -> dict:
                                 textColor=st.body.textColor),
         "right": ParagraphStyle("qk-ct-right", parent=st.cell, alignment=2),
         "right_bold": ParagraphStyle("qk-ct-right-bold", parent=st.cell_bold, alignment=2),
-        "title_line": ParagraphStyle("qk-ct-subtitle", parent=st.body, fontName=FONT_BOLD, alignment=TA_CENTER,
-                                     textColor=TEAL, fontSize=10, leading=13, spaceAfter=0),
     }
 
 
@@ -284,9 +281,12 @@ def _p(text: str, **values: str):
 _HEAD = re.compile(r"^([^:<]{1,90}?)\u00a0:")
 
 
-def clause(text: str):
-    """A clause « Head : text », its head in bold."""
-    return para(_HEAD.sub(lambda m: f"<b>{m[1]}</b>{NBSP}:", prose(nb(text)), count=1), _styles()["body"])
+def clause(text: str, *, bullet: bool = False):
+    """A clause « Head : text », its head in bold; as a bullet point when asked."""
+    markup = _HEAD.sub(lambda m: f"<b>{m[1]}</b>{NBSP}:", prose(nb(text)), count=1)
+    if bullet:
+        return para(markup, styles().bullet, bulletText="•")
+    return para(markup, _styles()["body"])
 
 
 def _spacer(height: float):
@@ -338,9 +338,8 @@ def _signatures(closing: str, other, stamp_flowables: list) -> list:
 
 
 def _facts_for(programme: Programme, session: Session) -> list[tuple[str, str]]:
-    facts = [("Intitulé", f"<b>{prose(programme.title)}</b>"),
-             ("Nature", prose("action de formation (article L6313-1, 1°, du Code du travail)")),
-             ("Dates", esc(date_span(session).capitalize())),
+    """Dates, duration, modality, hours, place: the organisation of the session."""
+    facts = [("Dates", esc(date_span(session).capitalize())),
              ("Durée", fmt("{h} sur {n} {days}", h=esc(hours(session.planned_hours)), n=str(len(session.days)),
                            days="journée" if len(session.days) == 1 else "journées")),
              ("Modalité", prose(modality(programme, session)))]
@@ -441,7 +440,7 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
 
     # --- 2. duration, dates, place, number of learners -------------------------------------
     add(_article(n, "Durée, dates, lieu et effectif"))
-    facts = _facts_for(programme, session)[2:]
+    facts = _facts_for(programme, session)
     learners = sum(1 for e in session.enrolments if e.status is not Status.ABANDON) or 1
     facts.append(("Effectif", fmt("{n} stagiaire{s} inscrit{s} à la session à ce jour",
                                   n=str(learners), s="s" if learners > 1 else "")))
@@ -585,7 +584,7 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
     n += 1
 
     add(_article(n, "Organisation : dates, durée, lieu, formateur"))
-    facts = _facts_for(programme, session)[2:]
+    facts = _facts_for(programme, session)
     trainers = trainers_of(project, session)
     if trainers:
         facts.append(("Formation animée par", ", ".join(esc(t.name) for t in trainers)))

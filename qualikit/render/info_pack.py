@@ -207,7 +207,7 @@ def _money(project: Project, session: Session) -> list:
                "L6353-6 du Code du travail). Chaque échéance donne lieu à une facture."),
         para(f"<b>{prose('Interruption, abandon, annulation :')}</b>", st.body),
     ]
-    out += [para(prose(nb(text)), st.bullet, bulletText="•") for text in (FORCE_MAJEURE, *CANCELLATION_INDIVIDUAL)]
+    out += [clause(text, bullet=True) for text in (FORCE_MAJEURE, *CANCELLATION_INDIVIDUAL)]
     return out
 
 
@@ -225,7 +225,7 @@ def rules_context(org: Organisation) -> dict[str, str]:
         "raison_sociale": org.name,
         "adresse": ", ".join(org.address.lines()),
         "ville": org.address.city or "",
-        "representant": rep.name if rep else f"la direction de {org.name}",
+        "representant": rep.name if rep else "la direction",
         "qualite_representant": (rep.title or "") if rep else "",
         "email": org.email or "",
         "telephone": org.phone or "",

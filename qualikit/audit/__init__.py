@@ -1,0 +1,10 @@
+"""The audit pack: the proofs of every applicable Qualiopi indicator, sampled as an auditor samples.
+
+- evidence: the period, the sample, what qualikit can show for each proof id of the grid;
+- retention: the retention dashboard (indicator 12);
+- survey_report: the survey report (indicator 30);
+- index: index.html and index.xlsx, per indicator;
+- pack: statuses, the folder written whole or not at all, manifest and zip.
+
+Importing this package reads nothing and imports no heavy library.
+"""
