@@ -120,3 +120,22 @@ def test_journey_steps_are_checked(tmp_path):
     assert any("nouvelle étape «\u00a0quiz-j15\u00a0» : indiquez « reference »" in e for e in errors)
     assert any("modèle introuvable : templates/emails/quiz-j15.subject.j2" in e for e in errors)
     assert not any("relance-chaud" in e for e in errors)
+
+
+def test_an_unlawful_schedule_is_refused_with_its_location(tmp_path):
+    learners = MINI["apprenants.yaml"].replace("email: paul@example.fr",
+                                               "email: paul@example.fr\n          financeur: particulier")
+    sessions = MINI["sessions.yaml"].replace("""\
+            - apprenant: paul
+              statut: inscrit""", """\
+            - apprenant: paul
+              statut: inscrit
+              date_signature: 2026-11-25
+              echeancier:
+                - "2026-11-30 : 300"
+                - "2026-12-01 : 150\"""")
+    errors = diag(write_project(tmp_path, {**MINI, "apprenants.yaml": learners, "sessions.yaml": sessions}))
+    assert any(e.startswith("sessions.yaml:11:7: echeancier\u00a0: échéancier contraire aux articles L6353-5 et "
+                            "L6353-6 : échéance du 30/11/2026 avant la fin du délai de rétractation (05/12/2026)")
+               for e in errors), errors
+    assert any("30\u00a0% au plus" in e for e in errors)

@@ -165,3 +165,20 @@ def test_without_survey_links_or_smtp_the_outbox_gets_the_messages(demo):
     emls = sorted((demo / "outbox").glob("*.eml"))
     assert len(emls) == len(learners)
     assert "questionnaires" not in emls[0].read_text(encoding="utf-8")
+
+
+def test_an_individual_is_convened_only_after_the_withdrawal_period(demo):
+    """isabelle-giraud signed on 30/11: she may withdraw until 10/12; her kit leaves on 11/12."""
+    from qualikit.delivery import OutboxTransport
+
+    def run(day):
+        now = datetime(2026, 12, day, 9, 0, tzinfo=PARIS)
+        return onboard(load_project(demo).project, demo, open_journal(demo, Clock(now)),
+                       OutboxTransport(demo / "outbox"), now, session_id="excel-2026-12-14")
+
+    first = run(7)
+    assert "isabelle-giraud (délai de rétractation jusqu'au 10/12/2026)" in first.sessions[0].waiting
+    assert not any("isabelle" in str(o.message["To"]).lower() for o in first.delivery.sent)
+    assert run(10).delivery.sent == []
+    later = run(11)
+    assert len(later.delivery.sent) == 1 and "isabelle" in str(later.delivery.sent[0].message["To"]).lower()
