@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import bpf, check, close, convert, indicators, init, kpi, onboard, remind, status, verify
+from qualikit.cli import bpf, check, close, contract, convert, indicators, init, kpi, onboard, remind, status, verify
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
@@ -29,6 +29,10 @@ app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a ét�
     status.command
 )
 
+app.command("programme", help="Les fiches programmes datées, PDF et HTML à publier (indicateur 1).")(contract.programme)
+app.command("contract", help="Contrat (particulier) ou convention (entreprise), avec l'information préalable.")(
+    contract.contract
+)
 app.command("onboard", help="Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail.")(
     onboard.command
 )

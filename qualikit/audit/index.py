@@ -1,0 +1,100 @@
+"""index.html and index.xlsx of an audit pack: per indicator, its wording in the grid in force,
+weighting, status, the files that prove it (relative links) and what to do about each gap.
+
+The HTML is rendered from templates/audit/index.html.j2 (the project's templates/ first), in a
+sandboxed, autoescaping Jinja2 environment. The generation date appears here and in the manifest
+only; index.xlsx does not carry it, so that it stays byte-stable.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from qualikit.audit.evidence import LEARNERS, SESSIONS, Context, Sheet, workbook
+
+if TYPE_CHECKING:
+    from qualikit.audit.pack import IndicatorResult, PackResult
+
+STATUS_CLASSES = {"prouvé": "ok", "partiel": "partial", "manquant": "missing", "à fournir par vous": "yours",
+                  "non applicable": "na"}
+NEW_ENTRANTS = {"formalisation": "formalisation suffisante à l'audit initial",
+                "non_applicable_initial": "audité à la surveillance seulement",
+                "application": "pas d'aménagement"}
+
+
+def _href(folder: str, path: str) -> str:
+    return quote(f"{folder}/{path}", safe="/-_.")
+
+
+def _row(r: IndicatorResult, new_entrant: bool) -> dict[str, Any]:
+    from qualikit.audit.pack import A_FOURNIR, WEIGHTING_LABELS
+
+    ind = r.indicator
+    files = [{"href": _href(r.folder, f.path), "label": f.label, "path": f"{r.folder}/{f.path}"}
+             for f in r.files()] if r.folder else []
+    proofs = [{"label": p.label, "present": p.present, "notes": p.notes} for p in r.proofs]
+    extras = [{"label": p.label, "notes": p.notes} for p in r.extras]
+    return {
+        "number": ind.number, "title": ind.title, "wording": ind.wording, "change": ind.change,
+        "to_confirm": ind.wording_to_confirm,
+        "weighting": WEIGHTING_LABELS.get(ind.weighting, ind.weighting), "major_only": ind.major_only,
+        "status": r.status, "status_class": STATUS_CLASSES.get(r.status, ""), "reason": r.reason,
+        "folder": r.folder, "files": files, "proofs": proofs, "extras": extras, "notes": r.notes, "todo": r.todo,
+        "expected": list(ind.expected_proofs) if r.status == A_FOURNIR or (r.applies and not r.proofs) else [],
+        "new_entrants": NEW_ENTRANTS.get(ind.new_entrants, "") if new_entrant else "",
+        "gap": r.gap, "deferred": r.deferred,
+    }
+
+
+def context(pack: PackResult) -> dict[str, Any]:
+    from qualikit.frdates import long_date
+
+    rows = [_row(r, pack.new_entrant) for r in pack.indicators]
+    counts = pack.counts()
+    return {
+        "organisation": pack.organisation,
+        "grid": {"name": pack.grid.name, "text": pack.grid.legal_text, "period": pack.grid.period,
+                 "count": len(pack.grid.indicators), "note": pack.grid.note},
+        "audit_date": long_date(pack.audit_date),
+        "period": pack.period.text,
+        "generated": long_date(pack.generated),
+        "new_entrant": pack.new_entrant,
+        "rows": rows,
+        "applicable": [row for row in rows if row["folder"]],
+        "not_applicable": [row for row in rows if not row["folder"]],
+        "readiness": [_row(r, pack.new_entrant) for r in pack.readiness() if r.gap],
+        "counts": counts,
+        "sessions": SESSIONS,
+        "learners": LEARNERS,
+        "zip": pack.zip_path.name if pack.zip_path else None,
+    }
+
+
+def render_index_html(pack: PackResult) -> str:
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from qualikit.resources import templates_dir
+
+    env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(templates_dir()),
+                                        autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
+    return env.get_template("audit/index.html.j2").render(**context(pack))
+
+
+def render_index_xlsx(pack: PackResult, ctx: Context) -> bytes:
+    rows = []
+    for r in pack.indicators:
+        row = _row(r, pack.new_entrant)
+        remarks = [r.reason] if r.reason else []
+        remarks += r.notes
+        if row["expected"]:
+            remarks.append("Preuves attendues par l'auditeur : " + " ; ".join(row["expected"]))
+        rows.append([row["number"], row["title"], row["wording"], row["weighting"], row["status"],
+                     "\n".join(f["path"] for f in row["files"]), "\n".join(r.todo), "\n".join(remarks)])
+    about = ctx.about + [("Échantillon", f"par indicateur, jusqu'à {SESSIONS} sessions de la période (les plus "
+                                         f"récentes) et {LEARNERS} apprenants par session ; les autres pièces sont "
+                                         "dans le dossier du projet (sortie/, outbox/, journal.jsonl).")]
+    return workbook(about, [Sheet("Indicateurs", ("N°", "Indicateur", "Libellé (grille en vigueur)", "Pondération",
+                                                  "Statut", "Pièces (dans ce dossier)", "À faire", "Remarques"),
+                                  rows, (5, 34, 70, 12, 16, 60, 60, 60))], pack.period.end)

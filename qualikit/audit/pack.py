@@ -1,0 +1,355 @@
+"""The audit pack: audit/<period>/, one folder per applicable indicator with its (sampled) proofs,
+index.html and index.xlsx, manifest.sha256; optionally audit/<period>.zip.
+
+Status rules, per applicable indicator of the grid in force on the audit date:
+- « prouvé » when every qualikit proof the grid lists for it is present in the period,
+  « partiel » when some are, « manquant » when none;
+- indicators qualikit cannot prove (17, 18, 21–25, and any applicable one with no qualikit proof)
+  are « à fournir par vous », with the auditor's expected proofs; they count as missing in the
+  readiness table unless the trainer drops files into <project>/preuves/<NN>/, which are copied
+  into the indicator's folder and make it « prouvé »;
+- « non applicable », with the reason, for the indicators the provider's profile excludes.
+New-entrant mode (settings.new_entrant) marks where formalisation is enough at the initial audit,
+and leaves out of the gaps the indicators audited only at the surveillance audit.
+
+Integrity: the pack is written into a hidden sibling folder and renamed into place whole, so an
+interrupted run leaves no partial folder; sources are only read; the same data (and the same
+--today) gives the same bytes: the generation date appears once, in index.html and the manifest
+header; PDFs are built invariant; workbooks and the zip have fixed timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import secrets
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from qualikit.audit.evidence import (
+    EXTRAS,
+    FIXED_ZIP_TIME,
+    OUTSIDE,
+    SLUGS,
+    Context,
+    PackFile,
+    Period,
+    Proof,
+    collect,
+    year_before,
+)
+from qualikit.journal import Entry
+from qualikit.model import Project
+
+PROUVE, PARTIEL, MANQUANT, A_FOURNIR, NON_APPLICABLE = (
+    "prouvé", "partiel", "manquant", "à fournir par vous", "non applicable")
+WEIGHTING_LABELS = {"majeur_seul": "majeur seul", "gradue": "gradué"}
+MANIFEST = "manifest.sha256"
+DROP_FOLDER = "preuves"
+DROPPED_PREFIX = "vos-pieces"
+NEVER_COPIED = ("registre-signalements",)  # the restricted register never leaves the project
+
+
+class PackError(Exception):
+    """The pack cannot be made as asked; French message."""
+
+
+@dataclass
+class IndicatorResult:
+    indicator: object  # qualikit.referentiel.Indicator
+    applies: bool
+    reason: str
+    status: str
+    folder: str | None = None
+    proofs: list[Proof] = field(default_factory=list)
+    extras: list[Proof] = field(default_factory=list)
+    dropped: list[PackFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+    deferred: bool = False  # new entrant: audited at the surveillance audit only
+
+    @property
+    def number(self) -> int:
+        return self.indicator.number
+
+    @property
+    def major_only(self) -> bool:
+        return self.indicator.major_only
+
+    @property
+    def gap(self) -> bool:
+        return self.applies and not self.deferred and self.status in (PARTIEL, MANQUANT, A_FOURNIR)
+
+    def files(self) -> list[PackFile]:
+        """Every file of the folder once (two proofs may share one), in a stable order."""
+        seen: dict[str, PackFile] = {}
+        for proof in [*self.proofs, *self.extras]:
+            for f in proof.files:
+                seen.setdefault(f.path, f)
+        for f in self.dropped:
+            seen.setdefault(f.path, f)
+        return list(seen.values())
+
+
+@dataclass
+class PackResult:
+    folder: Path
+    zip_path: Path | None
+    grid: object  # qualikit.referentiel.Grid
+    period: Period
+    audit_date: date
+    generated: date
+    new_entrant: bool
+    organisation: str
+    indicators: list[IndicatorResult]
+
+    def applicable(self) -> list[IndicatorResult]:
+        return [r for r in self.indicators if r.applies]
+
+    def counts(self) -> dict[str, int]:
+        out = {PROUVE: 0, PARTIEL: 0, MANQUANT: 0, A_FOURNIR: 0}
+        for r in self.applicable():
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    def readiness(self) -> list[IndicatorResult]:
+        """Applicable indicators, gaps first (major-only before graduated), then the rest, by number."""
+        return sorted(self.applicable(), key=lambda r: (not r.gap, not r.major_only, r.number))
+
+
+# --- choices ---------------------------------------------------------------------------------------
+
+def choose_audit_date(project: Project, given: date | None, today: date) -> date:
+    """--audit-date, else the project's date_audit, else today."""
+    return given or project.settings.audit_date or today
+
+
+def choose_period(audit_date: date, start: date | None, end: date | None) -> Period:
+    """Default: the 12 months before the audit date (ending on it)."""
+    last = end or audit_date
+    first = start or year_before(last)
+    if first > last:
+        raise PackError(f"période vide : le début ({first:%d/%m/%Y}) est après la fin ({last:%d/%m/%Y})")
+    return Period(first, last)
+
+
+def profile_of(project: Project):
+    """What the provider does, from its data; unknown activities count as absent."""
+    from qualikit.referentiel import Profile
+
+    sessions = [s for s in project.sessions if s.days]
+    return Profile(
+        certifying=any(p.certification_code for p in project.programmes),
+        acts_as_subcontractor_only=bool(sessions) and all(s.contractor for s in sessions),
+        longest_training_days=max((len({d.date for d in s.days}) for s in sessions), default=math.inf),
+    )
+
+
+# --- assessment ------------------------------------------------------------------------------------
+
+def _safe_file(name: str) -> str:
+    from qualikit.files import safe_name
+
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem:
+        return safe_name(name)
+    return f"{safe_name(stem)}.{safe_name(ext, 10).lower()}"
+
+
+def dropped_files(root: Path, number: int) -> list[PackFile]:
+    """Files the trainer put in preuves/<NN>/ (or preuves/<N>/), copied under vos-pieces/."""
+    base = root / DROP_FOLDER
+    out: list[PackFile] = []
+    for name in dict.fromkeys((f"{number:02d}", str(number))):
+        folder = base / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if (not path.is_file() or path.is_symlink() or any(p.startswith(".") for p in rel.parts)
+                    or any(path.name.startswith(x) for x in NEVER_COPIED)):
+                continue
+            target = "/".join([*(_safe_file(p) for p in rel.parts[:-1]), _safe_file(rel.parts[-1])])
+            out.append(PackFile(f"{DROPPED_PREFIX}/{target}", f"Pièce déposée par vous : {rel.as_posix()}",
+                                source=path))
+    return out
+
+
+def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
+    from qualikit.referentiel import applicable
+
+    out = []
+    for ind, applies, reason in applicable(ctx.grid, profile_of(ctx.project)):
+        if not applies:
+            out.append(IndicatorResult(ind, False, reason, NON_APPLICABLE))
+            continue
+        folder = f"{ind.number:02d}-{SLUGS.get(ind.number, 'indicateur')}"
+        result = IndicatorResult(ind, True, "", MANQUANT, folder, dropped=dropped_files(ctx.root, ind.number))
+        if ind.number in OUTSIDE or not ind.qualikit_proofs:
+            result.status = PROUVE if result.dropped else A_FOURNIR
+            result.notes.append("qualikit ne peut pas prouver cet indicateur : il porte sur vos moyens, vos "
+                                "compétences ou votre veille." if ind.number in OUTSIDE else
+                                "qualikit ne produit pas de preuve pour cet indicateur.")
+            if not result.dropped:
+                result.todo.append(f"déposez vos pièces dans {DROP_FOLDER}/{ind.number:02d}/ de votre projet : elles "
+                                   "seront copiées ici et comptées comme preuves")
+        else:
+            result.proofs = [collect(ctx, pid) for pid in ind.qualikit_proofs]
+            present = sum(p.present for p in result.proofs)
+            result.status = PROUVE if present == len(result.proofs) else PARTIEL if present else MANQUANT
+            for proof in result.proofs:
+                result.todo += [t for t in proof.todo if t not in result.todo]
+        result.extras = [p for p in (collect(ctx, x) for x in EXTRAS.get(ind.number, ())) if p.files]
+        if result.dropped and ind.number not in OUTSIDE and ind.qualikit_proofs:
+            result.notes.append(f"Pièces ajoutées par vous ({DROP_FOLDER}/{ind.number:02d}/) : jointes, sans changer "
+                                "le statut calculé par qualikit.")
+        if new_entrant:
+            if ind.new_entrants == "formalisation":
+                result.notes.append("Nouvel entrant : à l'audit initial, il suffit que le processus soit formalisé "
+                                    "(son application sera vérifiée à l'audit de surveillance).")
+            elif ind.new_entrants == "non_applicable_initial":
+                result.deferred = True
+                result.notes.append("Nouvel entrant : indicateur audité à l'audit de surveillance, pas à l'audit "
+                                    "initial.")
+        out.append(result)
+    return out
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+def build_pack(project: Project, root: Path, entries: list[Entry], *, today: date, audit_date: date | None = None,
+               start: date | None = None, end: date | None = None, make_zip: bool = False) -> PackResult:
+    """Assess, then write audit/<period>/ whole (and the zip); the previous pack of the period is replaced."""
+    from qualikit.referentiel import grid_for
+
+    audit = choose_audit_date(project, audit_date, today)
+    try:
+        grid = grid_for(audit)
+    except LookupError as exc:
+        raise PackError(str(exc)) from None
+    period = choose_period(audit, start, end)
+    ctx = Context(project, root, entries, grid, period, audit, today)
+    new_entrant = project.settings.new_entrant
+    results = assess(ctx, new_entrant)
+    audit_dir = root / "audit"
+    final = audit_dir / period.label
+    pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, today,
+                      new_entrant, project.organisation.name, results)
+    write_whole(final, lambda staging: _write(pack, staging, ctx))
+    if make_zip:
+        from qualikit.files import write_atomic
+
+        write_atomic(pack.zip_path, zip_folder(final, period.label))
+    return pack
+
+
+def write_whole(final: Path, fill) -> None:
+    """Fill a hidden sibling folder, then rename it into place; on any error, remove it and re-raise."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(4)
+    staging = final.with_name(f".{final.name}.tmp-{token}")
+    staging.mkdir()
+    try:
+        fill(staging)
+        _sync_tree(staging)
+        old = None
+        if final.exists():
+            old = final.with_name(f".{final.name}.old-{token}")
+            os.replace(final, old)
+        os.replace(staging, final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    from qualikit.files import sync_dir
+
+    sync_dir(final.parent)
+
+
+def _sync_tree(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    for path in folder.rglob("*"):
+        if path.is_file():
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+
+def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
+    from qualikit.audit.index import render_index_html, render_index_xlsx
+
+    for r in pack.indicators:
+        if r.folder is None:
+            continue
+        base = staging / r.folder
+        base.mkdir()
+        for f in r.files():
+            target = base / f.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(f.data if f.data is not None else f.source.read_bytes())
+    (staging / "index.html").write_bytes(render_index_html(pack).encode("utf-8"))
+    (staging / "index.xlsx").write_bytes(render_index_xlsx(pack, ctx))
+    (staging / MANIFEST).write_bytes(manifest(pack, staging).encode("utf-8"))
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def manifest(pack: PackResult, folder: Path) -> str:
+    """« sha256  relative/path » per file, after a commented header (sha256sum -c reads the rest)."""
+    lines = ["# qualikit — pack de preuves Qualiopi",
+             f"# Organisme : {pack.organisation}",
+             f"# Référentiel : {pack.grid.name} ({pack.grid.period})",
+             f"# Date d'audit : {pack.audit_date:%d/%m/%Y} ; période {pack.period.text}",
+             f"# Généré le {pack.generated:%d/%m/%Y}",
+             "# Vérifier : sha256sum -c manifest.sha256 (depuis ce dossier)"]
+    for rel in _files(folder):
+        if rel != MANIFEST:
+            lines.append(f"{hashlib.sha256((folder / rel).read_bytes()).hexdigest()}  {rel}")
+    return "\n".join(lines) + "\n"
+
+
+def verify_manifest(folder: Path) -> list[str]:
+    """Problems (French) between manifest.sha256 and the folder; [] when every file matches."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return [f"{MANIFEST} introuvable"]
+    problems, listed = [], set()
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        digest, sep, rel = line.partition("  ")
+        if not sep or len(digest) != 64:
+            problems.append(f"ligne {n} illisible")
+            continue
+        listed.add(rel)
+        target = folder / rel
+        if not target.is_file():
+            problems.append(f"{rel} : fichier manquant")
+        elif hashlib.sha256(target.read_bytes()).hexdigest() != digest:
+            problems.append(f"{rel} : contenu modifié")
+    problems += [f"{rel} : fichier absent du manifeste" for rel in _files(folder)
+                 if rel != MANIFEST and rel not in listed]
+    return problems
+
+
+def zip_folder(folder: Path, prefix: str) -> bytes:
+    """The folder as a zip, entries sorted, fixed timestamps: the same pack gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for rel in _files(folder):
+            info = zipfile.ZipInfo(f"{prefix}/{rel}", FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, (folder / rel).read_bytes())
+    return out.getvalue()
