@@ -8,7 +8,21 @@ from __future__ import annotations
 
 import typer
 
-from qualikit.cli import bpf, check, close, contract, convert, indicators, init, kpi, onboard, remind, status, verify
+from qualikit.cli import (
+    bpf,
+    check,
+    close,
+    contract,
+    convert,
+    demo,
+    indicators,
+    init,
+    kpi,
+    onboard,
+    remind,
+    status,
+    verify,
+)
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
@@ -23,6 +37,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+app.command("demo", help="Démonstration : tout le parcours sur une copie du projet d'exemple.")(demo.command)
 app.command("init", help="Crée un dossier de projet prêt à remplir.")(init.command)
 app.command("check", help="Vérifie le projet : erreurs et points d'attention Qualiopi.")(check.command)
 app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a été fait et ce qui vient.")(

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
+from qualikit.cli.onboard import ProjectOpt
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        err.print(f"[red]Erreur :[/] {option} « {text} » n'est pas une date (attendu : AAAA-MM-JJ).")
+        raise typer.Exit(2) from None
+
+
+def command(
+    start: str = typer.Option(None, "--from", "--du", help="Début de la période (AAAA-MM-JJ) ; par défaut 12 mois "
+                              "avant la fin."),
+    end: str = typer.Option(None, "--to", "--au", help="Fin de la période (AAAA-MM-JJ) ; par défaut la date d'audit."),
+    audit_date: str = typer.Option(None, "--audit-date", "--date-audit", help="Date de l'audit (AAAA-MM-JJ) : choisit "
+                                   "le référentiel ; par défaut date_audit des paramètres, sinon aujourd'hui."),
+    make_zip: bool = typer.Option(False, "--zip", help="Écrire aussi audit/<période>.zip."),
+    project: Path = ProjectOpt,
+    today: str = TodayOpt,
+) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from qualikit.audit.pack import PackError, build_pack
+    from qualikit.journal_check import open_journal
+
+    first, last, audit = _day(start, "--from"), _day(end, "--to"), _day(audit_date, "--audit-date")
+    clock = clock_from(today)
+    p = load_or_exit(project).project
+    try:
+        pack = build_pack(p, project, open_journal(project, clock).entries(), today=clock.today(), audit_date=audit,
+                          start=first, end=last, make_zip=make_zip)
+    except PackError as exc:
+        err.print(f"[red]Erreur :[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    console.print(f"Référentiel : [bold]{escape(pack.grid.name)}[/] ({escape(pack.grid.period)}) — audit du "
+                  f"{pack.audit_date:%d/%m/%Y}, période {pack.period.text}"
+                  + (" — mode nouvel entrant" if pack.new_entrant else ""))
+    table = Table(title="État de préparation (manques « majeur seul » en tête)", title_justify="left")
+    for col in ("N°", "Indicateur", "Pondération", "Statut", "À faire"):
+        table.add_column(col)
+    colours = {"prouvé": "green", "partiel": "yellow", "manquant": "red", "à fournir par vous": "red"}
+    for r in pack.readiness():
+        status = r.status + (" (surveillance)" if r.deferred else "")
+        colour = colours.get(r.status, "white") if r.gap else "green" if r.status == "prouvé" else "white"
+        table.add_row(str(r.number), escape(r.indicator.title), "majeur seul" if r.major_only else "gradué",
+                      f"[{colour}]{escape(status)}[/]", escape(r.todo[0]) if r.todo and r.gap else "")
+    console.print(table)
+    counts = pack.counts()
+    gaps = sum(1 for r in pack.applicable() if r.gap)
+    console.print(f"{counts['prouvé']} prouvé(s), {counts['partiel']} partiel(s), {counts['manquant']} manquant(s), "
+                  f"{counts['à fournir par vous']} à fournir par vous ; {gaps} manque(s) à traiter.")
+    console.print(f"[green]✓ Dossier de preuves[/] : {pack.folder / 'index.html'}")
+    if pack.zip_path is not None:
+        console.print(f"[green]✓ Archive[/] : {pack.zip_path}")
