@@ -21,7 +21,8 @@ def command(
         raise typer.Exit(1) from None
     root = result.root
     console.print("[green]✓ Terminé.[/] À regarder :")
-    console.print(f"  • les documents (convocations, émargements, attestations, certificats de réalisation…) : {root / 'sortie'}")
+    console.print("  • les documents (convocations, émargements, attestations, certificats de réalisation…) : "
+                  f"{root / 'sortie'}")
     console.print(f"  • les e-mails envoyés, un fichier .eml chacun : {root / 'outbox'}")
     console.print(f"  • la situation du jour : qualikit status {root} --today 2026-11-23")
     console.print(f"  • les indicateurs : qualikit kpi -p {root} --today 2026-11-23")
