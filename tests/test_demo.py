@@ -1,0 +1,27 @@
+"""`qualikit demo`, the README's first command: the whole journey, ending with the audit pack."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from qualikit.cli import app
+from qualikit.clock import Clock
+from qualikit.journal_check import open_journal
+
+
+def test_demo_runs_the_whole_journey(tmp_path):
+    dest = tmp_path / "qualikit-demo"
+    result = CliRunner().invoke(app, ["demo", str(dest)])
+    assert result.exit_code == 0, result.output
+    assert "dossier d'audit Qualiopi" in result.output and "index.html" in result.output
+    journal = open_journal(dest, Clock())
+    assert journal.verify() == []
+    kinds = {e.kind for e in journal.entries()}
+    for kind in ("programme.sheet", "contract.contrat", "onboard.kit", "onboard.email", "close.certificat",
+                 "close.attestation", "remind.rappel-veille", "survey.answer"):
+        assert kind in kinds, kind
+    assert len(list((dest / "outbox").glob("*.eml"))) > 50
+    index = next((dest / "audit").glob("*/index.html"))
+    assert "Référentiel national qualité 2026" in index.read_text(encoding="utf-8")
+    again = CliRunner().invoke(app, ["demo", str(dest)])
+    assert again.exit_code == 1 and "n'est pas vide" in again.output
