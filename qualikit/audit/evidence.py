@@ -48,6 +48,13 @@ SLUGS = {
 SURVEY_LABELS = {"besoins": "analyse des besoins", "positionnement": "positionnement", "chaud": "à chaud",
                  "froid": "à froid", "entreprise": "entreprise", "financeur": "financeur",
                  "formateur": "bilan du formateur"}
+ANSWER_LABELS = {"accueil": "Accueil (1-5)", "contenu": "Contenu (1-5)", "equipe": "Équipe pédagogique (1-5)",
+                 "moyens": "Moyens (1-5)", "accompagnement": "Accompagnement (1-5)",
+                 "nps": "Recommandation (0-10)", "accompagne": "S'est senti accompagné", "commentaire": "Commentaire",
+                 "utilisation": "Utilise les acquis", "resultats": "Résultats obtenus", "obstacles": "Obstacles",
+                 "soutien_manager": "Soutien du manager", "besoins_suivants": "Besoins suivants",
+                 "satisfaction": "Satisfaction (1-5)", "reussites": "Réussites", "ameliorations": "À améliorer",
+                 "difficultes": "Difficultés"}
 APPRECIATIONS = ("chaud", "froid", "entreprise", "financeur", "formateur")
 FOLLOW_UP_STEPS = ("relance-absence", "recapitulatif", "suivi-j30")
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -211,15 +218,26 @@ def journal_files(ctx: Context, kind: str) -> dict[tuple[str, str], Path]:
 
 
 def sample(ctx: Context, has: Callable[[Session, str], bool]) -> list[tuple[Session, list[str]]]:
-    """Up to SESSIONS sessions (most recent first) with up to LEARNERS learners each for which `has`."""
+    """Up to SESSIONS sessions (most recent first) with up to LEARNERS learners each for which `has`.
+
+    Learners are taken as an auditor would: a drop-out first, then a learner with an adaptation,
+    then in enrolment order."""
     out = []
     for s in ctx.sessions:
-        learners = [e.learner_id for e in s.enrolments if has(s, e.learner_id)][:LEARNERS]
+        learners = [e.learner_id for e in sorted(s.enrolments, key=lambda e: _interest(ctx, e))
+                    if has(s, e.learner_id)][:LEARNERS]
         if learners:
             out.append((s, learners))
         if len(out) == SESSIONS:
             break
     return out
+
+
+def _interest(ctx: Context, enrolment) -> int:
+    if enrolment.status is Status.ABANDON:
+        return 0
+    learner = ctx.project.learner(enrolment.learner_id)
+    return 1 if learner is not None and learner.adaptation else 2
 
 
 def sample_note(picked: list[tuple[Session, list[str]]], ctx: Context, where: str) -> str:
@@ -472,8 +490,9 @@ def procedure_proof(ctx: Context, proof_id: str) -> Proof:
             f"rédigez la procédure « {label} » : le modèle {template} ne peut pas être utilisé ({exc}) ; "
             f"corrigez templates/{template} dans votre projet ou supprimez-le pour reprendre celui de qualikit"])
     notes = ([f"Votre version ({'templates/' + template})."] if own else
-             [f"Modèle qualikit rempli avec vos données : relisez-le et adaptez-le à votre pratique (copiez "
-              f"{template} de qualikit dans templates/procedures/ de votre projet)."])
+             [f"Modèle qualikit rempli avec vos données : relisez-le et adaptez-le à votre pratique (copiez le "
+              f"modèle {template} livré avec qualikit dans le dossier templates/procedures/ de votre projet, "
+              "puis modifiez-le)."])
     return Proof(proof_id, label, True, [PackFile(f"procedure-{name}.pdf", label, data=data)], notes)
 
 
@@ -609,29 +628,35 @@ def kpis(ctx: Context):
     return ctx.cache["kpis"]
 
 
-def answers_workbook(ctx: Context, surveys: tuple[str, ...], name: str, label: str,
-                     include: Callable[[str, str], bool] | None = None) -> tuple[PackFile | None, list]:
-    """An extract of the answers to these surveys, sampled; None when there is none."""
+def answers_workbook(ctx: Context, surveys: tuple[str, ...], name: str,
+                     label: str) -> tuple[PackFile | None, list[tuple[Session, list[str]]]]:
+    """An extract of the answers to these surveys, sampled; None when there is none.
+
+    Per sampled session: up to LEARNERS learners, plus the other respondents (client company,
+    trainer's own review)."""
     answers = survey_answers(ctx)
     have = {(sid, lid) for (sv, sid, lid) in answers if sv in surveys}
-
-    def has(s: Session, lid: str) -> bool:
-        return (s.id, lid) in have
-
-    picked = sample(ctx, has)
-    rows: list[list[Any]] = []
-    keys: list[str] = []
-    chosen = []
+    picked = []
+    for s in ctx.sessions:
+        enrolled = {e.learner_id for e in s.enrolments}
+        learners = [e.learner_id for e in sorted(s.enrolments, key=lambda e: _interest(ctx, e))
+                    if (s.id, e.learner_id) in have][:LEARNERS]
+        others = sorted(lid for (sid, lid) in have if sid == s.id and lid not in enrolled)
+        if learners or others:
+            picked.append((s, learners + others))
+        if len(picked) == SESSIONS:
+            break
+    chosen, keys = [], []
     for s, lids in picked:
-        extra = [lid for (sid, lid) in sorted(have) if sid == s.id and lid not in {e.learner_id for e in s.enrolments}]
-        for lid in [*lids, *extra]:
+        for lid in lids:
             for sv in surveys:
                 entry = answers.get((sv, s.id, lid))
-                if entry is None or (include is not None and not include(sv, lid)):
+                if entry is None:
                     continue
                 values = entry.data.get("values") or {}
                 keys += [k for k in values if k not in keys]
                 chosen.append((s.id, lid, sv, entry, values))
+    rows: list[list[Any]] = []
     for sid, lid, sv, entry, values in chosen:
         stamp = entry.data.get("submitted_at")
         try:
@@ -642,7 +667,10 @@ def answers_workbook(ctx: Context, surveys: tuple[str, ...], name: str, label: s
                      *[_cell(values.get(k)) for k in keys]])
     if not rows:
         return None, picked
-    data = workbook(ctx.about, [Sheet("Réponses", ("Session", "Répondant", "Questionnaire", "Reçue le", *keys), rows)],
+    about = [*ctx.about, ("Contenu", "Les questions reconnues par qualikit ; le détail complet des réponses reste "
+                                     "dans l'export de votre outil de formulaire.")]
+    headers = ("Session", "Répondant", "Questionnaire", "Reçue le", *(ANSWER_LABELS.get(k, k) for k in keys))
+    data = workbook(about, [Sheet("Réponses", headers, rows)],
                     ctx.period.end)
     return PackFile(name, label, data=data), picked
 
@@ -888,7 +916,7 @@ def registre_signalements(ctx: Context) -> Proof:
     rows += [[f"Année {year}", n] for year, n in summary["by_year"].items()]
     rows += [["Mesures prises (nombre)", summary["measures"]],
              ["Signalements avec une orientation (Défenseur des droits, 3919…)", summary["oriented"]]]
-    data = workbook(ctx.about + [("Accès", "Synthèse chiffrée seulement : le registre nominatif reste chez "
+    data = workbook([*ctx.about, ("Accès", "Synthèse chiffrée seulement : le registre nominatif reste chez "
                                             "l'organisme, consultable sur place par l'auditeur.")],
                     [Sheet("Synthèse", ("Élément", "Nombre"), rows, (60, 10))], ctx.period.end)
     exists = (ctx.root / reports.FILENAME).is_file()

@@ -92,7 +92,7 @@ def render_index_xlsx(pack: PackResult, ctx: Context) -> bytes:
             remarks.append("Preuves attendues par l'auditeur : " + " ; ".join(row["expected"]))
         rows.append([row["number"], row["title"], row["wording"], row["weighting"], row["status"],
                      "\n".join(f["path"] for f in row["files"]), "\n".join(r.todo), "\n".join(remarks)])
-    about = ctx.about + [("Échantillon", f"par indicateur, jusqu'à {SESSIONS} sessions de la période (les plus "
+    about = [*ctx.about, ("Échantillon", f"par indicateur, jusqu'à {SESSIONS} sessions de la période (les plus "
                                          f"récentes) et {LEARNERS} apprenants par session ; les autres pièces sont "
                                          "dans le dossier du projet (sortie/, outbox/, journal.jsonl).")]
     return workbook(about, [Sheet("Indicateurs", ("N°", "Indicateur", "Libellé (grille en vigueur)", "Pondération",

@@ -52,6 +52,7 @@ WEIGHTING_LABELS = {"majeur_seul": "majeur seul", "gradue": "gradué"}
 MANIFEST = "manifest.sha256"
 DROP_FOLDER = "preuves"
 DROPPED_PREFIX = "vos-pieces"
+STALE_SECONDS = 3600
 NEVER_COPIED = ("registre-signalements",)  # the restricted register never leaves the project
 
 
@@ -251,6 +252,7 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
 def write_whole(final: Path, fill) -> None:
     """Fill a hidden sibling folder, then rename it into place; on any error, remove it and re-raise."""
     final.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(final)
     token = secrets.token_hex(4)
     staging = final.with_name(f".{final.name}.tmp-{token}")
     staging.mkdir()
@@ -270,6 +272,19 @@ def write_whole(final: Path, fill) -> None:
     from qualikit.files import sync_dir
 
     sync_dir(final.parent)
+
+
+def _remove_stale(final: Path) -> None:
+    """Hidden folders left by a run that was killed (no chance to clean up), after an hour."""
+    import time
+
+    for pattern in (f".{final.name}.tmp-*", f".{final.name}.old-*"):
+        for path in final.parent.glob(pattern):
+            try:
+                if time.time() - path.stat().st_mtime > STALE_SECONDS:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
 
 
 def _sync_tree(folder: Path) -> None:

@@ -20,6 +20,11 @@ from qualikit.model import Status
 
 ALERT_KINDS = (("abandon(s) sur", "abandon"), ("absent", "absences"), ("réponse(s)", "réponses"),
                ("réclamation", "réclamation"))
+FOLLOWUPS = {"followup.appel": "appel", "followup.entretien": "entretien", "followup.note": "note"}
+# Reminders sent after an alert that answer it, and the improvement sources that relate to it.
+AUTOMATIC = {"réponses": ("relance-chaud", "relance-froid"), "absences": ("relance-absence",)}
+IMPROVEMENT_SOURCES = {"abandon": ("abandon",), "réponses": ("enquête",), "absences": ("abandon",),
+                       "réclamation": ("réclamation",)}
 SLACK = timedelta(days=7)  # an action recorded at closing, a few days before the digest, still answers it
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -76,18 +81,33 @@ def raised_alerts(ctx: Context) -> list[RaisedAlert]:
     alerts = sorted(found.values(), key=lambda a: (a.raised, a.session, a.kind))
     improvements = _improvements(ctx)
     for alert in alerts:
-        for e in ctx.entries:
-            if e.kind.startswith("followup.") and e.data.get("session") == alert.session and e.ts >= alert.raised:
-                what = {"followup.appel": "appel", "followup.entretien": "entretien", "followup.note": "note"}.get(
-                    e.kind, e.kind.removeprefix("followup."))
-                name = ctx.learner_name(str(e.data.get("learner") or ""))
-                alert.handling.append(f"{e.ts.astimezone(PARIS):%d/%m/%Y} {what} ({name})"
-                                      + (f" : {e.data['text']}" if e.data.get("text") else ""))
-        for a in improvements:
-            since = alert.raised.astimezone(PARIS).date() - SLACK
-            if (a.reference or "").split(":", 1)[0] == alert.session and (a.created or date.max) >= since:
-                alert.handling.append(f"action d'amélioration {a.id} ({a.status.value}) : {a.action}")
+        alert.handling = _handling(ctx, alert, improvements)
     return alerts
+
+
+def _handling(ctx: Context, alert: RaisedAlert, improvements: list) -> list[str]:
+    """What the journal and the improvement register show was done for the alert's session afterwards."""
+    out = []
+    resent: dict[str, int] = {}
+    for e in ctx.entries:
+        if e.ts < alert.raised or e.data.get("session") != alert.session:
+            continue
+        if e.kind.startswith("followup."):
+            what = FOLLOWUPS.get(e.kind, e.kind.removeprefix("followup."))
+            name = ctx.learner_name(str(e.data.get("learner") or ""))
+            out.append(f"{e.ts.astimezone(PARIS):%d/%m/%Y} {what} ({name})"
+                       + (f" : {e.data['text']}" if e.data.get("text") else ""))
+        elif e.kind.removeprefix("remind.") in AUTOMATIC.get(alert.kind, ()):
+            label = str(e.data.get("label") or e.kind.removeprefix("remind."))
+            resent[label] = resent.get(label, 0) + 1
+    out += [f"{label} : {n} envoi(s) automatique(s)" for label, n in resent.items()]
+    since = alert.raised.astimezone(PARIS).date() - SLACK
+    for a in improvements:
+        related = IMPROVEMENT_SOURCES.get(alert.kind)
+        if ((a.reference or "").split(":", 1)[0] == alert.session and (a.created or date.max) >= since
+                and (related is None or a.source.value in related)):
+            out.append(f"action d'amélioration {a.id} ({a.status.value}) : {a.action}")
+    return out
 
 
 def _improvements(ctx: Context) -> list:
@@ -164,7 +184,8 @@ def retention_workbook(ctx: Context) -> bytes:
     alerts = raised_alerts(ctx)
     settings = ctx.project.settings
     threshold = f"{(settings.dropout_alert_rate * 100).quantize(Decimal('1'))}\u00a0%"
-    about = ctx.about + [
+    about = [
+        *ctx.about,
         ("Méthode", "Achèvement = apprenants ayant terminé ÷ apprenants ayant commencé une session terminée ; "
                     "abandon = apprenants ayant abandonné ÷ apprenants ayant commencé (un désistement avant le "
                     "premier jour n'est pas un abandon). Moins de 5 personnes : nombres, pas de pourcentage."),

@@ -75,7 +75,7 @@ def survey_stats(ctx: Context) -> SurveyStats:
         nps = ks.get("NPS")
         per_session.append((s.id, hot.text() if hot else "—",
                             f"{mean.quantize(Decimal('0.1'), ROUND_HALF_UP)}/5".replace(".", ",") if mean else "—",
-                            nps.text() if nps else "—"))
+                            figure_text(nps) if nps else "—"))
     comments = []
     for survey, name, group in COMMENT_FIELDS:
         for (sv, sid, _), e in sorted(answers.items(), key=lambda item: (item[0][1], item[1].seq)):
@@ -83,6 +83,15 @@ def survey_stats(ctx: Context) -> SurveyStats:
             if sv == survey and isinstance(text, str) and text.strip():
                 comments.append((group, sid, text.strip()))
     return SurveyStats([(who, f) for who, f in rates if f is not None], criteria, others, per_session, comments)
+
+
+def figure_text(f: Figure) -> str:
+    """As Figure.text(), but the NPS (a difference of shares) is never shown as « x sur n »."""
+    if f.label != "NPS" or not f.denominator:
+        return f.text()
+    if f.denominator < SMALL_N:
+        return f"promoteurs − détracteurs : {f.numerator:+d} (n = {f.denominator})"
+    return f"{int(f.value):+d} (n = {f.denominator})"
 
 
 def _bar_chart(labels: list[str], values: list[float], maximum: float, width: float, unit: str):
@@ -138,9 +147,9 @@ def render_survey_report(ctx: Context) -> bytes:
                    "des appréciations et ne sont pas comptées ici."), st.body),
     ]
 
-    def table(header: tuple[str, ...], rows: list[list[str]], widths: tuple[float, ...]):
+    def table(header: tuple[str, ...], rows: list[list[str]], widths: tuple[float, ...], method: bool = True):
         data = [[para(prose(h), st.cell_head) for h in header]]
-        data += [[para(prose(c), st.cell_small if i == len(row) - 1 and len(row) > 3 else st.cell)
+        data += [[para(prose(c), st.cell_small if method and i == len(row) - 1 else st.cell)
                   for i, c in enumerate(row)] for row in rows]
         t = Table(data, colWidths=[w * width for w in widths], repeatRows=1)
         t.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), TEAL), ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -166,11 +175,11 @@ def render_survey_report(ctx: Context) -> bytes:
                                 [float(f.value) for f in scored], 5, width, "/5"))
     story.append(para(prose("Satisfaction globale et recommandation"), st.h2))
     story.append(table(("Indicateur", "Résultat", "Mode de calcul"),
-                       [[f.label, f.text(), f.method] for f in stats.others], (0.3, 0.18, 0.52)))
+                       [[f.label, figure_text(f), f.method] for f in stats.others], (0.3, 0.18, 0.52)))
     if stats.sessions:
         story.append(para(prose("Par session terminée"), st.h2))
         story.append(table(("Session", "Réponses à chaud", "Moyenne des 5 critères", "NPS"),
-                           [list(row) for row in stats.sessions], (0.34, 0.22, 0.22, 0.22)))
+                           [list(row) for row in stats.sessions], (0.34, 0.22, 0.22, 0.22), method=False))
     story.append(para(prose("Commentaires libres"), st.h2))
     if stats.comments:
         shown = stats.comments[:MAX_COMMENTS]
@@ -189,4 +198,5 @@ def render_survey_report(ctx: Context) -> bytes:
                             "nombres et non en pourcentage. Les suites données (actions d'amélioration) figurent au "
                             "registre des actions d'amélioration (indicateur 32)."), st.body_small))
     return build_pdf(story, organisation=ctx.project.organisation, root=ctx.root,
-                     doc_label="Analyse des appréciations — indicateur 30", title="Recueil et analyse des appréciations")
+                     doc_label="Analyse des appréciations — indicateur 30",
+                     title="Recueil et analyse des appréciations")

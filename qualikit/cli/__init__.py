@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from qualikit.cli import (
+    audit,
     bpf,
     check,
     close,
@@ -59,6 +60,8 @@ app.command("remind", help="À lancer chaque jour : envoie chaque relance du par
 app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualikit, intact, et sa signature.")(
     verify.command
 )
+app.command("audit-pack", help="Dossier de preuves pour l'audit Qualiopi : un dossier par indicateur, index, "
+            "manifeste.")(audit.command)
 app.command("kpi", help="Indicateurs : réponses, satisfaction, NPS, achèvement, abandons, délais…")(kpi.command)
 app.command("indicators", help="La page de résultats à publier (HTML et PDF), avec les méthodes de calcul.")(
     indicators.command
