@@ -205,7 +205,10 @@ def survey_answers(ctx: Context) -> dict[tuple[str, str, str], Entry]:
 
 def journal_files(ctx: Context, kind: str) -> dict[tuple[str, str], Path]:
     """(session, learner or "") → the file an entry of this kind recorded, when it still exists."""
+    if ("files", kind) in ctx.cache:
+        return ctx.cache[("files", kind)]
     out: dict[tuple[str, str], Path] = {}
+    ctx.cache[("files", kind)] = out
     root = ctx.root.resolve()
     for e in latest(ctx.entries, kind).values():
         sid, rel = e.data.get("session"), e.data.get("file")
@@ -334,6 +337,7 @@ def workbook(about: list[tuple[str, str]], sheets: list[Sheet], stamp: date) -> 
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 100
     head_fill = PatternFill("solid", start_color="DDE4EE")
+    wrap = Alignment(wrap_text=True, vertical="top")  # one shared style: 30,000 rows stay fast
     for sheet in sheets:
         ws = book.create_sheet(sheet.title[:31])
         for c, title in enumerate(sheet.headers, start=1):
@@ -344,7 +348,8 @@ def workbook(about: list[tuple[str, str]], sheets: list[Sheet], stamp: date) -> 
             for c, value in enumerate(row, start=1):
                 cell = ws.cell(r, c)
                 put(cell, value)
-                cell.alignment = Alignment(wrap_text=isinstance(value, str) and len(value) > 40, vertical="top")
+                if isinstance(value, str) and len(value) > 40:
+                    cell.alignment = wrap
         ws.freeze_panes = "A2"
         if sheet.headers:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{max(len(sheet.rows) + 1, 2)}"

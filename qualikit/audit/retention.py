@@ -125,7 +125,9 @@ def _contacts(ctx: Context) -> list:
 
 
 def _session_rows(ctx: Context, alerts: list[RaisedAlert]) -> list[list[Any]]:
-    contacts = _contacts(ctx)
+    from collections import Counter
+
+    per_session = Counter(e.data.get("session") for e in _contacts(ctx))
     rows = []
     for s in sorted(ctx.sessions, key=lambda s: (s.start, s.id)):
         begun = started(s)
@@ -137,7 +139,7 @@ def _session_rows(ctx: Context, alerts: list[RaisedAlert]) -> list[list[Any]]:
         rows.append([s.id, s.programme_id, s.start, s.end, len(s.enrolments), len(begun),
                      len(done) if over else "en cours", len(dropped), _rate(len(done), len(begun)) if over else "—",
                      _rate(len(dropped), len(begun)), causes,
-                     sum(1 for e in contacts if e.data.get("session") == s.id), len(mine),
+                     per_session[s.id], len(mine),
                      sum(1 for a in mine if a.handling)])
     return rows
 
