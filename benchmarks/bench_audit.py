@@ -14,8 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_remind import synthetic_journal  # noqa: E402
-from generate import generate  # noqa: E402
+from bench_remind import synthetic_journal
+from generate import generate
 
 
 def main() -> None:

@@ -59,6 +59,8 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         day = max(min(signed, session.start - timedelta(days=20)), date(2026, 9, 1))
         issue_contracts(project, dest, open_journal(dest, Clock(at(day))), transport(day), at(day), session.id)
     say("fiches programmes, contrats et conventions")
+    _registers(dest, project)
+    say("analyse des risques (11 risques habituels) et une réclamation traitée en moins de 48 h")
     day = START
     while day <= END:
         now = at(day)
@@ -67,7 +69,8 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
             say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
         if day == ANSWERS_ON:
             _import_sample_answers(dest, project, now)
-            say(f"{day:%d/%m} : réponses aux enquêtes à chaud importées")
+            _trainer_reviews(dest, project, now)
+            say(f"{day:%d/%m} : réponses aux enquêtes à chaud importées, bilans de la formatrice")
         remind(project, dest, open_journal(dest, Clock(now)), transport(day), now,
                digest_to=project.organisation.email)
         day += timedelta(days=1)
@@ -109,6 +112,39 @@ def _import_sample_answers(root: Path, project, now: datetime) -> None:
     path.parent.mkdir(exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     record(open_journal(root, Clock(now)), parse_answers(path, tokens), set())
+
+
+def _registers(root: Path, project) -> None:
+    """The risk analysis seeded at the start, and one complaint received, answered and closed."""
+    from qualikit.registers import incidents, risks, store
+    from qualikit.registers.model import Channel, IncidentKind
+
+    owner = project.organisation.legal_rep.name if project.organisation.legal_rep else None
+    store.save(root, risks.load(root), risks.seed(START, owner))
+    doc = incidents.load(root)
+    received = datetime(2026, 11, 9, 10, 15, tzinfo=PARIS)
+    complaint = incidents.new_incident(doc.register, kind=IncidentKind.RECLAMATION, who="karim-haddad",
+                                       subject="Certificat de réalisation demandé par l'employeur au format papier",
+                                       received=received, session="parole-2026-11-04", channel=Channel.EMAIL)
+    doc = store.append(root, doc, complaint)
+    complaint = incidents.acknowledge(complaint, received + timedelta(hours=1))
+    complaint = incidents.answer(complaint, "Certificat imprimé, signé et posté le jour même", received +
+                                 timedelta(hours=6), analysis="Certains employeurs exigent encore le papier")
+    complaint = incidents.close(complaint, corrective_action="Demander à l'inscription le format attendu")
+    store.replace(root, doc, complaint)
+
+
+def _trainer_reviews(root: Path, project, now: datetime) -> None:
+    from qualikit.journal_check import open_journal
+
+    journal = open_journal(root, Clock(now))
+    for session_id in CLOSINGS.values():
+        journal.append("survey.answer", {
+            "survey": "formateur", "session": session_id, "learner": project.session(session_id).trainer_id,
+            "submitted_at": now.isoformat(), "source": "qualikit survey review",
+            "values": {"satisfaction": 4, "reussites": "Groupe impliqué, exercices sur leurs propres cas",
+                       "ameliorations": "Prévoir plus de temps pour la mise en pratique de l'après-midi"}},
+            key=f"survey:formateur:{session_id}:{project.session(session_id).trainer_id}")
 
 
 def _audit_pack(root: Path, now: datetime) -> Path:
