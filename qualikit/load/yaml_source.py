@@ -51,15 +51,20 @@ def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
     except OSError as exc:
         report.error(Location(filename), f"lecture impossible ({exc.strerror})")
         return None
+    return compose_text(text, filename, report)
+
+
+def compose_text(text: str, filename: str, report: Report) -> yaml.Node | None:
+    """YAML text → nodes that keep their line and column; a syntax error becomes a located problem."""
     try:
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
         problem = exc.problem or exc.context or "syntaxe incorrecte"
-        report.error(loc, f"syntaxe YAML incorrecte : {_translate(problem)}")
+        report.error(loc, f"syntaxe YAML incorrecte\u00a0: {_translate(problem)}")
     except yaml.YAMLError as exc:
-        report.error(Location(filename), f"syntaxe YAML incorrecte : {exc}")
+        report.error(Location(filename), f"syntaxe YAML incorrecte\u00a0: {exc}")
     return None
 
 

@@ -36,7 +36,7 @@ from qualikit.clock import PARIS
 from qualikit.diagnostics import Location, Report, quote
 from qualikit.files import write_atomic
 from qualikit.load.fields import DATE, Invalid, Parser, bad
-from qualikit.load.yaml_source import _describe, _Loader, _scalar, _translate
+from qualikit.load.yaml_source import _describe, _scalar, compose_text
 from qualikit.registers.model import Register
 
 T = TypeVar("T")
@@ -244,16 +244,7 @@ def parse(text: str, spec: Spec, report: Report | None = None) -> Document:
 
 
 def _compose(text: str, filename: str, report: Report) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
-        problem = exc.problem or exc.context or "syntaxe incorrecte"
-        report.error(loc, f"syntaxe YAML incorrecte\u00a0: {_translate(problem)}")
-    except yaml.YAMLError as exc:
-        report.error(Location(filename), f"syntaxe YAML incorrecte\u00a0: {exc}")
-    return None
+    return compose_text(text, filename, report)
 
 
 def _safe_describe(node: yaml.Node, spec: Spec) -> str:

@@ -164,35 +164,6 @@ def _styles() -> dict:
     }
 
 
-def days_table(session: Session, width: float):
-    """The training days and hours: Journée | Matin | Après-midi | Durée, with the total."""
-    from reportlab.platypus import Table, TableStyle
-
-    from qualikit.frdates import time_range
-
-    st = styles()
-    rows = [[para(prose(t), st.cell_head) for t in ("Journée", "Matin", "Après-midi", "Durée")]]
-    for day in sorted(session.days, key=lambda d: d.date):
-        rows.append([
-            para(esc(long_date(day.date)), st.cell),
-            para(esc(time_range(day.morning)) if day.morning else "–", st.cell),
-            para(esc(time_range(day.afternoon)) if day.afternoon else "–", st.cell),
-            para(esc(hours(day.hours)), st.cell),
-        ])
-    rows.append([para(prose("Total"), st.cell_bold), "", "", para(esc(hours(session.planned_hours)), st.cell_bold)])
-    table = Table(rows, colWidths=[0.40 * width, 0.21 * width, 0.21 * width, 0.18 * width], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), TEAL),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.5, RULE),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, TEAL),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("SPAN", (0, -1), (2, -1)),
-    ]))
-    return table
-
-
 def trainers_table(trainers: Sequence[Trainer], width: float):
     """Each trainer with their diplomas, titles and references (L6353-4 4°, L6353-8)."""
     from reportlab.platypus import Table, TableStyle

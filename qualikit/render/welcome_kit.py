@@ -28,6 +28,7 @@ from qualikit.render.pdf_common import (
     build_pdf,
     bullet_list,
     content_width,
+    days_table,
     esc,
     facts_table,
     link,
@@ -138,7 +139,7 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
 
     # --- schedule ------------------------------------------------------------------------
     add(para(prose("Vos horaires"), st.h2))
-    add(_schedule_table(session, width))
+    add(days_table(session, width))
 
     # --- connecting ----------------------------------------------------------------------
     if session.distance_link:
@@ -243,33 +244,6 @@ def _reach(email: str | None, number: str | None) -> str:
     if number:
         parts.append(phone(number))
     return f" ({', '.join(parts)})" if parts else ""
-
-
-def _schedule_table(session: Session, width: float):
-    from reportlab.platypus import Table, TableStyle
-
-    st = styles()
-    head = [para(prose(t), st.cell_head) for t in ("Journée", "Matin", "Après-midi", "Durée")]
-    rows = [head]
-    for day in sorted(session.days, key=lambda d: d.date):
-        rows.append([
-            para(esc(long_date(day.date)), st.cell),
-            para(esc(time_range(day.morning)) if day.morning else "–", st.cell),
-            para(esc(time_range(day.afternoon)) if day.afternoon else "–", st.cell),
-            para(esc(hours(day.hours)), st.cell),
-        ])
-    rows.append([para(prose("Total"), st.cell_bold), "", "", para(esc(hours(session.planned_hours)), st.cell_bold)])
-    table = Table(rows, colWidths=[0.40 * width, 0.21 * width, 0.21 * width, 0.18 * width], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), TEAL),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.5, RULE),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, TEAL),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("SPAN", (0, -1), (2, -1)),
-    ]))
-    return table
 
 
 def _contacts_table(project: Project, trainer, width: float):

@@ -124,7 +124,7 @@ def test_welcome_kit_says_what_the_learner_and_the_auditor_need(demo):
     assert "Bonjour Aurélie," in text and learner.full_name in text
     assert "du lundi 30 novembre 2026 au mardi 8 décembre 2026" in text
     assert all(long_date(d.date) in text for d in session.days)
-    assert "09:00–12:30" in text and "13:30–17:00" in text and "21 h" in text
+    assert "9 h – 12 h 30" in text and "13 h 30 – 17 h" in text and "21 h" in text
     assert "69001 Lyon" in text and plain(session.access) in text
     assert session.distance_link in text and plain(session.connection_help)[:60] in text
     assert plain(session.to_bring) in text
