@@ -125,7 +125,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
     secret = project_secret(root) if not dry_run else b"dry-run"
     env = template_env(root)
     org = project.organisation
-    sender_email = (org.sender.email if org.sender and org.sender.email else None) or org.email
+    sender_email = org.sender_email
     if not sender_email:
         raise CloseError("aucune adresse d'expédition : renseignez expediteur.email dans l'organisation")
     domain = sender_email.rpartition("@")[2]
@@ -259,7 +259,7 @@ def _email(env, project, session, learner, hours_done, dropped, links, docs, now
     }
     rendered = render_email(env, "fin-de-formation", context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
-    sender_name = (org.sender.name if org.sender and org.sender.name else None) or org.name
+    sender_name = org.sender_name
     return build_message(sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name,
                          to_email=learner.email, rendered=rendered, date=now, domain=domain,
                          tags={"Step": "fin-de-formation", "Session": session.id},

@@ -140,10 +140,10 @@ def _message(env, project, session, to_name, to_email, template, files, now, dat
     from qualikit.typography import fr
 
     org = project.organisation
-    sender_email = (org.sender.email if org.sender and org.sender.email else None) or org.email
+    sender_email = org.sender_email
     if not sender_email:
         raise ContractError("aucune adresse d'expédition : renseignez expediteur.email dans l'organisation")
-    sender_name = (org.sender.name if org.sender and org.sender.name else None) or org.name
+    sender_name = org.sender_name
     programme = project.programme(session.programme_id)
     rendered = render_email(env, template, {"session": session, "programme": programme, "organisation": org,
                                             "to_name": to_name, "start": long_date(session.start),

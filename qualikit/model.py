@@ -150,6 +150,15 @@ class Organisation:
     rules_url: str | None = None  # règlement intérieur
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
+    @property
+    def sender_email(self) -> str | None:
+        """Who e-mails come from: the sender identity, else the organisation's address."""
+        return (self.sender.email if self.sender and self.sender.email else None) or self.email
+
+    @property
+    def sender_name(self) -> str:
+        return (self.sender.name if self.sender and self.sender.name else None) or self.name
+
 
 @dataclass(frozen=True)
 class Programme:

@@ -91,10 +91,10 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     env = template_env(root)
     secret = project_secret(root) if not dry_run else b"dry-run"
     org = project.organisation
-    sender_email = (org.sender.email if org.sender and org.sender.email else None) or org.email
+    sender_email = org.sender_email
     if not sender_email:
         raise OnboardError("aucune adresse d'expédition : renseignez expediteur.email ou email dans l'organisation")
-    sender_name = (org.sender.name if org.sender and org.sender.name else None) or org.name
+    sender_name = org.sender_name
     domain = sender_email.rpartition("@")[2]
     results, outgoing = [], []
     with journal.locked():

@@ -164,8 +164,8 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
 
 def _sender(project: Project) -> tuple[str, str]:
     org = project.organisation
-    email = (org.sender.email if org.sender and org.sender.email else None) or org.email
-    name = (org.sender.name if org.sender and org.sender.name else None) or org.name
+    email = org.sender_email
+    name = org.sender_name
     return name, email
 
 

@@ -53,6 +53,7 @@ from qualikit.render.pdf_common import (
     phone,
     prose,
     styles,
+    total_row_style,
 )
 from qualikit.render.stamp import DocStamp, civil_name, document_title, evaluation_methods, plain_date, stamp_block
 from qualikit.render.welcome_kit import date_span, fmt, modality
@@ -191,7 +192,7 @@ def trainers_table(trainers: Sequence[Trainer], width: float):
 
 def schedule_table(instalments: Sequence[Instalment], price: Decimal, width: float):
     """Échéance | Objet | Montant | Part du prix, with the total."""
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import Table
 
     st = styles()
     sty = _styles()
@@ -204,15 +205,7 @@ def schedule_table(instalments: Sequence[Instalment], price: Decimal, width: flo
     rows.append([para(prose("Total"), st.cell_bold), "", para(esc(euros(total, cents=True)), sty["right_bold"]),
                  para(esc(percent(total, price)), sty["right_bold"])])
     table = Table(rows, colWidths=[0.17 * width, 0.47 * width, 0.19 * width, 0.17 * width], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), TEAL),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.5, RULE),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, TEAL),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("SPAN", (0, -1), (1, -1)),
-    ]))
+    table.setStyle(total_row_style(1))
     return table
 
 

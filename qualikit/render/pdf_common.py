@@ -494,9 +494,24 @@ def facts_table(facts: list[tuple[str, str]], width: float):
     return table
 
 
+def total_row_style(span_to: int, padding: float = 3.5):
+    """Header in teal, thin rules, a total row whose label spans columns 0..span_to."""
+    from reportlab.platypus import TableStyle
+
+    return TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), TEAL),
+        ("LINEBELOW", (0, 1), (-1, -2), 0.5, RULE),
+        ("LINEABOVE", (0, -1), (-1, -1), 0.8, TEAL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+        ("SPAN", (0, -1), (span_to, -1)),
+    ])
+
+
 def days_table(session, width: float):
     """The training days and hours: Journée | Matin | Après-midi | Durée, with the total."""
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import Table
 
     from qualikit.frdates import hours, long_date, time_range
 
@@ -511,13 +526,5 @@ def days_table(session, width: float):
         ])
     rows.append([para(prose("Total"), st.cell_bold), "", "", para(esc(hours(session.planned_hours)), st.cell_bold)])
     table = Table(rows, colWidths=[0.40 * width, 0.21 * width, 0.21 * width, 0.18 * width], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), TEAL),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.5, RULE),
-        ("LINEABOVE", (0, -1), (-1, -1), 0.8, TEAL),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-        ("SPAN", (0, -1), (2, -1)),
-    ]))
+    table.setStyle(total_row_style(2))
     return table
