@@ -47,7 +47,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from qualikit.frdates import short_date
-from qualikit.hours import attended, missing_roll_calls
+from qualikit.journey.hours import attended, missing_roll_calls
 from qualikit.model import Enrolment, Funder, HalfDay, Modality, Organisation, Project, Session, Status
 
 ZERO = Decimal(0)

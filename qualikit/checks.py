@@ -255,7 +255,7 @@ def programmes(p: Project, ctx: Context) -> Iterator[Diagnostic]:
 
 def journey(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     """The trainer's journey steps: known programme, a new step fully described, its template present."""
-    from qualikit.journey import DEFAULT_STEPS
+    from qualikit.journey.plan import DEFAULT_STEPS
     from qualikit.resources import templates_dir
 
     defaults = {s.id for s in DEFAULT_STEPS}

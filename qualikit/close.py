@@ -17,11 +17,12 @@ from pathlib import Path
 from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.files import safe_name, write_atomic
 from qualikit.frdates import hours, long_date, short_date
-from qualikit.hours import Attended, attended, missing_roll_calls
 from qualikit.journal import Journal
-from qualikit.journey import session_end
+from qualikit.journey import as_of
+from qualikit.journey.facts import session_end
+from qualikit.journey.hours import Attended, attended_of, missing_roll_calls
 from qualikit.model import Evaluation, Learner, Project, Session, Status
-from qualikit.onboard import OUTPUT, active, journal_sha, latest, sha256
+from qualikit.onboard import OUTPUT, active, journal_sha, latest_of, sha256
 from qualikit.render.email import Attachment, build_message, render_email, template_env
 from qualikit.tokens import project_secret, survey_link, survey_token
 
@@ -38,14 +39,11 @@ class CloseError(Exception):
 class Gaps:
     """What is missing to close a session properly; `close-session` refuses unless forced."""
 
-    not_ended: date | None = None
     roll_calls: list[str] = field(default_factory=list)
     results: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = []
-        if self.not_ended:
-            out.append(f"la session n'est pas terminée (dernier jour : {long_date(self.not_ended)})")
         out += [f"appel non saisi : {x}" for x in self.roll_calls]
         out += [f"résultat manquant : {x}" for x in self.results]
         return out
@@ -60,6 +58,7 @@ class LearnerOutcome:
     attended: Attended
     documents: list[str]  # paths issued now
     dropped_out: bool
+    skipped: str | None = None  # why nothing was issued (no hour attended…)
 
 
 @dataclass
@@ -73,8 +72,6 @@ class CloseResult:
 
 def gaps(project: Project, session: Session, today: date) -> Gaps:
     found = Gaps()
-    if today < session.end:
-        found.not_ended = session.end
     found.roll_calls = [f"{short_date(d)} ({h.value})" for d, h in missing_roll_calls(project, session)
                         if d <= today]
     programme = project.programme(session.programme_id)
@@ -115,9 +112,19 @@ def certificate_path(project: Project, root: Path) -> Path | None:
 def close_session(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime,
                   session_id: str, *, force: bool = False, reissue: set[str] = frozenset(),
                   dry_run: bool = False) -> CloseResult:
+    from qualikit.journey.asof import project_as_of
+
+    project = project_as_of(project, now.date())
     session = project.session(session_id)
     if session is None:
         raise CloseError(f"session « {session_id} » inconnue")
+    if not session.days:
+        raise CloseError(f"la session « {session_id} » n'a aucune journée : rien à clôturer")
+    ends = session_end(session)
+    if now < ends:
+        raise CloseError(f"la session {session.id} se termine le {long_date(ends.date())} à {clock_time(ends)} : "
+                         f"la clôture sera possible à partir de ce moment-là (heures suivies, attestations et "
+                         f"certificats ne peuvent pas être établis avant)")
     found = gaps(project, session, now.date())
     if found and not force:
         return CloseResult(session, found, [], None)
@@ -133,13 +140,18 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
     followers = [p for p in project.programmes if p.id != programme.id]
     outcomes, outgoing = [], []
     with journal.locked():
-        done = latest(journal)
-        for enrolment in session.enrolments:
-            learner = project.learner(enrolment.learner_id)
-            hours_done = attended(project, session, enrolment)
-            dropped = enrolment.status is Status.ABANDON
-            if hours_done.done == 0 and dropped:
-                continue  # withdrew before the first half-day: nothing to certify
+        entries = journal.entries()
+        done = latest_of(entries)
+        journey = as_of(project, entries, now.date()).get(session.id)
+        for lj in journey.learners:
+            learner, enrolment = lj.learner, lj.enrolment
+            hours_done = attended_of(lj)
+            dropped = lj.dropped
+            if hours_done.done == 0:
+                # nothing attended (withdrew before the first day, absent throughout, or present
+                # without a signed contract): no attestation, no certificat, no end-of-training e-mail
+                outcomes.append(LearnerOutcome(learner, hours_done, [], dropped, _no_hours(lj)))
+                continue
             email_key = f"close:email:{session.id}:{learner.id}"
             if email_key in done and learner.id not in reissue:
                 outcomes.append(LearnerOutcome(learner, hours_done, [], dropped))
@@ -170,7 +182,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
             message = _email(env, project, session, learner, hours_done, dropped, links, docs, now, sender_email,
                              domain)
             outgoing.append(Outgoing(key=email_key, message=message, kind="close.email",
-                                     data={"session": session.id, "learner": learner.id}))
+                                     data={"session": session.id, "learner": learner.id, "surveys": sorted(links)}))
         report = deliver(journal, transport, outgoing, dry_run=dry_run,
                          force={o.key for o in outgoing if o.data["learner"] in reissue},
                          spool=root / ".qualikit" / "spool")
@@ -178,6 +190,19 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
         if not dry_run:
             _propose_for_dropouts(root, project, session, journal, now)
     return CloseResult(session, found, outcomes, report, delay)
+
+
+def _no_hours(lj) -> str:
+    if lj.withdrew_before_start:
+        return "a renoncé avant le premier jour"
+    if lj.present_unadmitted:
+        why = lj.contract_wait(lj.session.start) or "contrat non valable"
+        return f"aucune heure comptée : {why} pendant la session"
+    return "aucune demi-journée de présence à l'appel"
+
+
+def clock_time(moment: datetime) -> str:
+    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
 
 
 def _signer(project: Project, root: Path):

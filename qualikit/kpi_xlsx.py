@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualikit.files import write_atomic_with
-from qualikit.kpi import Kpis
+from qualikit.quality.figures import Kpis
 
 
 def write_kpi_workbook(path: Path, overall: Kpis, per_session: list[tuple[str, str, Kpis]]) -> None:

@@ -59,19 +59,6 @@ def active(enrolment: Enrolment) -> bool:
     return enrolment.status is not Status.ABANDON
 
 
-def withdrawal_wait(project: Project, session: Session, enrolment: Enrolment, today: date) -> str | None:
-    """Why an individual paying themselves is not convened yet (L6353-5: 10 days to withdraw), or None."""
-    from qualikit.model import Funder
-    from qualikit.schedule import withdrawal_end
-
-    if project.funder_of(session, enrolment) is not Funder.PARTICULIER:
-        return None
-    if enrolment.signed_on is None:
-        return "contrat de formation non signé"
-    end = withdrawal_end(enrolment.signed_on)
-    return f"délai de rétractation jusqu'au {end:%d/%m/%Y}" if today <= end else None
-
-
 def entry_links(project: Project, secret: bytes, session: Session, learner: Learner) -> dict[str, str]:
     links = {}
     for survey in ENTRY_SURVEYS:
@@ -84,7 +71,16 @@ def entry_links(project: Project, secret: bytes, session: Session, learner: Lear
 def onboard(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime, *,
             session_id: str | None = None, force: set[str] = frozenset(), dry_run: bool = False,
             progress: Callable[[int, int], None] | None = None) -> OnboardResult:
-    """Issue and send what is due. `force` holds learner ids whose kit is re-issued and resent."""
+    """Issue and send what is due. `force` holds learner ids whose kit is re-issued and resent.
+
+    Who may be convoked is read from the journey as of today: a drop-out or a signature dated
+    later has not happened yet; a particulier waits for the signed contract and the end of the
+    withdrawal period (L6353-5/6).
+    """
+    from qualikit.journey import as_of
+    from qualikit.journey.asof import project_as_of
+
+    project = project_as_of(project, now.date())
     sessions = due_sessions(project, now.date(), session_id)
     if not sessions:
         return OnboardResult([], DeliveryReport(dry_run=dry_run))
@@ -98,7 +94,9 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     domain = sender_email.rpartition("@")[2]
     results, outgoing = [], []
     with journal.locked():
-        done = latest(journal)
+        entries = journal.entries()
+        done = latest_of(entries)
+        journey = as_of(project, entries, now.date())
         todo = [(s, e) for s in sessions for e in s.enrolments]
         for n, (session, enrolment) in enumerate(todo, start=1):
             if progress:
@@ -111,8 +109,11 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             if not active(enrolment):
                 result.waiting.append(f"{enrolment.learner_id} (abandon)")
                 continue
-            learner = project.learner(enrolment.learner_id)
-            waiting = withdrawal_wait(project, session, enrolment, now.date())
+            lj = journey.learner(session.id, enrolment.learner_id)
+            if lj is None:
+                continue
+            learner = lj.learner
+            waiting = lj.contract_wait(now.date())
             if waiting:
                 result.waiting.append(f"{enrolment.learner_id} ({waiting})")
                 continue
@@ -130,7 +131,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
                                      sender_name, sender_email, domain)
             outgoing.append(Outgoing(
                 key=f"onboard:email:{session.id}:{learner.id}", message=message, kind="onboard.email",
-                data={"session": session.id, "learner": learner.id}))
+                data={"session": session.id, "learner": learner.id, "surveys": sorted(links)}))
         forced_keys = {o.key for o in outgoing if o.data["learner"] in force}
         report = deliver(journal, transport, outgoing, dry_run=dry_run, force=forced_keys,
                          spool=root / ".qualikit" / "spool")
@@ -175,7 +176,11 @@ def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
 
 def latest(journal: Journal) -> dict[str, Entry]:
     """Each key's last entry, read once per run (the journal may hold tens of thousands)."""
-    return {e.key: e for e in journal.entries() if e.key}
+    return latest_of(journal.entries())
+
+
+def latest_of(entries: list[Entry]) -> dict[str, Entry]:
+    return {e.key: e for e in entries if e.key}
 
 
 def journal_sha(done: dict[str, Entry], key: str) -> str | None:

@@ -15,13 +15,11 @@ from qualikit.clock import PARIS
 from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.frdates import long_date
 from qualikit.journal import Entry, Journal
-from qualikit.journey import ABSENT, AT_RISK, COMPANY, DROPPED, NO_COLD, NO_HOT, Step, due_at, plan, steps_for
-from qualikit.model import Learner, Project, Session, Status
+from qualikit.journey.plan import ABSENT, AT_RISK, COMPANY, DROPPED, NO_COLD, NO_HOT, Step, due_at, plan, steps_for
+from qualikit.model import Learner, Project, Session
 from qualikit.onboard import OnboardResult, onboard
 from qualikit.render.email import build_message, render_email, template_env
 from qualikit.tokens import project_secret, survey_link, survey_token
-
-ANSWER = "survey.answer"  # journal kind written by the survey import: data {survey, session, learner}
 
 
 @dataclass(frozen=True)
@@ -51,33 +49,37 @@ class RemindResult:
         return all(r.ok for r in reports)
 
 
-def answered(entries: list[Entry]) -> set[tuple[str, str, str]]:
-    return {(e.data.get("survey"), e.data.get("session"), e.data.get("learner"))
-            for e in entries if e.kind == ANSWER and isinstance(e.data, dict)}
-
-
 def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[list[Due], list[Due]]:
-    """Everything due by `now` and not yet journaled: (to send, too late to send)."""
+    """Everything due by `now` and not yet journaled: (to send, too late to send).
+
+    Where each learner stands comes from the dated journey: only convoked learners are
+    written to, post-session steps wait for `close-session`, a survey reminder goes only to
+    whoever was asked and has not answered.
+    """
+    from qualikit.journey import as_of
+
     steps = plan(project.journey)
-    keys = {e.key: e.ts for e in entries if e.key}  # key → when it was done
-    replies = answered(entries)
+    keys = {e.key for e in entries if e.key}
+    journey = as_of(project, entries, now.date())
     window = timedelta(days=project.settings.catch_up_days)
-    absences = _absences(project)
     send, late = [], []
     today = now.date()
-    for session in project.sessions:
-        if not session.days:
-            continue
+    for sj in journey:
+        session = sj.session
         active = steps_for(steps, session)
         # a session whose every step is still ahead, or past the catch-up window, has nothing to send;
-        # a reminder can wait for its survey, hence the extra gap on the right
+        # a reminder can wait for its survey, and a step for the closing, hence the extra gap on the right
         first = min(_nominal(s, session, session.start) for s in active) if active else None
         last = max(_nominal(s, session, session.end) for s in active) if active else None
+        if sj.closed is not None and last is not None:
+            last = max(last, sj.closed.date() + timedelta(days=max((s.offset for s in active), default=0)))
         if first is None or today < first or today > last + window + timedelta(days=max(
                 (abs(s.offset) for s in active), default=0)):
             continue
         for step in active:
-            for item in _targets(project, session, step, keys, replies, absences, steps):
+            if step.anchor == "fin" and (sj.closed is None or sj.closed > now):
+                continue  # nothing after the session before it is closed: status and the digest say so
+            for item in _targets(sj, step, steps):
                 if item.key in keys or item.due > now:
                     continue
                 started = step.anchor == "debut" and step.offset < 0 and now.date() >= session.start
@@ -92,56 +94,55 @@ def _nominal(step: Step, session: Session, absence_day):
     return due_at(step, session).date()
 
 
-def _absences(project: Project) -> dict[tuple[str, str], list]:
-    out: dict[tuple[str, str], list] = {}
-    for a in project.attendance:
-        for lid in a.absent:
-            out.setdefault((a.session_id, lid), []).append(a.date)
-    return out
-
-
-def _targets(project, session, step, keys, replies, absences, steps):
+def _targets(sj, step: Step, steps: list[Step]):
+    session = sj.session
     prefix = f"remind:{step.id}:{session.id}"
+    closed = sj.closed
     if step.audience == COMPANY:
         if session.client_email:
-            yield Due(step, session, None, f"{prefix}:entreprise", due_at(step, session), session.client_email)
+            yield Due(step, session, None, f"{prefix}:entreprise", _after(due_at(step, session), closed),
+                      session.client_email)
         return
-    for enrolment in session.enrolments:
-        learner = project.learner(enrolment.learner_id)
-        if learner is None:
+    for lj in sj.learners:
+        learner = lj.learner
+        if (step.audience == DROPPED) != lj.dropped:
             continue
-        dropped = enrolment.status is Status.ABANDON
-        if (step.audience == DROPPED) != dropped:
-            continue
+        if lj.convoked is None:
+            continue  # never convoked: no reminder of a training they were not invited to
         key = f"{prefix}:{learner.id}"
         if step.audience == ABSENT or step.anchor == "absence":
-            for day in sorted(set(absences.get((session.id, learner.id), []))):
+            for day in sorted({h.day for h in lj.absences}):
                 yield Due(step, session, learner, f"{key}:{day.isoformat()}", due_at(step, session, day),
                           learner.email)
             continue
-        if step.audience == AT_RISK and not absences.get((session.id, learner.id)):
+        if step.audience == AT_RISK and not lj.absences:
             continue
-        if step.id == "enquete-chaud" and f"close:email:{session.id}:{learner.id}" in keys:
-            continue  # the link went with the end-of-training documents
+        if step.survey and step.audience not in (NO_HOT, NO_COLD) and lj.survey(step.survey).asked:
+            continue  # the link already went (with the end-of-training documents)
         due = due_at(step, session)
+        if step.anchor == "fin":
+            due = _after(due, closed)
         if step.audience in (NO_HOT, NO_COLD):
-            survey = "chaud" if step.audience == NO_HOT else "froid"
-            asked = keys.get(f"remind:enquete-{survey}:{session.id}:{learner.id}")
-            if survey == "chaud":
-                asked = asked or keys.get(f"close:email:{session.id}:{learner.id}")
-            if asked is None or (survey, session.id, learner.id) in replies:
+            survey = lj.survey("chaud" if step.audience == NO_HOT else "froid")
+            if survey.asked is None or survey.answered is not None:
                 continue
-            # a survey caught up late (machine off) keeps its full delay before the reminder
-            first = next((s for s in steps if s.id == f"enquete-{survey}"), None)
-            if first is not None and asked.date() > due_at(first, session).date() + timedelta(days=1):
+            # a survey asked late (closing or machine late) keeps its full delay before the reminder
+            first = next((s for s in steps if s.id == f"enquete-{'chaud' if step.audience == NO_HOT else 'froid'}"),
+                         None)
+            if first is not None and survey.asked.date() > due_at(first, session).date() + timedelta(days=1):
                 gap = timedelta(days=step.offset - first.offset)
-                due = max(due, datetime.combine(asked.date() + gap, time(0, 0), PARIS))
+                due = max(due, datetime.combine(survey.asked.date() + gap, time(0, 0), PARIS))
         yield Due(step, session, learner, key, due, learner.email)
+
+
+def _after(due: datetime, closed: datetime | None) -> datetime:
+    """A post-session step falls due at its date, and not before the session was closed."""
+    return max(due, closed) if closed is not None else due
 
 
 def remind(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime, *,
            dry_run: bool = False, digest_to: str | None = None) -> RemindResult:
-    from qualikit.alerts import alerts
+    from qualikit.quality.alerts import alerts
 
     with journal.locked():
         onboarding = onboard(project, root, journal, transport, now, dry_run=dry_run)
@@ -192,7 +193,8 @@ def _outgoing(env, project: Project, item: Due, secret: bytes, now: datetime) ->
     message = build_message(sender_name=name, sender_email=email, to_name=to_name, to_email=item.to,
                             rendered=rendered, attachments=[], date=now, domain=email.rpartition("@")[2],
                             tags={"Step": step.id, "Session": session.id})
-    data = {"session": session.id, "step": step.id, "label": step.label, "due": item.due.isoformat()}
+    data = {"session": session.id, "step": step.id, "label": step.label, "due": item.due.isoformat(),
+            "surveys": [step.survey] if link else []}
     if learner:
         data["learner"] = learner.id
     return Outgoing(key=item.key, message=message, kind=f"remind.{step.id}", data=data)

@@ -25,8 +25,8 @@ def text_of(path) -> str:
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(path.read_bytes())).pages)
 
 
-def close(root, session, *extra):
-    return CliRunner().invoke(app, ["close-session", session, "-p", str(root), "--today", "2026-11-23", *extra],
+def close(root, session, *extra, today="2026-11-23"):
+    return CliRunner().invoke(app, ["close-session", session, "-p", str(root), "--today", today, *extra],
                               env={"COLUMNS": "150"})
 
 
@@ -96,7 +96,13 @@ def test_a_drop_out_gets_a_certificat_for_hours_done_and_no_attestation(demo):
     assert not (folder / "attestation-fin-formation.pdf").exists()
     assert "Abandon en cours de session parole-2026-11-04" in (demo / "registre-ameliorations.yaml").read_text(
         encoding="utf-8")
-    completed = demo / "sortie" / DROPPED_SESSION / "fin" / "karim-haddad"
+    # Karim Haddad's contract was never signed: the roll calls' implicit presence counts no hour,
+    # so he gets neither attestation nor certificat nor end-of-training e-mail, and the table says why
+    assert not (demo / "sortie" / DROPPED_SESSION / "fin" / "karim-haddad").exists()
+    assert "contrat de formation non signé" in result.output
+    assert not any("karim" in p.read_text(encoding="utf-8", errors="replace").lower()
+                   for p in (demo / "outbox").glob("*.eml"))
+    completed = demo / "sortie" / DROPPED_SESSION / "fin" / "nathalie-fabre"
     assert "pour une durée de 21 heures" in text_of(completed / "certificat-realisation.pdf")
 
 
@@ -120,8 +126,16 @@ def test_missing_roll_call_or_results_refuses_unless_forced(demo):
 
 
 def test_a_session_not_over_is_refused(demo):
-    result = close(demo, "parole-2026-11-23")
-    assert result.exit_code == 1 and "n'est pas terminée" in result.output
+    # the morning of the last day: refused, saying from when it will be accepted, even with --force
+    for extra in ((), ("--force",)):
+        result = close(demo, "parole-2026-11-23", *extra, today="2026-11-25T10:00")
+        assert result.exit_code == 1
+        assert "se termine le mercredi 25 novembre 2026 à 17\u00a0h\u00a000" in result.output
+        assert "possible à partir de ce moment-là" in result.output
+    assert not (demo / "sortie" / "parole-2026-11-23").exists()
+    result = close(demo, "parole-2026-11-23", "--force", today="2026-11-25T17:00")
+    assert result.exit_code == 0, result.output
+    assert "Délai de remise des documents : 0" in result.output
 
 
 def test_wrong_passphrase_is_a_clear_error(demo, monkeypatch):

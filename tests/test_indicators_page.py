@@ -40,7 +40,7 @@ def test_indicators_page_html_and_pdf(tmp_path):
     page.feed(html)
     assert page.lang == "fr"
     rows = {r[0]: r for r in page.rows if r}
-    assert rows["Taux d'abandon"][1] == "9\u00a0% (1/11)" and rows["Taux d'abandon"][2] == "11"
+    assert rows["Taux d'abandon"][1] == "6\u00a0% (1/16)" and rows["Taux d'abandon"][2] == "16"
     assert "abandonné ÷" in rows["Taux d'abandon"][3]
     assert rows["Satisfaction"][1] == "—"  # no answer yet: no figure dressed up
     assert "mis à jour le lundi 23 novembre 2026" in html and "jusqu’au 23/11/2026" in html

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from conftest import DEMO
 from qualikit.clock import PARIS, Clock
 from qualikit.journal_check import open_journal
-from qualikit.kpi import compute
 from qualikit.kpi_xlsx import write_kpi_workbook
 from qualikit.load import load_project
+from qualikit.quality.figures import compute
 
 SESSION = "parole-2026-11-04"  # 6 learners, pierre-dumas dropped out on day 2
 

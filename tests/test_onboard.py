@@ -116,7 +116,7 @@ def test_late_learner_and_forced_resend(demo, smtp):
     text = sessions.read_text(encoding="utf-8")
     marker = f"- id: {SESSION}"
     head, tail = text.split(marker)
-    late = "inscriptions:\n    - apprenant: camille-roux\n      date_inscription: 2026-11-24\n"
+    late = "inscriptions:\n    - apprenant: camille-roux\n      date_inscription: 2026-11-23\n"
     tail = tail.replace("inscriptions:\n", late, 1)
     sessions.write_text(head + marker + tail, encoding="utf-8")
     assert load_project(demo).report.ok, [d.format() for d in load_project(demo).report.errors]

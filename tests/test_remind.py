@@ -20,7 +20,9 @@ from qualikit.cron import merged_crontab
 from qualikit.delivery import OutboxTransport, SmtpTransport
 from qualikit.journal_check import open_journal
 from qualikit.load import load_project
-from qualikit.remind import ANSWER, remind
+from qualikit.journey.facts import ANSWER
+from qualikit.close import close_session
+from qualikit.remind import remind
 
 pytest_plugins = ["smtp_server"]
 
@@ -84,6 +86,9 @@ def test_a_whole_journey_day_by_day(demo):
             loaded = load_project(demo)
             assert loaded.report.ok, [d.format() for d in loaded.report.errors]
             journal = open_journal(demo, Clock(at(day)))
+            if day == date(2026, 12, 9):  # the morning after the last day, the trainer closes the session
+                close_session(loaded.project, demo, journal, SmtpTransport(server.settings(), timeout=5), at(day),
+                              SESSION, force=True)
             result = remind(loaded.project, demo, journal, SmtpTransport(server.settings(), timeout=5), at(day))
             assert result.ok
             for message in server.messages[seen:]:
@@ -96,7 +101,8 @@ def test_a_whole_journey_day_by_day(demo):
     project = load_project(demo).project
     email = {x.id: x.email for x in project.learners}
     E = date(2026, 12, 8)
-    common = [("rappel-veille", date(2026, 11, 29)), ("enquete-chaud", E + timedelta(days=1)),
+    # the hot-survey link goes with the end-of-training e-mail; every later step waits for the closing
+    common = [("rappel-veille", date(2026, 11, 29)), ("fin-de-formation", E + timedelta(days=1)),
               ("relance-chaud", E + timedelta(days=3)), ("recapitulatif", E + timedelta(days=7)),
               ("alumni", E + timedelta(days=14)), ("suivi-j30", E + timedelta(days=30)),
               ("enquete-froid", E + timedelta(days=90)), ("relance-froid", E + timedelta(days=97))]
@@ -105,7 +111,8 @@ def test_a_whole_journey_day_by_day(demo):
         lid = enrolment.learner_id
         convocation = [("convocation", date(2026, 11, 27) if lid == LATE else date(2026, 11, 23))]
         if lid == DROPS_OUT:
-            expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 29))]
+            # attended the first day: a certificat for those hours, then nothing more
+            expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 29)), ("fin-de-formation", E + timedelta(days=1))]
             continue
         steps = [s for s in common if not (lid == ANSWERS_HOT and s[0] == "relance-chaud")]
         if lid == ABSENT:
@@ -118,15 +125,18 @@ def test_a_whole_journey_day_by_day(demo):
 
 
 def test_nothing_due_twice_and_dry_run_sends_nothing(demo, smtp):
-    now = at(date(2026, 11, 29))
     project = load_project(demo).project
+    convened = at(date(2026, 11, 23))
+    remind(project, demo, open_journal(demo, Clock(convened)), SmtpTransport(smtp.settings()), convened)
+    convocations, rows = len(smtp.messages), (demo / "journal.jsonl").read_bytes()
+    now = at(date(2026, 11, 29))
     dry = remind(project, demo, open_journal(demo, Clock(now)), SmtpTransport(smtp.settings()), now, dry_run=True)
-    assert dry.due and not smtp.messages and not (demo / "journal.jsonl").exists()
+    assert dry.due and len(smtp.messages) == convocations and (demo / "journal.jsonl").read_bytes() == rows
     first = remind(project, demo, open_journal(demo, Clock(now)), SmtpTransport(smtp.settings()), now)
-    sent = len(smtp.messages)
+    sent = len(smtp.messages) - convocations
     assert sent == len(first.due) + len(first.onboarding.delivery.sent) > 0
     again = remind(project, demo, open_journal(demo, Clock(now)), SmtpTransport(smtp.settings()), now)
-    assert not again.due and len(smtp.messages) == sent
+    assert not again.due and len(smtp.messages) == convocations + sent
 
 
 def sent_keys(root) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 
 from typer.testing import CliRunner
 
@@ -10,8 +11,8 @@ from conftest import DEMO
 from qualikit.cli import app
 from qualikit.clock import Clock
 from qualikit.journal_check import open_journal
+from qualikit.journey import as_of
 from qualikit.load import load_project
-from qualikit.remind import answered
 from qualikit.tokens import project_secret, survey_token
 
 SESSION = "parole-2026-11-04"
@@ -38,7 +39,8 @@ def test_import_then_reimport_adds_nothing_and_remind_knows(tmp_path):
     second = runner.invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
     assert second.exit_code == 0 and "0 réponse(s) importée(s)" in second.output
     entries = open_journal(root, Clock()).entries()
-    assert ("chaud", SESSION, "karim-haddad") in answered(entries)
+    journey = as_of(load_project(root).project, entries, date(2026, 11, 23))
+    assert journey.learner(SESSION, "karim-haddad").survey("chaud").answered is not None
     answer = next(e for e in entries if e.kind == "survey.answer")
     assert answer.data["values"]["commentaire"] == '=HYPERLINK("http://x","y")'
     assert load_project(root).report.ok
@@ -56,7 +58,7 @@ def test_a_truncated_export_imports_nothing(tmp_path):
 def test_trainer_review_is_journaled_and_counted(tmp_path):
     from datetime import date
 
-    from qualikit.kpi import compute
+    from qualikit.quality.figures import compute
 
     root = shutil.copytree(DEMO, tmp_path / "demo")
     result = CliRunner().invoke(app, ["survey", "review", SESSION, "-p", str(root), "--note", "4",

@@ -420,7 +420,7 @@ def grid_asks(ctx: Context, number: int, proof: str) -> bool:
 
 
 def procedure_context(ctx: Context) -> dict[str, Any]:
-    from qualikit.journey import plan
+    from qualikit.journey.plan import plan
 
     org, settings = ctx.project.organisation, ctx.project.settings
     rep = org.legal_rep
@@ -626,7 +626,7 @@ def indicateurs_resultats(ctx: Context) -> Proof:
 
 def kpis(ctx: Context):
     if "kpis" not in ctx.cache:
-        from qualikit.kpi import compute
+        from qualikit.quality.figures import compute
 
         ctx.cache["kpis"] = compute(ctx.project, ctx.entries, start=ctx.period.start, end=ctx.period.end,
                                     today=ctx.today, root=ctx.root)

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from qualikit.audit.evidence import Context, kpis, survey_answers
-from qualikit.kpi import CRITERIA, CRITERIA_LABELS, SMALL_N, Figure, compute
+from qualikit.quality.figures import CRITERIA, CRITERIA_LABELS, SMALL_N, Figure, compute
 
 PUBLIC_FUNDERS = {"OPCO", "CPF", "France Travail", "région", "État", "Agefiph", "Transitions Pro"}
 COMMENT_FIELDS = (("chaud", "commentaire", "Apprenants, à chaud"),

@@ -50,7 +50,7 @@ def command(
     for o in result.outcomes:
         who = o.learner.full_name + (" (abandon)" if o.dropped_out else "")
         table.add_row(who, f"{hours(o.attended.done)} / {hours(o.attended.planned)}",
-                      str(len(o.documents)) if o.documents else "—")
+                      str(len(o.documents)) if o.documents else (f"rien : {o.skipped}" if o.skipped else "—"))
     console.print(table)
     if result.gaps:
         console.print("[yellow]Clôturée malgré :[/] " + " ; ".join(result.gaps.lines()))

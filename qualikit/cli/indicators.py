@@ -17,7 +17,7 @@ def command(
 ) -> None:
     from qualikit.files import write_atomic
     from qualikit.journal_check import open_journal
-    from qualikit.kpi import compute
+    from qualikit.quality.figures import compute
     from qualikit.render.indicators_page import render_html, render_pdf
 
     clock = clock_from(today)

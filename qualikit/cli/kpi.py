@@ -21,7 +21,7 @@ def command(
     from rich.table import Table
 
     from qualikit.journal_check import open_journal
-    from qualikit.kpi import compute
+    from qualikit.quality.figures import compute
 
     try:
         first = date.fromisoformat(start) if start else None

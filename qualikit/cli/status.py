@@ -51,7 +51,7 @@ def command(project: Path = ProjectArg, today: str = TodayOpt) -> None:
     else:
         console.print("Journal : rien n'a encore été envoyé ni produit.")
 
-    from qualikit.alerts import alerts
+    from qualikit.quality.alerts import alerts
 
     for alert in alerts(p, entries, clock.now(), project):
         console.print(f"[yellow]alerte[/] {alert.text}")

@@ -56,7 +56,7 @@ def propose_improvements(root: Path, answers, journal, today) -> list:
     """A negative hot survey (mean of the five criteria under 3 out of 5) proposes an improvement action."""
     from decimal import Decimal
 
-    from qualikit.kpi import CRITERIA, _mean, _num
+    from qualikit.quality.figures import CRITERIA, _mean, _num
     from qualikit.registers.improvements import propose_from, record_proposal
     from qualikit.registers.store import RegisterError
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from qualikit.alerts import Alert
 from qualikit.diagnostics import Location, Report
 from qualikit.load.fields import IDENT, TEXT, choice
 from qualikit.registers import store
@@ -177,15 +176,3 @@ def overdue(register: Register, now: datetime, hours: int) -> list[Incident]:
     """Unanswered réclamations past the target delay, oldest first."""
     late = [i for i in register.entries if i.answered is None and is_late(i, now, hours)]
     return sorted(late, key=lambda i: i.received)
-
-
-def overdue_alerts(register: Register, now: datetime, hours: int) -> list[Alert]:
-    """One alert per unanswered réclamation past the target, for the daily digest."""
-    out = []
-    for incident in overdue(register, now, hours):
-        elapsed = int(waiting(incident, now).total_seconds() // 3600)
-        where = f", session {incident.session}" if incident.session else ""
-        out.append(Alert("reclamation", incident.session or "",
-                         f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y à %H:%M}{where}) "
-                         f"sans réponse depuis {elapsed}\u00a0h, au-delà de l'objectif de {hours}\u00a0h"))
-    return out

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from qualikit.hours import Attended
+from qualikit.journey.hours import Attended
 from qualikit.model import Enrolment, Evaluation, Learner, Programme, Project, Result, Session, Status
 from qualikit.render.pdf_common import (
     ACCENT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from qualikit.hours import Attended
+from qualikit.journey.hours import Attended
 from qualikit.model import Enrolment, Learner, Programme, Project, Session
 from qualikit.render.pdf_common import (
     GREY,

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
-from qualikit.hours import Attended
+from qualikit.journey.hours import Attended
 from qualikit.model import Enrolment, Evaluation, Learner, Programme, Project, Session, Status
 from qualikit.render.attestation import results_table, span
 from qualikit.render.pdf_common import (

@@ -10,8 +10,8 @@ from datetime import date
 from pathlib import Path
 
 from qualikit.frdates import long_date
-from qualikit.kpi import SMALL_N, Kpis
 from qualikit.model import Organisation
+from qualikit.quality.figures import SMALL_N, Kpis
 
 PUBLISHED = ("Apprenants", "Satisfaction", "Taux de réponse à chaud", "Taux d'achèvement", "Taux d'abandon",
              "NPS", "Taux de réponse à froid")

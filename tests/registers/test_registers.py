@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from conftest import DEMO
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
 from qualikit.clock import PARIS
+from qualikit.quality.alerts import complaint_alerts
 from qualikit.registers import improvements, incidents, reports, risks, store
 from qualikit.registers.model import (
     Improvement,
@@ -133,10 +134,10 @@ def test_overdue_complaint_alerts_after_48_hours(demo):
     register = incidents.load(demo).register
     received = datetime(2026, 11, 23, 10, 15, tzinfo=PARIS)
 
-    assert incidents.overdue_alerts(register, received + timedelta(hours=47, minutes=59), 48) == []
-    (alert,) = incidents.overdue_alerts(register, received + timedelta(hours=49), 48)
+    assert complaint_alerts(register, received + timedelta(hours=47, minutes=59), 48) == []
+    (alert,) = complaint_alerts(register, received + timedelta(hours=49), 48)
     assert alert.kind == "reclamation" and "R-2026-001" in alert.text and "49" + NBSP + "h" in alert.text
-    assert incidents.overdue_alerts(register, received + timedelta(hours=25), 24) != []  # the setting's target
+    assert complaint_alerts(register, received + timedelta(hours=25), 24) != []  # the setting's target
 
     late = run(demo, "incident", "list", "--today", "2026-11-25T11:00")
     assert late.exit_code == 0 and "en retard" in late.output and "attente 48" in late.output
@@ -145,7 +146,7 @@ def test_overdue_complaint_alerts_after_48_hours(demo):
 
     run(demo, "incident", "answer", "R-2026-001", "--reponse", "Avoir émis", "--today", "2026-11-26")
     register = incidents.load(demo).register
-    assert incidents.overdue_alerts(register, received + timedelta(days=10), 48) == []
+    assert complaint_alerts(register, received + timedelta(days=10), 48) == []
     assert incidents.is_late(register.get("R-2026-001"), received + timedelta(days=10), 48)  # answered late
 
 

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import DEMO
-from qualikit.hours import attended
+from qualikit.journey.hours import attended
 from qualikit.load import load_project
 from qualikit.model import Evaluation, Funder, Result
 from qualikit.render.attestation import render_attestation

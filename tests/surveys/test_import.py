@@ -14,7 +14,6 @@ from openpyxl import Workbook
 from qualikit.clock import PARIS
 from qualikit.diagnostics import Level, Report
 from qualikit.journal import Journal
-from qualikit.remind import answered
 from qualikit.surveys.importer import ANSWER, parse_answers, record
 from qualikit.surveys.presets import columns, normalise, parse_moment
 from qualikit.surveys.readers import read_table
@@ -413,7 +412,9 @@ def test_record_twice_adds_nothing_and_a_later_resubmission_wins(tmp_path):
     assert entry.data == {"survey": "chaud", "session": SESSION, "learner": "ana",
                           "submitted_at": "2026-01-12T18:40:00+01:00",
                           "values": first.answers[-1].values, "source": "google_sheets_fr.csv", "line": 8}
-    assert answered(entries) >= {("chaud", SESSION, "ana"), ("chaud", SESSION, "lea")}  # what `remind` reads
+    # what every command reads: the journal row is the answer (remind, figures and the journey read it)
+    assert {(e.data["survey"], e.data["session"], e.data["learner"]) for e in entries} >= {
+        ("chaud", SESSION, "ana"), ("chaud", SESSION, "lea")}
 
     # the same file again, even in a new run (empty `already`): nothing added
     assert record(journal, parse_answers(EXPORTS / "google_sheets_fr.csv", TOKENS), set()) == []

@@ -1,0 +1,321 @@
+"""The dated journey of each learner of each session, built once from the project and the journal.
+
+Every command asks the same record where a learner stands (convoked? admitted? present
+which half-days? surveys asked and answered? documents issued?) instead of working it out
+from journal keys of its own. Build it from a project and journal already cut at the date
+of interest (`journey.asof`): then it is the truth at the end of that day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+
+from qualikit.clock import PARIS
+from qualikit.model import Enrolment, Funder, HalfDay, Learner, Project, Session, Status
+
+COMPANY = "entreprise"  # the client company's contact, in survey keys
+ENTRY_SURVEYS = ("besoins", "positionnement")
+ANSWER = "survey.answer"
+
+# what a half-day was for a learner
+PRESENT, ABSENT, UNKNOWN, GONE, NOT_ADMITTED = "présent", "absent", "appel non saisi", "après l'abandon", "non admis"
+
+
+@dataclass(frozen=True)
+class Half:
+    day: date
+    half: HalfDay
+    hours: Decimal
+    state: str  # PRESENT, ABSENT, UNKNOWN (no roll call), GONE (after the drop-out), NOT_ADMITTED
+
+
+@dataclass(frozen=True)
+class Survey:
+    asked: datetime | None = None  # when its link was journaled as sent to this person
+    answered: datetime | None = None  # when the answer was imported
+    values: dict = field(default_factory=dict, compare=False)  # the latest submission's answers
+    submitted: str = ""  # that submission's time, as the form tool gave it
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # attestation, certificat, competences, depart, kit, contrat
+    issued: datetime
+    file: str | None
+    code: str | None
+    surveys: tuple[str, ...] = ()  # the links it carried (the welcome kit)
+
+
+@dataclass
+class LearnerJourney:
+    """One learner in one session: the facts, each with its date."""
+
+    session: Session
+    enrolment: Enrolment
+    learner: Learner
+    funder: Funder | None
+    signed_on: date | None = None
+    withdrawal_end: date | None = None
+    contract_sent: datetime | None = None
+    convoked: datetime | None = None
+    halves: tuple[Half, ...] = ()
+    surveys: dict[str, Survey] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)
+    closing_mail: datetime | None = None
+    steps: dict[str, datetime] = field(default_factory=dict)  # journey step id → sent (first time)
+    contacts: list = field(default_factory=list)  # calls, interviews, notes (journal entries)
+
+    @property
+    def id(self) -> str:
+        return self.learner.id
+
+    @property
+    def individual(self) -> bool:
+        """A particulier paying themselves: a signed contract and its withdrawal period come first."""
+        return self.funder is Funder.PARTICULIER
+
+    @property
+    def dropped_on(self) -> date | None:
+        e = self.enrolment
+        if e.status is not Status.ABANDON:
+            return None
+        return e.dropout_date or self.session.start
+
+    @property
+    def dropped(self) -> bool:
+        return self.enrolment.status is Status.ABANDON
+
+    @property
+    def withdrew_before_start(self) -> bool:
+        """Left before the first day: a withdrawal, not a drop-out in the figures."""
+        return self.dropped and self.dropped_on is not None and self.dropped_on < self.session.start
+
+    def admitted_on(self, day: date) -> bool:
+        """May follow the training that day: a particulier once the contract is signed and the
+        withdrawal period over (L6353-5/6); everyone else always."""
+        if not self.individual:
+            return True
+        return self.withdrawal_end is not None and day > self.withdrawal_end
+
+    def contract_wait(self, day: date) -> str | None:
+        """Why a particulier cannot be convoked on `day`, or None."""
+        if not self.individual:
+            return None
+        if self.signed_on is None:
+            return "contrat de formation non signé"
+        if day <= self.withdrawal_end:
+            return f"délai de rétractation jusqu'au {self.withdrawal_end:%d/%m/%Y}"
+        return None
+
+    @property
+    def hours_done(self) -> Decimal:
+        return sum((h.hours for h in self.halves if h.state == PRESENT), Decimal(0))
+
+    @property
+    def absences(self) -> list[Half]:
+        return [h for h in self.halves if h.state == ABSENT]
+
+    @property
+    def present_unadmitted(self) -> list[Half]:
+        """Half-days the roll call counts as present though no signed contract allowed it."""
+        return [h for h in self.halves if h.state == NOT_ADMITTED]
+
+    def survey(self, kind: str) -> Survey:
+        return self.surveys.get(kind) or Survey()
+
+
+@dataclass
+class SessionJourney:
+    session: Session
+    learners: list[LearnerJourney]
+    closed: datetime | None = None  # close-session recorded
+    delivery_delay_hours: Decimal | None = None
+    company: Survey = field(default_factory=Survey)  # the client company's survey
+    trainer_review: Survey = field(default_factory=Survey)
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+    @property
+    def ends_at(self) -> datetime:
+        """The end of the last scheduled half-day: the earliest a session can be closed."""
+        return session_end(self.session)
+
+    def learner(self, learner_id: str) -> LearnerJourney | None:
+        return next((lj for lj in self.learners if lj.learner.id == learner_id), None)
+
+    @property
+    def started(self) -> list[LearnerJourney]:
+        """Learners who began the training (a withdrawal before the first day is not counted)."""
+        return [lj for lj in self.learners if not lj.withdrew_before_start]
+
+
+@dataclass
+class Journey:
+    """Every session's journey, as of the end of `day`."""
+
+    day: date
+    sessions: dict[str, SessionJourney]
+
+    def __iter__(self):
+        return iter(self.sessions.values())
+
+    def get(self, session_id: str) -> SessionJourney | None:
+        return self.sessions.get(session_id)
+
+    def learner(self, session_id: str, learner_id: str) -> LearnerJourney | None:
+        sj = self.sessions.get(session_id)
+        return sj.learner(learner_id) if sj else None
+
+
+def session_end(session: Session) -> datetime:
+    last = max(session.days, key=lambda d: d.date)
+    return datetime.combine(last.date, last.halves()[-1][1].end, PARIS)
+
+
+def build(project: Project, entries: list, day: date) -> Journey:
+    """The journey from a project and a journal already cut at `day` (see `journey.asof`)."""
+    absents = _absents(project)
+    sessions: dict[str, SessionJourney] = {}
+    index: dict[tuple[str, str], LearnerJourney] = {}
+    for session in project.sessions:
+        if not session.days:
+            continue
+        learners = []
+        for enrolment in session.enrolments:
+            lj = learner_journey(project, session, enrolment, absents)
+            if lj is None:
+                continue
+            learners.append(lj)
+            index[(session.id, lj.id)] = lj
+        sessions[session.id] = SessionJourney(session, learners)
+    for e in entries:
+        _apply(e, sessions, index)
+    return Journey(day, sessions)
+
+
+def _absents(project: Project) -> dict[tuple[str, date, HalfDay], frozenset[str]]:
+    return {(a.session_id, a.date, a.half): frozenset(a.absent) for a in project.attendance}
+
+
+def learner_journey(project: Project, session: Session, enrolment: Enrolment,
+                    absents: dict | None = None) -> LearnerJourney | None:
+    """One learner's record from the project alone (the journal's facts are added by `build`)."""
+    from qualikit.schedule import withdrawal_end
+
+    learner = project.learner(enrolment.learner_id)
+    if learner is None:
+        return None
+    lj = LearnerJourney(session, enrolment, learner, project.funder_of(session, enrolment),
+                        signed_on=enrolment.signed_on,
+                        withdrawal_end=withdrawal_end(enrolment.signed_on) if enrolment.signed_on else None)
+    lj.halves = _halves(session, lj, _absents(project) if absents is None else absents)
+    return lj
+
+
+def _halves(session: Session, lj: LearnerJourney, absents) -> tuple[Half, ...]:
+    out = []
+    dropped = lj.dropped_on
+    for day in session.days:
+        for half, hours in day.halves():
+            called = absents.get((session.id, day.date, half))
+            if dropped is not None and day.date >= dropped:
+                state = GONE
+            elif called is None:
+                state = UNKNOWN
+            elif lj.learner.id in called:
+                state = ABSENT
+            elif not lj.admitted_on(day.date):
+                state = NOT_ADMITTED
+            else:
+                state = PRESENT
+            out.append(Half(day.date, half, hours.hours, state))
+    return tuple(out)
+
+
+def _apply(e, sessions: dict[str, SessionJourney], index: dict[tuple[str, str], LearnerJourney]) -> None:
+    data = e.data
+    sid = data.get("session")
+    if not isinstance(sid, str):
+        return
+    kind = e.kind
+    lid = data.get("learner")
+    lj = index.get((sid, lid)) if isinstance(lid, str) else None
+    if kind == ANSWER:
+        _answer(e, sessions.get(sid), lj, lid)
+        return
+    if kind == "close.session":
+        sj = sessions.get(sid)
+        if sj is not None and sj.closed is None:
+            sj.closed = e.ts
+            delay = data.get("delivery_delay_hours")
+            sj.delivery_delay_hours = Decimal(str(delay)) if delay is not None else None
+        return
+    if kind.startswith("remind.") and lid is None and data.get("step"):
+        sj = sessions.get(sid)
+        if sj is not None:
+            if data["surveys"] if "surveys" in data else _legacy_survey(data["step"]):
+                sj.company = _asked(sj.company, e.ts)
+        return
+    if lj is None:
+        return
+    if kind == "onboard.email":
+        lj.convoked = lj.convoked or e.ts
+        kit = lj.documents.get("kit")
+        _asked_surveys(lj, data["surveys"] if "surveys" in data else kit and kit.surveys, e.ts)
+    elif kind == "onboard.kit":
+        lj.documents["kit"] = Document("kit", e.ts, data.get("file"), None, tuple(data.get("surveys") or ()))
+    elif kind == "close.email":
+        lj.closing_mail = lj.closing_mail or e.ts
+        # rows written before the links were journaled: the closing e-mail carried the hot survey
+        _asked_surveys(lj, data["surveys"] if "surveys" in data else ("chaud",), e.ts)
+    elif kind.startswith("close."):
+        name = kind.partition(".")[2]
+        lj.documents[name] = Document(name, e.ts, data.get("file"), data.get("code"))
+    elif kind.startswith("remind."):
+        step = data.get("step") or kind.partition(".")[2]
+        lj.steps.setdefault(step, e.ts)
+        _asked_surveys(lj, data["surveys"] if "surveys" in data else _legacy_survey(step), e.ts)
+    elif kind.startswith("contract.") and "contrat" in kind:
+        lj.contract_sent = lj.contract_sent or e.ts
+    elif kind.startswith("followup."):
+        lj.contacts.append(e)
+
+
+def _legacy_survey(step: str) -> tuple[str, ...]:
+    """Rows written before the links were journaled: the survey steps carried their link."""
+    return {"enquete-chaud": ("chaud",), "enquete-froid": ("froid",), "enquete-froid-2": ("froid",),
+            "enquete-entreprise": ("entreprise",)}.get(step, ())
+
+
+def _asked_surveys(lj: LearnerJourney, surveys, ts: datetime) -> None:
+    for survey in surveys or ():
+        lj.surveys[survey] = _asked(lj.survey(survey), ts)
+
+
+def _asked(current: Survey, ts: datetime) -> Survey:
+    return current if current.asked is not None else Survey(ts, current.answered, current.values, current.submitted)
+
+
+def _answer(e, sj: SessionJourney | None, lj: LearnerJourney | None, lid) -> None:
+    survey = e.data.get("survey")
+    values = e.data.get("values") or {}
+    if sj is None or not isinstance(survey, str):
+        return
+    if survey == "formateur":
+        sj.trainer_review = Survey(sj.trainer_review.asked, sj.trainer_review.answered or e.ts, values)
+    elif lid == COMPANY:
+        sj.company = Survey(sj.company.asked, sj.company.answered or e.ts, values)
+    elif lj is not None:
+        old = lj.survey(survey)
+        stamp = e.data.get("submitted_at") or ""
+        # a resubmission replaces the answers (the latest submission wins), not the first answer's date
+        if old.answered is None or stamp >= old.submitted:
+            lj.surveys[survey] = Survey(old.asked, old.answered or e.ts, values, stamp)
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), PARIS)

@@ -1,0 +1,90 @@
+"""Alerts a trainer must see (indicator 12): drop-outs above the threshold, repeated absences,
+hot-survey answers below the target once reminders are done, sessions over and not closed.
+Thresholds are settings: qualikit's practice, not audit rules. Rates come from
+`quality.figures`, the same functions as the KPIs, so the two never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from qualikit.journal import Entry
+from qualikit.model import Project
+
+REPEATED_ABSENCES = 2
+SURVEY_WATCH = (timedelta(days=4), timedelta(days=60))  # after the E+3 reminder, for two months
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # abandon | absences | reponses | cloture | reclamation
+    session_id: str
+    text: str  # French, one line
+
+
+def percent(rate: Decimal) -> str:
+    return f"{(rate * 100).quantize(Decimal('1'))}\u00a0%"
+
+
+def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | None = None,
+           journey=None) -> list[Alert]:
+    """`root` given: unanswered complaints past the target delay are included (the register lives there)."""
+    from qualikit.frdates import long_date
+    from qualikit.journey import as_of
+    from qualikit.quality.figures import dropout, response
+
+    settings = project.settings
+    today = now.date()
+    journey = journey or as_of(project, entries, today)
+    out = []
+    for sj in journey:
+        session = sj.session
+        if session.start > today or today - session.end > SURVEY_WATCH[1]:
+            continue  # not started, or over for two months: nothing left to act on
+        rate = dropout([sj])
+        if rate.denominator and Decimal(rate.numerator) / rate.denominator > settings.dropout_alert_rate:
+            out.append(Alert("abandon", session.id, f"session {session.id} : {rate.numerator} abandon(s) sur "
+                             f"{rate.denominator}, soit {percent(Decimal(rate.numerator) / rate.denominator)}, "
+                             f"au-dessus du seuil de {percent(settings.dropout_alert_rate)}"))
+        for lj in sj.learners:
+            n = len(lj.absences)
+            if n >= REPEATED_ABSENCES and not lj.dropped:
+                out.append(Alert("absences", session.id, f"{lj.learner.full_name} : absent·e "
+                                 f"{n} demi-journées (session {session.id})"))
+        if sj.closed is None and now >= sj.ends_at:
+            waiting = [lj for lj in sj.learners if not lj.dropped]
+            if waiting:
+                out.append(Alert("cloture", session.id, f"session {session.id} terminée le "
+                                 f"{long_date(session.end)} et pas encore clôturée : ni attestation, ni "
+                                 "certificat, ni enquête ne partent (qualikit close-session)"))
+        since_end = today - session.end
+        hot = response([sj], "chaud")
+        if SURVEY_WATCH[0] <= since_end <= SURVEY_WATCH[1] and hot.denominator:
+            rate = Decimal(hot.numerator) / hot.denominator
+            if rate < settings.response_target_rate:
+                out.append(Alert("reponses", session.id, f"session {session.id} : {hot.numerator} réponse(s) à "
+                                 f"l'enquête à chaud sur {hot.denominator} envoyée(s), soit {percent(rate)}, "
+                                 f"sous l'objectif de {percent(settings.response_target_rate)}"))
+    if root is not None and (root / "registre-reclamations.yaml").is_file():
+        from qualikit.registers import incidents
+
+        document = incidents.load(root)
+        if document.ok:
+            out += complaint_alerts(document.register, now, incidents.target_hours(project))
+    return out
+
+
+def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
+    """One alert per unanswered réclamation past the target, for the daily digest."""
+    from qualikit.registers.incidents import overdue, waiting
+
+    out = []
+    for incident in overdue(register, now, hours):
+        elapsed = int(waiting(incident, now).total_seconds() // 3600)
+        where = f", session {incident.session}" if incident.session else ""
+        out.append(Alert("reclamation", incident.session or "",
+                         f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y à %H:%M}{where}) "
+                         f"sans réponse depuis {elapsed}\u00a0h, au-delà de l'objectif de {hours}\u00a0h"))
+    return out
