@@ -118,6 +118,8 @@ class Settings:
     response_target_rate: Decimal = Decimal("0.80")
     complaint_answer_hours: int = 48
     catch_up_days: int = 7  # a step missed while the machine was off is still sent this many days late
+    send_on_working_days: bool = True  # mails to learners and clients wait for a working day
+    closed_days: tuple[date, ...] = ()  # days the organisation is closed, on top of weekends and public holidays
     new_entrant: bool = False
     audit_date: date | None = None
     survey_urls: tuple[tuple[str, str], ...] = ()  # (survey kind, URL template with {token})
@@ -128,6 +130,12 @@ class Settings:
 
     def survey_url(self, kind: str) -> str | None:
         return dict(self.survey_urls).get(kind)
+
+    @property
+    def work_calendar(self):
+        from qualikit.workdays import WorkCalendar
+
+        return WorkCalendar(self.send_on_working_days, frozenset(self.closed_days))
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,13 @@ def due_sessions(project: Project, today: date, session_id: str | None = None) -
             known = ", ".join(s.id for s in project.sessions[:8])
             raise OnboardError(f"session « {session_id} » inconnue (sessions : {known})")
         return [session]
-    horizon = today + timedelta(days=project.settings.lead_time_days)
+    calendar = project.settings.work_calendar
+    next_working = calendar.on_or_after(today + timedelta(days=1))
+    if not calendar.is_working_day(today):
+        # a day off: only what cannot wait for the next working day
+        return [s for s in project.sessions if today < s.start <= next_working]
+    # a working day before days off convokes for them too: the lead time is kept, never shortened
+    horizon = next_working - timedelta(days=1) + timedelta(days=project.settings.lead_time_days)
     return [s for s in project.sessions if today < s.start <= horizon]
 
 

@@ -15,7 +15,8 @@ from qualikit.clock import PARIS
 from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.frdates import long_date
 from qualikit.journal import Entry, Journal
-from qualikit.journey.plan import ABSENT, AT_RISK, COMPANY, DROPPED, NO_COLD, NO_HOT, Step, due_at, plan, steps_for
+from qualikit.journey.plan import (ABSENT, AT_RISK, COMPANY, DROPPED, NO_COLD, NO_HOT, Step, announces, due_at,
+                                   on_working_day, plan, steps_for)
 from qualikit.model import Learner, Project, Session
 from qualikit.onboard import OnboardResult, onboard
 from qualikit.render.email import build_message, render_email, template_env
@@ -62,8 +63,12 @@ def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[li
     keys = {e.key for e in entries if e.key}
     journey = as_of(project, entries, now.date())
     window = timedelta(days=project.settings.catch_up_days)
+    calendar = project.settings.work_calendar
     send, late = [], []
     today = now.date()
+    # on a day off nothing goes to learners, but what announces a session starting before the next working day
+    day_off = not calendar.is_working_day(today)
+    next_working = calendar.on_or_after(today + timedelta(days=1))
     for sj in journey:
         session = sj.session
         active = steps_for(steps, session)
@@ -73,13 +78,15 @@ def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[li
         last = max(_nominal(s, session, session.end) for s in active) if active else None
         if sj.closed is not None and last is not None:
             last = max(last, sj.closed.date() + timedelta(days=max((s.offset for s in active), default=0)))
-        if first is None or today < first or today > last + window + timedelta(days=max(
-                (abs(s.offset) for s in active), default=0)):
+        slack = timedelta(days=max((abs(s.offset) for s in active), default=0) + 5)  # + a long weekend
+        if first is None or today < first - timedelta(days=5) or today > last + window + slack:
             continue
         for step in active:
             if step.anchor == "fin" and (sj.closed is None or sj.closed > now):
                 continue  # nothing after the session before it is closed: status and the digest say so
-            for item in _targets(sj, step, steps):
+            if day_off and not (announces(step) and session.start <= next_working):
+                continue
+            for item in _targets(sj, step, steps, calendar):
                 if item.key in keys or item.due > now:
                     continue
                 started = step.anchor == "debut" and step.offset < 0 and now.date() >= session.start
@@ -94,7 +101,13 @@ def _nominal(step: Step, session: Session, absence_day):
     return due_at(step, session).date()
 
 
-def _targets(sj, step: Step, steps: list[Step]):
+def _targets(sj, step: Step, steps: list[Step], calendar):
+    for item in _nominal_targets(sj, step, steps):
+        due = on_working_day(item.due, step, calendar)
+        yield item if due == item.due else Due(item.step, item.session, item.learner, item.key, due, item.to)
+
+
+def _nominal_targets(sj, step: Step, steps: list[Step]):
     session = sj.session
     prefix = f"remind:{step.id}:{session.id}"
     closed = sj.closed

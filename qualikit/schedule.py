@@ -35,9 +35,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
-from functools import cache
 
 from qualikit.typography import NBSP, NNBSP
+from qualikit.workdays import public_holidays, working_day_on_or_after  # noqa: F401 (re-exported)
 
 WITHDRAWAL_DAYS = 10  # L6353-5
 FIRST_SHARE = Decimal("0.30")  # L6353-6: at most 30 % of the price when the withdrawal period ends
@@ -70,34 +70,6 @@ def withdrawal_end(signed_on: date) -> date:
 def first_payable_day(signed_on: date) -> date:
     """The first day a sum may be demanded (plain reading: the day after the period)."""
     return withdrawal_end(signed_on) + timedelta(days=1)
-
-
-def _easter(year: int) -> date:
-    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return date(year, month, day + 1)
-
-
-@cache
-def public_holidays(year: int) -> frozenset[date]:
-    """The 11 public holidays of metropolitan France (Alsace-Moselle adds two, not counted here)."""
-    easter = _easter(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    moving = [easter + timedelta(days=n) for n in (1, 39, 50)]  # lundi de Pâques, Ascension, Pentecôte
-    return frozenset([date(year, m, d) for m, d in fixed] + moving)
-
-
-def working_day_on_or_after(day: date) -> date:
-    while day.weekday() >= 5 or day in public_holidays(day.year):
-        day += timedelta(days=1)
-    return day
 
 
 def add_months(day: date, months: int) -> date:

@@ -101,8 +101,9 @@ def test_a_whole_journey_day_by_day(demo):
     project = load_project(demo).project
     email = {x.id: x.email for x in project.learners}
     E = date(2026, 12, 8)
-    # the hot-survey link goes with the end-of-training e-mail; every later step waits for the closing
-    common = [("rappel-veille", date(2026, 11, 29)), ("fin-de-formation", E + timedelta(days=1)),
+    # the hot-survey link goes with the end-of-training e-mail; every later step waits for the closing;
+    # J-1 falls on Sunday 29/11: it goes on the Friday before
+    common = [("rappel-veille", date(2026, 11, 27)), ("fin-de-formation", E + timedelta(days=1)),
               ("relance-chaud", E + timedelta(days=3)), ("recapitulatif", E + timedelta(days=7)),
               ("alumni", E + timedelta(days=14)), ("suivi-j30", E + timedelta(days=30)),
               ("enquete-froid", E + timedelta(days=90)), ("relance-froid", E + timedelta(days=97))]
@@ -112,7 +113,7 @@ def test_a_whole_journey_day_by_day(demo):
         convocation = [("convocation", date(2026, 11, 27) if lid == LATE else date(2026, 11, 23))]
         if lid == DROPS_OUT:
             # attended the first day: a certificat for those hours, then nothing more
-            expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 29)), ("fin-de-formation", E + timedelta(days=1))]
+            expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 27)), ("fin-de-formation", E + timedelta(days=1))]
             continue
         steps = [s for s in common if not (lid == ANSWERS_HOT and s[0] == "relance-chaud")]
         if lid == ABSENT:

@@ -96,3 +96,18 @@ def due_at(step: Step, session: Session, anchor_day: date | None = None) -> date
             return session_end(session)
         day = session.end + timedelta(days=step.offset)
     return datetime.combine(day, time(0, 0), PARIS)
+
+
+def announces(step: Step) -> bool:
+    """A step before the start (J-1…): moved earlier, never later, when its day is not worked."""
+    return step.anchor == "debut" and step.offset < 0
+
+
+def on_working_day(due: datetime, step: Step, calendar) -> datetime:
+    """`due` moved to a working day of `calendar` (qualikit.workdays): mails to learners and
+    clients do not go out on weekends, public holidays or closed days."""
+    day = due.date()
+    if calendar.is_working_day(day):
+        return due
+    day = calendar.on_or_before(day) if announces(step) else calendar.on_or_after(day)
+    return datetime.combine(day, time(0, 0), PARIS)

@@ -125,6 +125,13 @@ SETTINGS = Table(
         Column("rattrapage_jours", "Rattrapage des relances (jours)", f.INTEGER,
                help="Une étape manquée (ordinateur éteint) est encore envoyée jusqu'à ce nombre de jours ; "
                     "7 par défaut."),
+        Column("envoi_jours_ouvres", "Envoi les jours ouvrés seulement", f.BOOLEAN,
+               help="oui par défaut : les e-mails aux apprenants et aux clients ne partent ni le week-end ni "
+                    "un jour férié ; une étape tombant un tel jour part le jour ouvré suivant (ou précédent "
+                    "pour la veille et la convocation)."),
+        Column("jours_fermes", "Jours de fermeture", f.DATE, many=True,
+               help="Jours où rien ne part, en plus des week-ends et jours fériés (ex. fermeture d'été, "
+                    "26 décembre et Vendredi saint en Alsace-Moselle)."),
         Column("nouvel_entrant", "Nouvel entrant Qualiopi", f.BOOLEAN),
         Column("date_audit", "Date de l'audit", f.DATE),
         Column("enquetes.besoins", "Lien du questionnaire d'analyse des besoins", f.SURVEY_URL),
