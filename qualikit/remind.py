@@ -169,8 +169,9 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
                                   spool=root / ".qualikit" / "spool")
         sent = not dry_run and (result.delivery.sent or onboarding.delivery.sent)
         result.alerts = alerts(project, journal.entries() if sent else entries, now, root)
-        if result.alerts and digest_to and f"remind:digest:{now.date().isoformat()}" not in {e.key for e in entries}:
-            digest = _digest(env or template_env(root), project, result.alerts, now, digest_to)
+        news = digest_news(result.alerts, entries, now.date())
+        if news and digest_to and f"remind:digest:{now.date().isoformat()}" not in {e.key for e in entries}:
+            digest = _digest(env or template_env(root), project, news, now, digest_to)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")
     return result
@@ -213,11 +214,34 @@ def _outgoing(env, project: Project, item: Due, secret: bytes, now: datetime) ->
     return Outgoing(key=item.key, message=message, kind=f"remind.{step.id}", data=data)
 
 
-def _digest(env, project: Project, alerts: list, now: datetime, to: str) -> Outgoing:
+DIGEST_REMINDER = timedelta(days=7)  # what is still waiting is said again once a week
+
+
+def digest_news(alerts: list, entries: list[Entry], today) -> tuple[list, list] | None:
+    """(new, still waiting) for today's digest, or None when there is nothing to say.
+
+    The trainer hears of a situation the day it appears; after that it is repeated once a week
+    while it lasts, not every day."""
+    if not alerts:
+        return None
+    last = next((e for e in reversed(entries) if e.kind == "remind.digest" and e.ts.date() < today), None)
+    if last is None:
+        return alerts, []
+    known = set(last.data.get("refs") or last.data.get("alerts") or ())
+    new = [a for a in alerts if a.ref not in known]
+    still = [a for a in alerts if a.ref in known]
+    if new or today - last.ts.date() >= DIGEST_REMINDER:
+        return new, still
+    return None
+
+
+def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: str) -> Outgoing:
     name, email = _sender(project)
-    rendered = render_email(env, "alertes", {"alerts": alerts, "today": long_date(now.date()),
+    new, still = news
+    rendered = render_email(env, "alertes", {"new": new, "still": still, "today": long_date(now.date()),
                                              "organisation": project.organisation})
     message = build_message(sender_name="qualikit", sender_email=email, to_name=name, to_email=to,
                             rendered=rendered, attachments=[], date=now, domain=email.rpartition("@")[2])
+    alerts = [*new, *still]
     return Outgoing(key=f"remind:digest:{now.date().isoformat()}", message=message, kind="remind.digest",
-                    data={"alerts": [a.text for a in alerts]})
+                    data={"alerts": [a.text for a in alerts], "refs": [a.ref for a in alerts], "new": len(new)})

@@ -182,3 +182,15 @@ def test_an_individual_is_convened_only_after_the_withdrawal_period(demo):
     assert run(10).delivery.sent == []
     later = run(11)
     assert len(later.delivery.sent) == 1 and "isabelle" in str(later.delivery.sent[0].message["To"]).lower()
+
+
+def test_a_particulier_in_the_withdrawal_period_is_not_convoked_and_the_trainer_is_told_why(demo):
+    """Isabelle Giraud signed on 30/11: withdrawal until 10/12, convoked on 11/12 for the 14/12."""
+    result = CliRunner().invoke(app, ["remind", "-p", str(demo), "--today", "2026-12-07"])
+    assert result.exit_code == 0, result.output
+    assert "Isabelle Giraud n'est pas convoqué·e" in result.output
+    assert "délai de rétractation jusqu'au 10/12/2026" in result.output
+    assert not list((demo / "outbox").glob("*isabelle-giraud*"))
+    result = CliRunner().invoke(app, ["remind", "-p", str(demo), "--today", "2026-12-11"])
+    assert result.exit_code == 0 and "Isabelle Giraud n'est pas" not in result.output
+    assert list((demo / "outbox").glob("*onboard_email_excel-2026-12-14_isabelle-giraud*"))

@@ -193,3 +193,30 @@ def test_crontab_line_is_added_once_and_leaves_other_lines(tmp_path):
     once = merged_crontab(current, line, tmp_path)
     twice = merged_crontab(once, line, tmp_path)
     assert once == twice == current + line + "\n"
+
+
+def test_the_digest_says_what_is_new_and_repeats_the_rest_once_a_week(demo):
+    from email import policy
+    from email.parser import BytesParser
+
+    def digests():
+        out = {}
+        for path in sorted((demo / "outbox").glob("*remind_digest_*.eml")):
+            message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            out[path.name[:8]] = (str(message["Subject"]), message.get_body(("plain",)).get_content())
+        return out
+
+    for day in ("2026-11-16", "2026-11-17", "2026-11-20", "2026-11-23", "2026-11-26"):
+        result = CliRunner().invoke(app, ["remind", "-p", str(demo), "--today", day])
+        assert result.exit_code == 0, result.output
+        assert "alerte" in result.output  # the screen always shows them
+    sent = digests()
+    # 16/11 first digest; 17 and 20/11 nothing new; 23/11 a week later; 26/11 a session over and not closed
+    assert sorted(sent) == ["20261116", "20261123", "20261126"]
+    assert "nouvelles alertes" in sent["20261116"][0] and "Toujours en attente" not in sent["20261116"][1]
+    subject, body = sent["20261123"]
+    assert "toujours en attente" in subject and "rappel hebdomadaire" in body and "Nouveau" not in body
+    subject, body = sent["20261126"]
+    assert subject.startswith("qualikit : 1 nouvelle alerte")
+    new, still = body.split("Toujours en attente")
+    assert "parole-2026-11-23 terminée" in new and "parole-2026-11-04 terminée" in still

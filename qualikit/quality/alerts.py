@@ -19,9 +19,15 @@ SURVEY_WATCH = (timedelta(days=4), timedelta(days=60))  # after the E+3 reminder
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # abandon | absences | reponses | cloture | reclamation
+    kind: str  # abandon | absences | reponses | cloture | convocation | reclamation
     session_id: str
     text: str  # French, one line
+    about: str = ""  # the learner or complaint it concerns, so `ref` stays the same while the text changes
+
+    @property
+    def ref(self) -> str:
+        """The same situation from one day to the next (the digest tells new from still waiting)."""
+        return f"{self.kind}:{self.session_id}:{self.about}"
 
 
 def percent(rate: Decimal) -> str:
@@ -41,6 +47,7 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
     out = []
     for sj in journey:
         session = sj.session
+        out += _not_convoked(sj, today, settings.lead_time_days)
         if session.start > today or today - session.end > SURVEY_WATCH[1]:
             continue  # not started, or over for two months: nothing left to act on
         rate = dropout([sj])
@@ -52,7 +59,7 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
             n = len(lj.absences)
             if n >= REPEATED_ABSENCES and not lj.dropped:
                 out.append(Alert("absences", session.id, f"{lj.learner.full_name} : absent·e "
-                                 f"{n} demi-journées (session {session.id})"))
+                                 f"{n} demi-journées (session {session.id})", lj.learner.id))
         if sj.closed is None and now >= sj.ends_at:
             waiting = [lj for lj in sj.learners if not lj.dropped]
             if waiting:
@@ -86,5 +93,22 @@ def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
         where = f", session {incident.session}" if incident.session else ""
         out.append(Alert("reclamation", incident.session or "",
                          f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y à %H:%M}{where}) "
-                         f"sans réponse depuis {elapsed}\u00a0h, au-delà de l'objectif de {hours}\u00a0h"))
+                         f"sans réponse depuis {elapsed}\u00a0h, au-delà de l'objectif de {hours}\u00a0h",
+                         incident.id))
+    return out
+
+
+def _not_convoked(sj, today, lead_days: int) -> list[Alert]:
+    """Learners who should have been convoked by now and cannot be: the trainer is told why."""
+    from qualikit.frdates import long_date
+
+    session = sj.session
+    if not session.days or not (session.start - timedelta(days=lead_days) <= today < session.start):
+        return []
+    out = []
+    for lj in sj.learners:
+        why = None if lj.dropped or lj.convoked else lj.contract_wait(today)
+        if why:
+            out.append(Alert("convocation", session.id, f"{lj.learner.full_name} n'est pas convoqué·e à la "
+                             f"session {session.id} (début le {long_date(session.start)}) : {why}", lj.learner.id))
     return out
