@@ -217,6 +217,11 @@ def _signer(project: Project, root: Path):
         raise CloseError(str(exc)) from None
 
 
+# what the learner receives, as the guide and the e-mail name it
+DOCUMENT_TITLES = {"attestation": "attestation de fin de formation", "certificat": "certificat de réalisation",
+                   "competences": "certificat de compétences", "depart": "pack de fin de formation"}
+
+
 def _documents(project, root, session, learner, enrolment, hours_done, results, links, followers, secret, signer,
                now) -> list[tuple[str, str, bytes, str]]:
     """(file name, journal kind, PDF bytes — signed when a certificate is configured, verification code)."""
@@ -253,7 +258,9 @@ def _documents(project, root, session, learner, enrolment, hours_done, results, 
         if signer is not None:
             pdf = sign_pdf(pdf, signer, reason=f"Délivrance : {name.removesuffix('.pdf')}", location=place)
         out.append((name, kind, pdf, st.code))
-    guide = render_departure(project, session, learner, enrolment, hours_done, results, root, links, followers)
+    enclosed = [DOCUMENT_TITLES[kind] for _, kind, _, _ in out]
+    guide = render_departure(project, session, learner, enrolment, hours_done, results, root, links, followers,
+                             enclosed)
     out.append(("pack-fin-de-formation.pdf", "depart", guide, ""))
     return out
 
@@ -279,7 +286,7 @@ def _email(env, project, session, learner, hours_done, dropped, links, docs, now
         "learner": learner, "session": session, "programme": programme, "organisation": org,
         "dropped": dropped, "hours_done": hours(hours_done.done), "planned": hours(hours_done.planned),
         "end": long_date(session.end), "links": {"chaud": links.get("chaud")},
-        "documents": [name for name, *_ in docs],
+        "documents": [f"votre {DOCUMENT_TITLES[kind]} ({name})" for name, kind, *_ in docs],
         "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
     }
     rendered = render_email(env, "fin-de-formation", context)

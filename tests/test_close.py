@@ -94,6 +94,16 @@ def test_a_drop_out_gets_a_certificat_for_hours_done_and_no_attestation(demo):
     folder = demo / "sortie" / DROPPED_SESSION / "fin" / "pierre-dumas"
     assert "pour une durée de 7 heures" in text_of(folder / "certificat-realisation.pdf")
     assert not (folder / "attestation-fin-formation.pdf").exists()
+    # the guide and the e-mail name only what they hold
+    guide = " ".join(text_of(folder / "pack-fin-de-formation.pdf").split())
+    assert "Votre certificat de réalisation accompagne ce guide" in guide and "attestation" not in guide
+    from email import policy
+    from email.parser import BytesParser
+
+    eml = next((demo / "outbox").glob("*fin-de-formation*pierre-dumas*.eml"), None) or next(
+        p for p in (demo / "outbox").glob("*pierre-dumas*.eml"))
+    mail = BytesParser(policy=policy.default).parsebytes(eml.read_bytes()).get_body(("plain",)).get_content()
+    assert "votre certificat de réalisation (certificat-realisation.pdf)" in mail and "attestation" not in mail
     assert "Abandon en cours de session parole-2026-11-04" in (demo / "registre-ameliorations.yaml").read_text(
         encoding="utf-8")
     # Karim Haddad's contract was never signed: the roll calls' implicit presence counts no hour,

@@ -70,15 +70,20 @@ def plan_objectives(results: Sequence[tuple[str, Evaluation | None]],
 
 def render_departure(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
                      attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
-                     links: dict[str, str], next_programmes: Sequence[Programme]) -> bytes:
-    """The learner's departure guide, as PDF bytes (two pages: long lists are set tighter)."""
+                     links: dict[str, str], next_programmes: Sequence[Programme],
+                     enclosed: Sequence[str] = ()) -> bytes:
+    """The learner's departure guide, as PDF bytes (two pages: long lists are set tighter).
+
+    `enclosed`: the titles of the documents sent with it, so the guide names only what the
+    learner really receives (a drop-out gets no attestation)."""
     return fitted(lambda level: _departure(project, session, learner, enrolment, attended, results, root, links,
-                                           next_programmes, level), pages=2)
+                                           next_programmes, enclosed, level), pages=2)
 
 
 def _departure(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
                attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
-               links: dict[str, str], next_programmes: Sequence[Programme], level: int) -> bytes:
+               links: dict[str, str], next_programmes: Sequence[Programme], enclosed: Sequence[str],
+               level: int) -> bytes:
     from reportlab.platypus import PageBreak, Spacer
 
     org = project.organisation
@@ -116,13 +121,17 @@ def _departure(project: Project, session: Session, learner: Learner, enrolment: 
         facts.append(("Formation animée par", esc(trainer.name)))
     add(facts_table(facts, width))
 
-    add(para(prose("Vos résultats"), st.h2))
     if results:
+        add(para(prose("Vos résultats"), st.h2))
         add(results_table(results, width, head=("Objectif", "Votre résultat"), compact=level))
         add(Spacer(1, 4))
-    add(para(prose("Vos documents de fin de formation (attestation, certificat de réalisation) accompagnent ce "
-                   "guide : conservez-les, ils pourront vous être demandés par un employeur, un financeur ou "
-                   "pour une démarche de VAE."), st.body_small))
+    if enclosed:
+        names = ", ".join(enclosed)
+        documents = (f"Votre {names} accompagne ce guide : conservez-le, il pourra" if len(enclosed) == 1 else
+                     f"Vos documents de fin de formation ({names}) accompagnent ce guide : conservez-les, ils "
+                     "pourront")
+        add(para(prose(f"{documents} vous être demandé{'' if len(enclosed) == 1 else 's'} par un employeur, un "
+                       "financeur ou pour une démarche de VAE."), st.body_small))
 
     add(Spacer(1, 8))
     add(box(_survey(org, links.get("chaud")), width=width, background=ACCENT_LIGHT, border=ACCENT))
