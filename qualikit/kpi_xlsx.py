@@ -16,6 +16,8 @@ def write_kpi_workbook(path: Path, overall: Kpis, per_session: list[tuple[str, s
     book = Workbook()
     ws = book.active
     ws.title = "Indicateurs"
+    _row(ws, [f"Indicateurs — {overall.scope}, période {overall.period}"], bold=True)
+    _row(ws, [])
     _row(ws, ["Indicateur", "Valeur", "Numérateur", "Dénominateur (n)", "Méthode de calcul"], bold=True)
     for f in overall.figures:
         _row(ws, [f.label, f.text(), _plain(f.numerator), f.denominator, f.method])
@@ -27,6 +29,7 @@ def write_kpi_workbook(path: Path, overall: Kpis, per_session: list[tuple[str, s
         ws.column_dimensions[column].width = width
 
     sessions = book.create_sheet("Par session")
+    _row(sessions, [f"Sessions de la période {overall.period}"], bold=True)
     _row(sessions, ["Session", "Fin", "Apprenants", "Achèvement (%)", "Abandon (%)", "Satisfaction (%)",
                     "Réponse à chaud (%)"], bold=True)
     for sid, ended, k in per_session:
@@ -36,12 +39,12 @@ def write_kpi_workbook(path: Path, overall: Kpis, per_session: list[tuple[str, s
     for column, width in zip("ABCDEFG", (24, 12, 12, 16, 14, 16, 20), strict=True):
         sessions.column_dimensions[column].width = width
     if per_session:
-        n = len(per_session) + 1
+        n = len(per_session) + 2
         for title, col, anchor in (("Abandon par session (%)", 5, "I2"), ("Satisfaction par session (%)", 6, "I20")):
             chart = BarChart()
             chart.title = title
-            chart.add_data(Reference(sessions, min_col=col, min_row=1, max_row=n), titles_from_data=True)
-            chart.set_categories(Reference(sessions, min_col=1, min_row=2, max_row=n))
+            chart.add_data(Reference(sessions, min_col=col, min_row=2, max_row=n), titles_from_data=True)
+            chart.set_categories(Reference(sessions, min_col=1, min_row=3, max_row=n))
             chart.height, chart.width = 8, 18
             sessions.add_chart(chart, anchor)
     ws["A1"].font = Font(bold=True)

@@ -1,18 +1,20 @@
-"""What `status` shows: where each session stands and what comes next.
+"""What `status` shows, read from the dated journey: each session and learner with where they
+stand and what comes next, the key figures of the period, and the trainer's to-do list.
 
-Pure: takes the model, the journal entries and today's date, returns plain
-records; the CLI decides how to print them.
+Pure: the project, the journal entries and a moment in, plain records out; the CLI prints.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from qualikit.model import Project, Session, Status
+from qualikit.journey.facts import Journey, LearnerJourney, SessionJourney
+from qualikit.journey.state import State
+from qualikit.model import Project
 
-PAST, RUNNING, UPCOMING = "terminée", "en cours", "à venir"
+KEY_FIGURES = ("Apprenants", "Taux d'achèvement", "Taux d'abandon", "Taux de réponse à chaud", "Satisfaction")
+FOLLOWED = timedelta(days=14)  # a closed session stays in the detailed view this long
 
 
 @dataclass(frozen=True)
@@ -25,81 +27,79 @@ class Todo:
         return self.due < today
 
 
-@dataclass(frozen=True)
-class SessionLine:
-    session: Session
+@dataclass
+class SessionView:
+    journey: SessionJourney
     title: str
-    phase: str
-    statuses: Counter
-    done: tuple[str, ...]  # journal kinds seen for this session
+    state: State
+    learners: list[tuple[LearnerJourney, State]]
+
+    @property
+    def attention(self) -> bool:
+        return self.state.attention or any(st.attention for _, st in self.learners)
 
 
 @dataclass
 class Overview:
     today: date
-    sessions: list[SessionLine] = field(default_factory=list)
-    learners: Counter = field(default_factory=Counter)
-    journal: Counter = field(default_factory=Counter)
-    last_entries: list = field(default_factory=list)
+    journey: Journey
+    sessions: list[SessionView] = field(default_factory=list)
+    figures: list = field(default_factory=list)  # quality.figures.Figure, the period's key figures
+    period: str = ""
     todo: list[Todo] = field(default_factory=list)
 
-
-def phase(session: Session, today: date) -> str:
-    if session.end < today:
-        return PAST
-    return RUNNING if session.start <= today else UPCOMING
+    def current(self, view: SessionView) -> bool:
+        """Shown learner by learner by default: convocations due or sent, running, to close, just closed,
+        or anything that needs the trainer."""
+        sj = view.journey
+        if view.attention:
+            return True
+        started = sj.session.start <= self.today + timedelta(days=30) and any(lj.convoked for lj in sj.learners)
+        return started and (sj.closed is None or sj.closed.date() + FOLLOWED >= self.today)
 
 
 def build_overview(project: Project, entries: list, now: datetime) -> Overview:
+    from qualikit.journey import as_of
+    from qualikit.journey.asof import project_as_of
+    from qualikit.journey.hours import missing_roll_calls
+    from qualikit.journey.plan import plan
+    from qualikit.journey.state import states
+    from qualikit.quality.figures import compute
+
     today = now.date()
-    by_session: dict[str, set[str]] = {}
-    for e in entries:
-        sid = e.data.get("session") if isinstance(e.data, dict) else None
-        if sid:
-            by_session.setdefault(sid, set()).add(e.kind.split(".")[0])
-    out = Overview(today=today, journal=Counter(e.kind for e in entries), last_entries=entries[-5:])
+    journey = as_of(project, entries, today)
+    known = project_as_of(project, today)
+    steps = plan(project.journey)
     titles = {p.id: p.title for p in project.programmes}
-    for session in sorted(project.sessions, key=lambda s: s.start):
-        done = by_session.get(session.id, set())
-        statuses = Counter(e.status for e in session.enrolments)
-        out.learners.update(statuses)
-        current = phase(session, today)
-        out.sessions.append(SessionLine(session, titles.get(session.programme_id, session.programme_id), current,
-                                        statuses, tuple(sorted(done))))
-        out.todo.extend(_todos(project, session, current, done, now))
+    kpis = compute(project, entries, journey=journey)
+    out = Overview(today, journey, figures=[f for label in KEY_FIGURES if (f := kpis.get(label))],
+                   period=kpis.period)
+    for sj, state, learners in states(journey, now, project.settings, steps):
+        out.sessions.append(SessionView(sj, titles.get(sj.session.programme_id, sj.session.programme_id),
+                                        state, learners))
+    out.sessions.sort(key=lambda v: (v.journey.session.start, v.journey.id))
+    for view in out.sessions:
+        session = view.journey.session
+        if session.start <= today:
+            for day, half in missing_roll_calls(known, session):
+                hours = next(h for d in session.days if d.date == day for x, h in d.halves() if x == half)
+                if day < today or (day == today and hours.end <= now.time()):
+                    out.todo.append(Todo(day, f"saisir l'appel du {day:%d/%m} ({half.value}) de la session "
+                                         f"{session.id}", session.id))
+        if view.state.attention:
+            out.todo.append(Todo(session.end, f"session {session.id} : {view.state.next} (attestations, "
+                                 "certificats et enquête à chaud attendent)", session.id))
+        for lj, st in view.learners:
+            if st.attention and not view.state.attention:
+                out.todo.append(Todo(min(session.start, today), f"{lj.learner.full_name} (session {session.id}) : "
+                                     f"{st.text} — {st.next}", session.id))
+        if not view.journey.learners or any(lj.convoked for lj in view.journey.learners) or session.start <= today:
+            continue
+        from qualikit.journey.state import convocation_day
+
+        due = convocation_day(view.journey, project.settings)
+        if due <= today + timedelta(days=30):
+            out.todo.append(Todo(max(due, today), f"envoyer les convocations de la session {session.id} "
+                                 "(qualikit onboard, ou chaque jour qualikit remind)", session.id))
     out.todo.sort(key=lambda t: t.due)
     return out
-
-
-def _todos(project: Project, session: Session, current: str, done: set[str], now: datetime) -> list[Todo]:
-    todos = []
-    today = now.date()
-    lead = timedelta(days=project.settings.lead_time_days)
-    if current == UPCOMING:
-        from qualikit.model import Funder
-        from qualikit.schedule import withdrawal_end
-
-        for e in session.enrolments:
-            if e.signed_on and project.funder_of(session, e) is Funder.PARTICULIER and \
-                    withdrawal_end(e.signed_on) >= today:
-                todos.append(Todo(withdrawal_end(e.signed_on), f"fin du délai de rétractation de {e.learner_id} "
-                                  f"(session {session.id}) : convocation possible le lendemain", session.id))
-    if current == UPCOMING and "onboard" not in done and session.start - lead <= today + timedelta(days=30):
-        todos.append(Todo(session.start - lead, f"envoyer les convocations de la session {session.id} "
-                          "(qualikit onboard)", session.id))
-    if current in (RUNNING, PAST):
-        called = {(a.date, a.half) for a in project.attendance if a.session_id == session.id}
-        for day in session.days:
-            if day.date > today:
-                continue
-            for half, hours in day.halves():
-                started = day.date < today or hours.start <= now.time()
-                if started and (day.date, half) not in called:
-                    todos.append(Todo(day.date, f"saisir l'appel du {day.date:%d/%m} ({half.value}) de la "
-                                      f"session {session.id}", session.id))
-    if current == PAST and "close" not in done:
-        active = [e for e in session.enrolments if e.status is not Status.ABANDON]
-        if active:
-            todos.append(Todo(session.end, f"clôturer la session {session.id} : attestations et certificats "
-                              "(qualikit close-session)", session.id))
-    return todos

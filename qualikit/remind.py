@@ -15,8 +15,20 @@ from qualikit.clock import PARIS
 from qualikit.delivery import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.frdates import long_date
 from qualikit.journal import Entry, Journal
-from qualikit.journey.plan import (ABSENT, AT_RISK, COMPANY, DROPPED, NO_COLD, NO_HOT, Step, announces, due_at,
-                                   on_working_day, plan, steps_for)
+from qualikit.journey.plan import (
+    ABSENT,
+    AT_RISK,
+    COMPANY,
+    DROPPED,
+    NO_COLD,
+    NO_HOT,
+    Step,
+    announces,
+    due_at,
+    on_working_day,
+    plan,
+    steps_for,
+)
 from qualikit.model import Learner, Project, Session
 from qualikit.onboard import OnboardResult, onboard
 from qualikit.render.email import build_message, render_email, template_env

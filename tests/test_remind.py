@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 from conftest import DEMO
 from qualikit.cli import app
 from qualikit.clock import PARIS, Clock
+from qualikit.close import close_session
 from qualikit.cron import merged_crontab
 from qualikit.delivery import OutboxTransport, SmtpTransport
 from qualikit.journal_check import open_journal
-from qualikit.load import load_project
 from qualikit.journey.facts import ANSWER
-from qualikit.close import close_session
+from qualikit.load import load_project
 from qualikit.remind import remind
 
 pytest_plugins = ["smtp_server"]
@@ -113,7 +113,8 @@ def test_a_whole_journey_day_by_day(demo):
         convocation = [("convocation", date(2026, 11, 27) if lid == LATE else date(2026, 11, 23))]
         if lid == DROPS_OUT:
             # attended the first day: a certificat for those hours, then nothing more
-            expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 27)), ("fin-de-formation", E + timedelta(days=1))]
+            expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 27)),
+                             ("fin-de-formation", E + timedelta(days=1))]
             continue
         steps = [s for s in common if not (lid == ANSWERS_HOT and s[0] == "relance-chaud")]
         if lid == ABSENT:

@@ -4,22 +4,28 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import ProjectArg, console, print_report
+from qualikit.cli.common import LegacyProjectArg, ProjectOpt, TodayOpt, clock_from, console, print_report, project_of
 
 
 def command(
-    project: Path = ProjectArg,
+    project: Path = ProjectOpt,
     json: bool = typer.Option(False, "--json", help="Les problèmes en JSON, pour un autre programme."),
     strict: bool = typer.Option(False, "--strict", help="Les points d'attention comptent comme des erreurs."),
+    today: str = TodayOpt,
+    legacy: Path = LegacyProjectArg,
 ) -> None:
     from qualikit.journal_check import journal_problems
     from qualikit.load import load_project
     from qualikit.registers.check import register_problems
 
+    project = project_of(project, legacy)
+    clock = clock_from(today)
     loaded = load_project(project)
     report = loaded.report
     report.items.extend(journal_problems(project))
     report.items.extend(register_problems(project))
+    if loaded.project is not None and report.ok:
+        report.items.extend(_journey_findings(loaded.project, project, clock))
     if json:
         typer.echo(report.to_json())
     else:
@@ -35,3 +41,16 @@ def command(
             console.print(f"[green]✓ Projet valide[/] ({loaded.form}) : aucune erreur, aucun point d'attention.")
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
+
+
+def _journey_findings(p, root: Path, clock) -> list:
+    """Where the learners' journeys stand today: what an auditor would ask about."""
+    from qualikit.journal_check import open_journal
+    from qualikit.journey import as_of
+    from qualikit.journey.findings import findings
+
+    if not (root / "journal.jsonl").exists():
+        entries = []
+    else:
+        entries = open_journal(root, clock).entries()
+    return findings(as_of(p, entries, clock.today()), clock.now())

@@ -14,8 +14,13 @@ from qualikit.diagnostics import Level, Report
 console = Console(highlight=False, soft_wrap=True, width=None if os.isatty(1) else 120)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-ProjectArg = typer.Argument(Path("."), help="Dossier du projet (par défaut : le dossier courant).",
-                            show_default=False)
+ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut : le dossier courant).")
+# the project once given positionally (`qualikit check mon-projet`): still read, no longer shown
+LegacyProjectArg = typer.Argument(None, hidden=True, show_default=False)
+
+
+def project_of(option: Path, legacy: Path | None) -> Path:
+    return legacy if legacy is not None else option
 TodayOpt = typer.Option(None, "--today", help="Date du jour simulée (AAAA-MM-JJ), pour essayer ou rejouer.",
                         envvar="QUALIKIT_TODAY", show_envvar=True)
 
@@ -51,6 +56,6 @@ def load_or_exit(root: Path):
         print_report(loaded.report, show_warnings=False)
         n = len(loaded.report.errors)
         console.print(f"[red]{n} erreur{'s' if n > 1 else ''}[/] : corrigez-les puis relancez "
-                      f"(« qualikit check {root} » pour le détail).")
+                      f"(« qualikit check -p {root} » pour le détail).")
         raise typer.Exit(1)
     return loaded

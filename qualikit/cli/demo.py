@@ -24,7 +24,7 @@ def command(
     console.print("  • les documents (convocations, émargements, attestations, certificats de réalisation…) : "
                   f"{root / 'sortie'}")
     console.print(f"  • les e-mails envoyés, un fichier .eml chacun : {root / 'outbox'}")
-    console.print(f"  • la situation du jour : qualikit status {root} --today 2026-11-23")
+    console.print(f"  • la situation du jour : qualikit status -p {root} --today 2026-11-23")
     console.print(f"  • les indicateurs : qualikit kpi -p {root} --today 2026-11-23")
     if result.pack is not None:
         console.print(f"  • le dossier d'audit Qualiopi : {result.pack / 'index.html'}")

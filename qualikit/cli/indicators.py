@@ -5,8 +5,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
-from qualikit.cli.onboard import ProjectOpt
+from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
 def command(

@@ -78,7 +78,7 @@ def command(
         console.print(f"  {f}")
     if certificate:
         _certificate(dest, ask)
-    console.print(f"Complétez-le, puis lancez « qualikit check {dest} ».")
+    console.print(f"Complétez-le, puis lancez « qualikit check -p {dest} ».")
 
 
 def _certificate(root: Path, ask: bool) -> None:

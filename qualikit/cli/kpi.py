@@ -5,8 +5,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
-from qualikit.cli.onboard import ProjectOpt
+from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
 def command(
@@ -21,7 +20,8 @@ def command(
     from rich.table import Table
 
     from qualikit.journal_check import open_journal
-    from qualikit.quality.figures import compute
+    from qualikit.journey import as_of
+    from qualikit.quality.figures import compute, select
 
     try:
         first = date.fromisoformat(start) if start else None
@@ -32,11 +32,10 @@ def command(
     clock = clock_from(today)
     p = load_or_exit(project).project
     entries = open_journal(project, clock).entries()
-    k = compute(p, entries, start=first, end=last, session_id=session, programme_id=programme,
-                today=clock.today(), root=project)
-    period = f"du {first:%d/%m/%Y} " if first else ""
-    period += f"au {last:%d/%m/%Y}" if last else ("" if first else "toute la période")
-    table = Table(title=f"Indicateurs — {k.scope}, {period}", title_justify="left")
+    journey = as_of(p, entries, clock.today())
+    k = compute(p, entries, start=first, end=last, session_id=session, programme_id=programme, root=project,
+                journey=journey)
+    table = Table(title=f"Indicateurs — {k.scope}, période {k.period}", title_justify="left")
     for col in ("Indicateur", "Valeur", "Méthode de calcul"):
         table.add_column(col)
     for f in k.figures:
@@ -48,9 +47,10 @@ def command(
     if xlsx is not None:
         from qualikit.kpi_xlsx import write_kpi_workbook
 
-        per_session = [(s.id, s.end.isoformat(), compute(p, entries, session_id=s.id, today=clock.today()))
-                       for s in sorted(p.sessions, key=lambda s: s.end)
-                       if s.days and s.start <= clock.today() and (session is None or s.id == session)]
+        # the same sessions as the headline figures, each counted alone
+        chosen = sorted(select(journey, first, last, session, programme), key=lambda sj: sj.session.end)
+        per_session = [(sj.id, sj.session.end.isoformat(), compute(p, entries, session_id=sj.id, journey=journey))
+                       for sj in chosen]
         try:
             write_kpi_workbook(xlsx, k, per_session)
         except OSError as exc:

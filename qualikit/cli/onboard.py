@@ -4,9 +4,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
-
-ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut : le dossier courant).")
+from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
 def command(

@@ -2,66 +2,74 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qualikit.cli.common import ProjectArg, TodayOpt, clock_from, console, load_or_exit
+import typer
+
+from qualikit.cli.common import LegacyProjectArg, ProjectOpt, TodayOpt, clock_from, console, load_or_exit, project_of
 
 
-def command(project: Path = ProjectArg, today: str = TodayOpt) -> None:
+def command(
+    project: Path = ProjectOpt,
+    today: str = TodayOpt,
+    session: str = typer.Option(None, "--session", help="Le détail d'une seule session."),
+    everything: bool = typer.Option(False, "--tous", help="Le détail de toutes les sessions, même anciennes."),
+    legacy: Path = LegacyProjectArg,
+) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     from qualikit.frdates import long_date, short_date
     from qualikit.journal_check import open_journal
-    from qualikit.model import Status
-    from qualikit.overview import PAST, RUNNING, build_overview
-
-    colours = {PAST: "dim", RUNNING: "bold green"}
-
-    clock = clock_from(today)
-    loaded = load_or_exit(project)
-    p = loaded.project
-    journal = open_journal(project, clock)
-    entries = journal.entries()
-    ov = build_overview(p, entries, clock.now())
-
-    console.print(f"[bold]{p.organisation.name}[/] — situation au {long_date(ov.today)}")
-    table = Table(title="Sessions", title_justify="left", expand=False)
-    for col in ("Session", "Formation", "Dates", "État", "Inscrits", "Abandons", "Fait"):
-        table.add_column(col)
-    for line in ov.sessions:
-        s = line.session
-        active = sum(n for st, n in line.statuses.items() if st is not Status.ABANDON)
-        table.add_row(s.id, line.title, f"{short_date(s.start)} → {short_date(s.end)}",
-                      f"[{colours.get(line.phase, 'cyan')}]{line.phase}[/]", str(active),
-                      str(line.statuses.get(Status.ABANDON, 0)) or "0", ", ".join(line.done) or "—")
-    console.print(table)
-
-    people = Table(title="Apprenants par statut", title_justify="left")
-    people.add_column("Statut")
-    people.add_column("Inscriptions", justify="right")
-    for st in Status:
-        people.add_row(st.value, str(ov.learners.get(st, 0)))
-    console.print(people)
-
-    if ov.journal:
-        done = Table(title="Ce que qualikit a fait (journal)", title_justify="left")
-        done.add_column("Action")
-        done.add_column("Nombre", justify="right")
-        for kind, n in sorted(ov.journal.items()):
-            done.add_row(kind, str(n))
-        console.print(done)
-    else:
-        console.print("Journal : rien n'a encore été envoyé ni produit.")
-
+    from qualikit.overview import build_overview
     from qualikit.quality.alerts import alerts
 
-    for alert in alerts(p, entries, clock.now(), project):
-        console.print(f"[yellow]alerte[/] {alert.text}")
+    project = project_of(project, legacy)
+    clock = clock_from(today)
+    p = load_or_exit(project).project
+    entries = open_journal(project, clock).entries()
+    ov = build_overview(p, entries, clock.now())
+    if session and not any(v.journey.id == session for v in ov.sessions):
+        console.print(f"[red]Erreur :[/] session « {escape(session)} » inconnue.")
+        raise typer.Exit(2)
+
+    console.print(f"[bold]{escape(p.organisation.name)}[/] — situation au {long_date(ov.today)}")
+    table = Table(title="Sessions", title_justify="left")
+    for col in ("Session", "Dates", "Où elle en est", "Prochaine étape", "Inscrits", "Abandons"):
+        table.add_column(col, overflow="fold")
+    for view in ov.sessions:
+        s, sj = view.journey.session, view.journey
+        colour = "yellow" if view.state.attention else "white"
+        dropped = sum(1 for lj in sj.learners if lj.dropped)
+        table.add_row(s.id, f"{s.start:%d/%m} → {short_date(s.end)}",
+                      f"[{colour}]{escape(view.state.text)}[/]", escape(view.state.next),
+                      str(len(sj.learners) - dropped), str(dropped))
+    console.print(table)
+
+    for view in ov.sessions:
+        if session and view.journey.id != session:
+            continue
+        if not (session or everything or ov.current(view)) or not view.learners:
+            continue
+        people = Table(title=f"{view.journey.id} — {escape(view.title)}", title_justify="left")
+        for col in ("Apprenant", "Où il ou elle en est", "Prochaine étape"):
+            people.add_column(col)
+        for lj, st in view.learners:
+            colour = "yellow" if st.attention else "white"
+            people.add_row(escape(lj.learner.full_name), f"[{colour}]{escape(st.text)}[/]", escape(st.next))
+        console.print(people)
+
+    figures = Table(title=f"Chiffres clés — période {ov.period}", title_justify="left")
+    for col in ("Indicateur", "Valeur", "Méthode de calcul"):
+        figures.add_column(col)
+    for f in ov.figures:
+        figures.add_row(f.label, f.text(), f.method)
+    console.print(figures)
+
+    for alert in alerts(p, entries, clock.now(), project, journey=ov.journey):
+        console.print(f"[yellow]alerte[/] {escape(alert.text)}")
     if ov.todo:
         console.print("[bold]À faire[/]")
         for todo in ov.todo:
             mark = "[red]en retard[/]" if todo.late(ov.today) else f"le {short_date(todo.due)}"
-            console.print(f"  • {mark} — {todo.text}")
+            console.print(f"  • {mark} — {escape(todo.text)}")
     else:
         console.print("[green]Rien à faire pour l'instant.[/]")
-    if loaded.report.warnings:
-        console.print(f"[yellow]{len(loaded.report.warnings)} point(s) d'attention[/] : « qualikit check » "
-                      "pour le détail.")

@@ -4,8 +4,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit, print_report
-from qualikit.cli.onboard import ProjectOpt
+from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit, print_report
 
 survey_app = typer.Typer(help="Les réponses aux questionnaires (indicateur Qualiopi 30).", no_args_is_help=True,
                          rich_markup_mode=None)

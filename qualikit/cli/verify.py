@@ -4,8 +4,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import console, err
-from qualikit.cli.onboard import ProjectOpt
+from qualikit.cli.common import ProjectOpt, console, err
 
 
 def command(

@@ -159,6 +159,12 @@ class Journey:
 
     day: date
     sessions: dict[str, SessionJourney]
+    since: date | None = None  # the journal's first row: before it, qualikit saw nothing happen
+
+    def watched(self, session: Session) -> bool:
+        """Was qualikit in use when the session's convocations were due? If not, a missing
+        convocation says nothing (it was sent by other means before qualikit came in)."""
+        return self.since is not None and self.since < session.start
 
     def __iter__(self):
         return iter(self.sessions.values())
@@ -194,7 +200,7 @@ def build(project: Project, entries: list, day: date) -> Journey:
         sessions[session.id] = SessionJourney(session, learners)
     for e in entries:
         _apply(e, sessions, index)
-    return Journey(day, sessions)
+    return Journey(day, sessions, entries[0].ts.date() if entries else None)
 
 
 def _absents(project: Project) -> dict[tuple[str, date, HalfDay], frozenset[str]]:

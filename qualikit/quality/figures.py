@@ -64,6 +64,10 @@ class Kpis:
     def get(self, label: str) -> Figure | None:
         return next((f for f in self.figures if f.label == label), None)
 
+    @property
+    def period(self) -> str:
+        return period_text(self.start, self.end)
+
 
 def in_period(session: Session, start: date | None, end: date | None) -> bool:
     """A session belongs to a period it overlaps: it started by the period's end, ended after its start."""

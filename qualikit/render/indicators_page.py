@@ -21,15 +21,9 @@ def _context(org: Organisation, k: Kpis, updated: date) -> dict:
     from qualikit.render.pdf_common import de
 
     figures = [f for label in PUBLISHED if (f := k.get(label)) is not None]
-    if k.start and k.end:
-        period = f"du {k.start:%d/%m/%Y} au {k.end:%d/%m/%Y}"
-    elif k.end:
-        period = f"jusqu’au {k.end:%d/%m/%Y}"
-    else:
-        period = "depuis le début de l’activité"
     return {
         "organisation": org, "scope": "Toutes nos formations" if k.scope == "toutes les sessions" else k.scope,
-        "period": period, "updated": long_date(updated), "small_n": SMALL_N,
+        "period": k.period, "updated": long_date(updated), "small_n": SMALL_N,
         "figures": [{"label": f.label, "text": f.text(), "n": f.denominator if f.unit != "" else "—",
                      "method": f.method} for f in figures],
         "causes": k.dropout_causes.most_common(), "address": ", ".join(org.address.lines()),
