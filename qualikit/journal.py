@@ -204,6 +204,19 @@ class Journal:
         """Complete entries in file order; unreadable lines and a torn tail are skipped."""
         return [p[1] for p in self._read().parsed if p is not None]
 
+    def entries_of(self, kind: str) -> list[Entry]:
+        """The entries of one kind, without parsing the others (a daily run that only needs
+        to know which sessions were closed reads 30,000 lines in a few milliseconds)."""
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        needle = f'"kind":{json.dumps(kind, ensure_ascii=False)}'.encode()
+        if needle not in raw:
+            return []
+        found = (_parse(line) for line in raw.split(b"\n") if needle in line)
+        return [p[1] for p in found if p is not None and p[1].kind == kind]
+
     def verify(self) -> list[JournalProblem]:
         """Every break in the chain, one problem per line; [] when intact."""
         scan = self._read()

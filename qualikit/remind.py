@@ -62,7 +62,7 @@ class RemindResult:
         return all(r.ok for r in reports)
 
 
-def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[list[Due], list[Due]]:
+def due_items(project: Project, entries: list[Entry], now: datetime, journey=None) -> tuple[list[Due], list[Due]]:
     """Everything due by `now` and not yet journaled: (to send, too late to send).
 
     Where each learner stands comes from the dated journey: only convoked learners are
@@ -73,7 +73,7 @@ def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[li
 
     steps = plan(project.journey)
     keys = {e.key for e in entries if e.key}
-    journey = as_of(project, entries, now.date())
+    journey = journey or as_of(project, entries, now.date())
     window = timedelta(days=project.settings.catch_up_days)
     calendar = project.settings.work_calendar
     send, late = [], []
@@ -84,14 +84,7 @@ def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[li
     for sj in journey:
         session = sj.session
         active = steps_for(steps, session)
-        # a session whose every step is still ahead, or past the catch-up window, has nothing to send;
-        # a reminder can wait for its survey, and a step for the closing, hence the extra gap on the right
-        first = min(_nominal(s, session, session.start) for s in active) if active else None
-        last = max(_nominal(s, session, session.end) for s in active) if active else None
-        if sj.closed is not None and last is not None:
-            last = max(last, sj.closed.date() + timedelta(days=max((s.offset for s in active), default=0)))
-        slack = timedelta(days=max((abs(s.offset) for s in active), default=0) + 5)  # + a long weekend
-        if first is None or today < first - timedelta(days=5) or today > last + window + slack:
+        if not in_window(session, active, sj.closed, today, window):
             continue
         for step in active:
             if step.anchor == "fin" and (sj.closed is None or sj.closed > now):
@@ -104,6 +97,28 @@ def due_items(project: Project, entries: list[Entry], now: datetime) -> tuple[li
                 started = step.anchor == "debut" and step.offset < 0 and now.date() >= session.start
                 (late if started or now - item.due > window else send).append(item)
     return send, late
+
+
+def in_window(session: Session, active: list[Step], closed: datetime | None, today, window: timedelta) -> bool:
+    """Can a step of this session fall due today? A session whose every step is still ahead, or past
+    the catch-up window, has nothing to send. A reminder can wait for its survey, and a step for the
+    closing or a long weekend, hence the slack on the right."""
+    if not active or not session.days:
+        return False
+    first = min(_nominal(s, session, session.start) for s in active)
+    last = max(_nominal(s, session, session.end) for s in active)
+    longest = max((abs(s.offset) for s in active), default=0)
+    if closed is not None:
+        last = max(last, closed.date() + timedelta(days=longest))
+    return first - timedelta(days=5) <= today <= last + window + timedelta(days=longest + 5)
+
+
+def near_sessions(project: Project, closings: dict[str, datetime], today) -> set[str]:
+    """The sessions with a step that can fall due today, from the plan and the closing dates alone."""
+    steps = plan(project.journey)
+    window = timedelta(days=project.settings.catch_up_days)
+    return {s.id for s in project.sessions
+            if in_window(s, steps_for(steps, s), closings.get(s.id), today, window)}
 
 
 def _nominal(step: Step, session: Session, absence_day):
@@ -167,22 +182,32 @@ def _after(due: datetime, closed: datetime | None) -> datetime:
 
 def remind(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime, *,
            dry_run: bool = False, digest_to: str | None = None) -> RemindResult:
-    from qualikit.quality.alerts import alerts
+    """The daily run. Only the sessions a step or an alert can concern today are read: on a quiet
+    day of a year-sized project the journal is not even parsed."""
+    from qualikit.journey import as_of
+    from qualikit.quality.alerts import alerts, watched_sessions
 
+    today = now.date()
     with journal.locked():
         onboarding = onboard(project, root, journal, transport, now, dry_run=dry_run)
-        entries = journal.entries()
-        send, late = due_items(project, entries, now)
+        closings = {e.data.get("session"): e.ts for e in journal.entries_of("close.session")}
+        wanted = near_sessions(project, closings, today) | watched_sessions(project, today)
+        entries = journal.entries() if wanted or onboarding.delivery.sent else []
+        journey = as_of(project, entries, today, only=wanted)
+        send, late = due_items(project, entries, now, journey)
         result = RemindResult(onboarding, send, late)
         env = template_env(root) if send else None
         secret = project_secret(root) if send and not dry_run else b"dry-run"
         outgoing = [_outgoing(env, project, item, secret, now) for item in send]
         result.delivery = deliver(journal, transport, outgoing, dry_run=dry_run,
                                   spool=root / ".qualikit" / "spool")
-        sent = not dry_run and (result.delivery.sent or onboarding.delivery.sent)
-        result.alerts = alerts(project, journal.entries() if sent else entries, now, root)
-        news = digest_news(result.alerts, entries, now.date())
-        if news and digest_to and f"remind:digest:{now.date().isoformat()}" not in {e.key for e in entries}:
+        if not dry_run and (result.delivery.sent or onboarding.delivery.sent):
+            entries = journal.entries()
+            journey = as_of(project, entries, today, only=wanted)
+        result.alerts = alerts(project, entries, now, root, journey=journey)
+        digests = journal.entries_of("remind.digest")
+        news = digest_news(result.alerts, digests, today)
+        if news and digest_to and f"remind:digest:{today.isoformat()}" not in {e.key for e in digests}:
             digest = _digest(env or template_env(root), project, news, now, digest_to)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")

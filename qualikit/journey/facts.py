@@ -182,13 +182,14 @@ def session_end(session: Session) -> datetime:
     return datetime.combine(last.date, last.halves()[-1][1].end, PARIS)
 
 
-def build(project: Project, entries: list, day: date) -> Journey:
-    """The journey from a project and a journal already cut at `day` (see `journey.asof`)."""
+def build(project: Project, entries: list, day: date, only: set[str] | None = None) -> Journey:
+    """The journey from a project and a journal already cut at `day` (see `journey.asof`);
+    `only`: just these sessions (a daily run needs the few whose steps fall near today)."""
     absents = _absents(project)
     sessions: dict[str, SessionJourney] = {}
     index: dict[tuple[str, str], LearnerJourney] = {}
     for session in project.sessions:
-        if not session.days:
+        if not session.days or (only is not None and session.id not in only):
             continue
         learners = []
         for enrolment in session.enrolments:

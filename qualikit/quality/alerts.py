@@ -43,9 +43,12 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
 
     settings = project.settings
     today = now.date()
-    journey = journey or as_of(project, entries, today)
+    watched = watched_sessions(project, today)
+    journey = journey or as_of(project, entries, today, only=watched)
     out = []
     for sj in journey:
+        if sj.id not in watched:
+            continue
         session = sj.session
         out += _not_convoked(sj, today, settings.lead_time_days)
         if session.start > today or today - session.end > SURVEY_WATCH[1]:
@@ -81,6 +84,13 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
         if document.ok:
             out += complaint_alerts(document.register, now, incidents.target_hours(project))
     return out
+
+
+def watched_sessions(project: Project, today) -> set[str]:
+    """The sessions an alert can be about today: convocations due, running, or over for less than
+    two months (the rest need not be read at all)."""
+    lead = timedelta(days=project.settings.lead_time_days)
+    return {s.id for s in project.sessions if s.days and s.start - lead <= today <= s.end + SURVEY_WATCH[1]}
 
 
 def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
