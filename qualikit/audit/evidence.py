@@ -111,14 +111,40 @@ class Proof:
 
 @dataclass
 class Context:
+    """What the pack may show: the project, journal and registers as known at the end of `today`.
+
+    `build_pack` cuts `project` and `entries` at that day (journey.asof), and `register()` cuts
+    the registers; `later` holds the journal rows written after it, never shown: they only tell
+    which files on disk were written again since (a re-issued document is not the one of the day).
+    """
+
     project: Project
     root: Path
     entries: list[Entry]
     grid: Any  # qualikit.referentiel.Grid
     period: Period
     audit_date: date
-    today: date
+    today: date  # the as-of day: the audit date, or the day the pack is made when earlier
     cache: dict[str, Any] = field(default_factory=dict)
+    later: list[Entry] = field(default_factory=list)
+
+    @property
+    def stamp(self) -> date:
+        """The date the pack's documents bear: the period's end, or the as-of day when earlier."""
+        return min(self.period.end, self.today)
+
+    def register(self, module: Any) -> Any:
+        """A register (incidents, improvements, risks, reports) read once, cut at the as-of day."""
+        key = ("register", module.FILENAME)
+        if key not in self.cache:
+            from dataclasses import replace
+
+            from qualikit.registers.asof import as_of
+
+            document = module.load(self.root)
+            self.cache[key] = replace(document, register=as_of(document.register, self.today)) if document.ok \
+                else document
+        return self.cache[key]
 
     @property
     def sessions(self) -> list[Session]:
@@ -204,16 +230,18 @@ def survey_answers(ctx: Context) -> dict[tuple[str, str, str], Entry]:
 
 
 def journal_files(ctx: Context, kind: str) -> dict[tuple[str, str], Path]:
-    """(session, learner or "") → the file an entry of this kind recorded, when it still exists."""
+    """(session, learner or "") → the file an entry of this kind recorded, when it still exists
+    as that entry wrote it (no later row wrote it again)."""
     if ("files", kind) in ctx.cache:
         return ctx.cache[("files", kind)]
     out: dict[tuple[str, str], Path] = {}
     ctx.cache[("files", kind)] = out
     root = ctx.root.resolve()
+    rewritten = {e.data.get("file") for e in ctx.later if isinstance(e.data, dict)}
     for e in latest(ctx.entries, kind).values():
         sid, rel = e.data.get("session"), e.data.get("file")
-        if sid not in ctx.session_ids or not isinstance(rel, str):
-            continue
+        if sid not in ctx.session_ids or not isinstance(rel, str) or rel in rewritten:
+            continue  # a file written again after the as-of day is not the document of that day
         path = (ctx.root / rel).resolve()
         if path.is_file() and path.is_relative_to(root):
             out[(sid, str(e.data.get("learner") or ""))] = path
@@ -250,7 +278,7 @@ def sample_note(picked: list[tuple[Session, list[str]]], ctx: Context, where: st
 
 
 def outbox(ctx: Context) -> list[tuple[Path, str, str, str]]:
-    """(file, session, step, recipient address) of each .eml in outbox/, sorted by name."""
+    """(file, session, step, recipient address) of each .eml in outbox/ sent by the as-of day, by name."""
     if "outbox" in ctx.cache:
         return ctx.cache["outbox"]
     from email.parser import BytesHeaderParser
@@ -260,16 +288,42 @@ def outbox(ctx: Context) -> list[tuple[Path, str, str, str]]:
     folder = ctx.root / "outbox"
     if folder.is_dir():
         parser = BytesHeaderParser()
+        sent, later = _message_ids(ctx.entries), _message_ids(ctx.later)
         for path in sorted(folder.glob("*.eml")):
             try:
                 headers = parser.parsebytes(path.read_bytes())
             except OSError:
+                continue
+            if not _sent_by(ctx, headers, sent, later):
                 continue
             to = getaddresses([str(headers.get("To", ""))])
             found.append((path, str(headers.get("X-Qualikit-Session", "")).strip(),
                           str(headers.get("X-Qualikit-Step", "")).strip(), (to[0][1] if to else "").lower()))
     ctx.cache["outbox"] = found
     return found
+
+
+def _message_ids(entries: list[Entry]) -> set[str]:
+    return {" ".join(mid.split()) for e in entries
+            if isinstance(e.data, dict) and isinstance(mid := e.data.get("message_id"), str)}
+
+
+def _sent_by(ctx: Context, headers, sent: set[str], later: set[str]) -> bool:
+    """Whether the message went out by the end of the as-of day: its journal row says when; a copy
+    the journal does not know goes by its own Date header (never the file's time); undated, kept."""
+    from email.utils import parsedate_to_datetime
+
+    from qualikit.clock import PARIS
+    from qualikit.journey.asof import end_of
+
+    mid = " ".join(str(headers.get("Message-ID", "")).split())
+    if mid and (mid in sent or mid in later):
+        return mid in sent
+    try:
+        moment = parsedate_to_datetime(str(headers.get("Date", "")))
+    except (TypeError, ValueError, IndexError):
+        return True
+    return (moment if moment.tzinfo else moment.replace(tzinfo=PARIS)) <= end_of(ctx.today)
 
 
 def emails_of(ctx: Context, steps: tuple[str, ...]) -> dict[tuple[str, str], list[Path]]:
@@ -524,7 +578,9 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
 
     files = []
     for p in ctx.programmes:
-        issued = p.updated or ctx.period.end
+        if p.updated and p.updated > ctx.today:
+            continue  # its sheet of the day is gone: fiche_programme says so
+        issued = p.updated or ctx.stamp
         files.append(PackFile(f"fiche-programme-{safe_name(p.id)}.pdf", f"Fiche programme « {p.title} »",
                               data=render(ctx.project, p, ctx.root, issued)))
     ctx.cache["sheets"] = (files, None)
@@ -550,7 +606,7 @@ def programmes_workbook(ctx: Context) -> PackFile:
             Sheet("Ressources", ("Programme", "Intitulé", "Ressource"), resources, (16, 30, 80)),
             Sheet("Calendrier des sessions", ("Session", "Programme", "Date", "Horaires", "Durée", "Lieu"),
                   sessions, (22, 16, 11, 26, 8, 50)),
-        ], ctx.period.end)
+        ], ctx.stamp)
         ctx.cache["programmes_xlsx"] = PackFile("programmes.xlsx", "Programmes : objectifs, déroulé, ressources, "
                                                 "calendrier des sessions", data=data)
     return ctx.cache["programmes_xlsx"]
@@ -561,9 +617,12 @@ def fiche_programme(ctx: Context) -> Proof:
     label = "Fiches programme datées"
     if problem:
         return Proof("fiche_programme", label, False, todo=[problem])
+    later = [p.id for p in ctx.programmes if p.updated and p.updated > ctx.today]
+    todo = [f"la fiche de {', '.join(later)} a été mise à jour après le {ctx.today:%d/%m/%Y} : celle en vigueur à "
+            "cette date n'est plus dans programmes.yaml ; déposez-la dans preuves/01/ de votre projet"] if later else []
     if not files:
-        return Proof("fiche_programme", label, False, todo=["ajoutez vos programmes dans programmes.yaml"])
-    return Proof("fiche_programme", label, True, files)
+        return Proof("fiche_programme", label, False, todo=todo or ["ajoutez vos programmes dans programmes.yaml"])
+    return Proof("fiche_programme", label, True, files, todo=todo)
 
 
 def objectifs_programme(ctx: Context) -> Proof:
@@ -618,10 +677,10 @@ def indicateurs_resultats(ctx: Context) -> Proof:
     org = ctx.project.organisation
     return Proof("indicateurs_resultats", label, True, [
         PackFile("indicateurs-resultats.html", "Page de résultats (HTML, à publier)",
-                 data=render_html(org, k, ctx.period.end).encode("utf-8")),
+                 data=render_html(org, k, ctx.stamp).encode("utf-8")),
         PackFile("indicateurs-resultats.pdf", "Page de résultats (PDF)",
-                 data=render_pdf(org, k, ctx.period.end, ctx.root)),
-    ], [f"Calculés sur la période {ctx.period.text}, mis à jour au {ctx.period.end:%d/%m/%Y}."])
+                 data=render_pdf(org, k, ctx.stamp, ctx.root)),
+    ], [f"Calculés sur la période {ctx.period.text}, mis à jour au {ctx.stamp:%d/%m/%Y}."])
 
 
 def kpis(ctx: Context):
@@ -676,7 +735,7 @@ def answers_workbook(ctx: Context, surveys: tuple[str, ...], name: str,
                                      "dans l'export de votre outil de formulaire.")]
     headers = ("Session", "Répondant", "Questionnaire", "Reçue le", *(ANSWER_LABELS.get(k, k) for k in keys))
     data = workbook(about, [Sheet("Réponses", headers, rows)],
-                    ctx.period.end)
+                    ctx.stamp)
     return PackFile(name, label, data=data), picked
 
 
@@ -765,7 +824,7 @@ def log_workbook(ctx: Context, rows: list[dict], name: str, label: str) -> PackF
 
     sheet = Sheet("Relances et suivis", COLUMNS, [[row.get(c) for c in COLUMNS] for row in rows],
                   (17, 22, 22, 11, 50, 30, 11))
-    return PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.period.end))
+    return PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.stamp))
 
 
 def _contacts(ctx: Context, follow_up_only: bool) -> list[Entry]:
@@ -817,7 +876,7 @@ def adaptations(ctx: Context) -> Proof:
     if rows:
         files.append(PackFile("adaptations.xlsx", label, data=workbook(
             ctx.about, [Sheet("Adaptations", ("Session", "Apprenant", "Adaptation"), rows, (22, 24, 80))],
-            ctx.period.end)))
+            ctx.stamp)))
     if not rows and not asked:
         return Proof("adaptations", label, False, todo=[
             "notez les adaptations (adaptation) dans apprenants.yaml, et recueillez les besoins d'adaptation dans "
@@ -843,7 +902,7 @@ def evaluations_finales(ctx: Context) -> Proof:
                              ev.result.value if ev.result else "", ev.score, ev.scale])
         files.append(PackFile(f"evaluations-{s.id}.xlsx", f"Évaluations finales — {s.id}", data=workbook(
             ctx.about, [Sheet("Évaluations", ("Apprenant", "N°", "Objectif", "Résultat", "Note", "Barème"), rows,
-                              (24, 4, 60, 22, 8, 8))], ctx.period.end)))
+                              (24, 4, 60, 22, 8, 8))], ctx.stamp)))
     todo = [f"saisissez les résultats dans evaluations.yaml puis lancez {_cmd(ctx, f'close-session {s.id}')}"
             for s in ctx.ended if not any(k[0] == s.id for k in have)]
     if not files:
@@ -911,7 +970,7 @@ def registre_signalements(ctx: Context) -> Proof:
     from qualikit.registers import reports
 
     label = "Registre des signalements (violences, harcèlement, discriminations) : synthèse chiffrée"
-    document = reports.load(ctx.root)
+    document = ctx.register(reports)
     if not document.ok:
         return Proof("registre_signalements", label, False, todo=[
             f"corrigez le registre des signalements ({_cmd(ctx, 'check')})"])
@@ -923,7 +982,7 @@ def registre_signalements(ctx: Context) -> Proof:
              ["Signalements avec une orientation (Défenseur des droits, 3919…)", summary["oriented"]]]
     data = workbook([*ctx.about, ("Accès", "Synthèse chiffrée seulement : le registre nominatif reste chez "
                                             "l'organisme, consultable sur place par l'auditeur.")],
-                    [Sheet("Synthèse", ("Élément", "Nombre"), rows, (60, 10))], ctx.period.end)
+                    [Sheet("Synthèse", ("Élément", "Nombre"), rows, (60, 10))], ctx.stamp)
     exists = (ctx.root / reports.FILENAME).is_file()
     notes = ["Synthèse chiffrée : le registre, à accès restreint, se consulte sur place."]
     if not exists:
@@ -937,13 +996,13 @@ def _register(ctx: Context, proof_id: str, module: Any, label: str, to_rows: Cal
     path = ctx.root / module.FILENAME
     if not path.is_file():
         return Proof(proof_id, label, False, todo=[todo])
-    document = module.load(ctx.root)
+    document = ctx.register(module)
     if not document.ok:
         return Proof(proof_id, label, False, todo=[f"corrigez {module.FILENAME} ({_cmd(ctx, 'check')})"])
     sheets = to_rows(document.register)
     name = module.FILENAME.rsplit("/", 1)[-1].removesuffix(".yaml") + ".xlsx"
     n = len(document.register)
-    return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, sheets, ctx.period.end))],
+    return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, sheets, ctx.stamp))],
                  [f"{n} entrée(s) au registre." if n else "Registre tenu, sans entrée pour l'instant."])
 
 
@@ -1009,7 +1068,7 @@ def referent_handicap(ctx: Context) -> Proof:
     todo = [] if org.disability_network else [
         "ajoutez votre réseau (Agefiph, Cap emploi, MDPH, Ressource Handicap Formation) : reseau_handicap dans "
         "organisation.yaml"]
-    data = workbook(ctx.about, [Sheet("Référent et réseau", ("Élément", "Valeur"), rows, (20, 80))], ctx.period.end)
+    data = workbook(ctx.about, [Sheet("Référent et réseau", ("Élément", "Valeur"), rows, (20, 80))], ctx.stamp)
     return Proof("referent_handicap", label, True, [PackFile("referent-et-reseau-handicap.xlsx", label, data=data)],
                  todo=todo)
 
@@ -1057,7 +1116,7 @@ def formateurs(ctx: Context) -> Proof:
     if not rows:
         return Proof("formateurs", label, False)
     data = workbook(ctx.about, [Sheet("Formateurs", ("Formateur", "Qualification"), rows, (24, 90))],
-                    ctx.period.end)
+                    ctx.stamp)
     return Proof("formateurs", label, True, [PackFile("formateurs-qualifications.xlsx", label, data=data)])
 
 

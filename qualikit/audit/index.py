@@ -97,4 +97,4 @@ def render_index_xlsx(pack: PackResult, ctx: Context) -> bytes:
                                          "dans le dossier du projet (sortie/, outbox/, journal.jsonl).")]
     return workbook(about, [Sheet("Indicateurs", ("N°", "Indicateur", "Libellé (grille en vigueur)", "Pondération",
                                                   "Statut", "Pièces (dans ce dossier)", "À faire", "Remarques"),
-                                  rows, (5, 34, 70, 12, 16, 60, 60, 60))], pack.period.end)
+                                  rows, (5, 34, 70, 12, 16, 60, 60, 60))], ctx.stamp)

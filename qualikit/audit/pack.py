@@ -12,9 +12,14 @@ Status rules, per applicable indicator of the grid in force on the audit date:
 New-entrant mode (settings.new_entrant) marks where formalisation is enough at the initial audit,
 and leaves out of the gaps the indicators audited only at the surveillance audit.
 
+As of the audit date: the pack shows what was true at the end of the audit date (or of --today
+when earlier: an audit to come is prepared with what is known today), never what came after —
+the project and the journal cut by journey.asof, the registers by registers.asof, documents and
+e-mails copied only when issued by then. Sessions planned later may appear, as planned.
+
 Integrity: the pack is written into a hidden sibling folder and renamed into place whole, so an
-interrupted run leaves no partial folder; sources are only read; the same data (and the same
---today) gives the same bytes: the generation date appears once, in index.html and the manifest
+interrupted run leaves no partial folder; sources are only read; the same data as of the same day
+gives the same bytes: that day appears once as the pack's date, in index.html and the manifest
 header; PDFs are built invariant; workbooks and the zip have fixed timestamps.
 """
 
@@ -104,7 +109,7 @@ class PackResult:
     grid: object  # qualikit.referentiel.Grid
     period: Period
     audit_date: date
-    generated: date
+    generated: date  # the as-of day: the data the pack was made from stops at its end
     new_entrant: bool
     organisation: str
     indicators: list[IndicatorResult]
@@ -225,7 +230,10 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
 
 def build_pack(project: Project, root: Path, entries: list[Entry], *, today: date, audit_date: date | None = None,
                start: date | None = None, end: date | None = None, make_zip: bool = False) -> PackResult:
-    """Assess, then write audit/<period>/ whole (and the zip); the previous pack of the period is replaced."""
+    """Assess, then write audit/<period>/ whole (and the zip); the previous pack of the period is replaced.
+
+    Everything is read as of the end of the audit date, or of `today` when earlier."""
+    from qualikit.journey.asof import end_of, entries_as_of, project_as_of
     from qualikit.referentiel import grid_for
 
     audit = choose_audit_date(project, audit_date, today)
@@ -234,12 +242,15 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
     except LookupError as exc:
         raise PackError(str(exc)) from None
     period = choose_period(audit, start, end)
-    ctx = Context(project, root, entries, grid, period, audit, today)
+    day = min(audit, today)
+    cutoff = end_of(day)
+    ctx = Context(project_as_of(project, day), root, entries_as_of(entries, day), grid, period, audit, day,
+                  later=[e for e in entries if e.ts > cutoff])
     new_entrant = project.settings.new_entrant
     results = assess(ctx, new_entrant)
     audit_dir = root / "audit"
     final = audit_dir / period.label
-    pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, today,
+    pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, day,
                       new_entrant, project.organisation.name, results)
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
@@ -326,7 +337,7 @@ def manifest(pack: PackResult, folder: Path) -> str:
              f"# Organisme : {pack.organisation}",
              f"# Référentiel : {pack.grid.name} ({pack.grid.period})",
              f"# Date d'audit : {pack.audit_date:%d/%m/%Y} ; période {pack.period.text}",
-             f"# Généré le {pack.generated:%d/%m/%Y}",
+             f"# Établi avec les données connues à la date du {pack.generated:%d/%m/%Y}",
              "# Vérifier : sha256sum -c manifest.sha256 (depuis ce dossier)"]
     for rel in _files(folder):
         if rel != MANIFEST:

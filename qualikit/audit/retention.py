@@ -115,7 +115,7 @@ def _improvements(ctx: Context) -> list:
 
     if not (ctx.root / improvements.FILENAME).is_file():
         return []
-    document = improvements.load(ctx.root)
+    document = ctx.register(improvements)
     return list(document.register.entries) if document.ok else []
 
 
@@ -209,7 +209,7 @@ def retention_workbook(ctx: Context) -> bytes:
               [[a.raised.astimezone(PARIS).replace(tzinfo=None), a.session, a.kind, a.text,
                 "\n".join(a.handling) or "aucun suivi consigné après l'alerte", bool(a.handling)] for a in alerts],
               (16, 22, 11, 60, 70, 8)),
-    ], ctx.period.end)
+    ], ctx.stamp)
 
 
 __all__ = ["RaisedAlert", "raised_alerts", "retention_workbook"]

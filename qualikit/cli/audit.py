@@ -23,7 +23,9 @@ def command(
                               "avant la fin."),
     end: str = typer.Option(None, "--to", "--au", help="Fin de la période (AAAA-MM-JJ) ; par défaut la date d'audit."),
     audit_date: str = typer.Option(None, "--audit-date", "--date-audit", help="Date de l'audit (AAAA-MM-JJ) : choisit "
-                                   "le référentiel ; par défaut date_audit des paramètres, sinon aujourd'hui."),
+                                   "le référentiel ; le dossier montre ce qui était connu à la fin de ce jour (ou "
+                                   "d'aujourd'hui s'il est à venir). Par défaut date_audit des paramètres, sinon "
+                                   "aujourd'hui."),
     make_zip: bool = typer.Option(False, "--zip", help="Écrire aussi audit/<période>.zip."),
     project: Path = ProjectOpt,
     today: str = TodayOpt,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import console, err, load_or_exit
+from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
 
 ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut\u00a0: le dossier courant).")
 DEFAULT_EXPORT = "journal-relances.xlsx"
@@ -55,22 +55,30 @@ def verify(project: Path = ProjectOpt) -> None:
 
 
 @journal_app.command("export", help="Exporte le registre des relances et suivis (date, session, apprenant, canal, "
-                                    "motif, résultat) en Excel ou en CSV, pour l'audit.")
+                                    "motif, résultat) en Excel ou en CSV, pour l'audit\u00a0; avec --today, tel "
+                                    "qu'il était à la fin de ce jour.")
 def export(
     xlsx: Path = typer.Option(None, "--xlsx", show_default=False,
                               help=f"Fichier Excel à écrire (par défaut\u00a0: {DEFAULT_EXPORT} dans le projet)."),
     csv: Path = typer.Option(None, "--csv", show_default=False,
                              help="Fichier CSV à écrire (séparateur «\u00a0;\u00a0», pour Excel en français)."),
     project: Path = ProjectOpt,
+    today: str = TodayOpt,
 ) -> None:
+    """With --today D, only the rows written by the end of D: the register as it stood that day."""
     from qualikit.journal_export import reminder_log, write_csv, write_xlsx
+    from qualikit.journey.asof import entries_as_of, project_as_of
 
     if xlsx is not None and csv is not None:
         err.print("[red]Erreur\u00a0:[/] choisissez --xlsx ou --csv, pas les deux.")
         raise typer.Exit(2)
+    day = clock_from(today).today() if today else None
     journal = _open(project)
     loaded = load_or_exit(project)
-    rows = reminder_log(loaded.project, journal.entries())
+    entries = journal.entries()
+    if day is not None:
+        entries = entries_as_of(entries, day)
+    rows = reminder_log(project_as_of(loaded.project, day) if day else loaded.project, entries)
     target = csv if csv is not None else (xlsx if xlsx is not None else project / DEFAULT_EXPORT)
     try:
         (write_csv if csv is not None else write_xlsx)(rows, target)

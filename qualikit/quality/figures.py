@@ -236,12 +236,14 @@ def _last_day(project: Project, entries: list[Entry]) -> date:
 def _complaints(root: Path, sessions: list[Session], start: date | None, end: date | None,
                 learners: int) -> list[Figure]:
     from qualikit.registers import incidents
+    from qualikit.registers.asof import as_of
 
     document = incidents.load(root)
     if not document.ok:
         return []
     ids = {s.id for s in sessions}
-    found = [i for i in document.register.entries if i.is_complaint
+    register = as_of(document.register, end) if end else document.register  # an answer given later is not known
+    found = [i for i in register.entries if i.is_complaint
              and (start is None or i.received.date() >= start) and (end is None or i.received.date() <= end)
              and (i.session is None or i.session in ids)]
     delays = [d.total_seconds() / 3600 for i in found if (d := incidents.answer_delay(i)) is not None]

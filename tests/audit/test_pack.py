@@ -196,7 +196,8 @@ def test_2026_pack_has_a_folder_per_applicable_indicator_and_links_that_open(dem
 
     assert verify_manifest(folder) == []
     manifest = (folder / "manifest.sha256").read_text(encoding="utf-8")
-    assert manifest.count("Généré le") == 1 and "Référentiel national qualité 2026" in manifest
+    assert manifest.count("données connues à la date du 15/11/2026") == 1  # the audit date, not --today
+    assert "Référentiel national qualité 2026" in manifest
     with zipfile.ZipFile(demo / "audit" / f"{PERIOD_2026}.zip") as z:
         listed = {n.removeprefix(PERIOD_2026 + "/") for n in z.namelist()}
     assert listed == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
@@ -313,7 +314,12 @@ def test_the_same_data_gives_the_same_pack(demo):
                                          "--audit-date", "2026-11-15"])
     assert result.exit_code == 0
     third = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    assert {k for k in third if third[k] != first[k]} == {"index.html", "manifest.sha256"}
+    assert third == first  # a pack of what was known on the audit date: the day it is made changes nothing
+    result = CliRunner().invoke(_app(), ["audit-pack", "-p", str(demo), "--today", "2026-11-14",
+                                         "--audit-date", "2026-11-15"])
+    assert result.exit_code == 0
+    fourth = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert "14/11/2026" in fourth["manifest.sha256"].decode()  # an audit to come: what is known today
 
 
 def test_a_tampered_file_fails_the_manifest(demo):
