@@ -58,7 +58,8 @@ class Overview:
         return started and (sj.closed is None or sj.closed.date() + FOLLOWED >= self.today)
 
 
-def build_overview(project: Project, entries: list, now: datetime) -> Overview:
+def build_overview(project: Project, entries: list, now: datetime, start: date | None = None,
+                   end: date | None = None) -> Overview:
     from qualikit.journey import as_of
     from qualikit.journey.asof import project_as_of
     from qualikit.journey.hours import missing_roll_calls
@@ -71,7 +72,7 @@ def build_overview(project: Project, entries: list, now: datetime) -> Overview:
     known = project_as_of(project, today)
     steps = plan(project.journey)
     titles = {p.id: p.title for p in project.programmes}
-    kpis = compute(project, entries, journey=journey)
+    kpis = compute(project, entries, start=start, end=end, journey=journey)
     out = Overview(today, journey, figures=[f for label in KEY_FIGURES if (f := kpis.get(label))],
                    period=kpis.period)
     for sj, state, learners in states(journey, now, project.settings, steps):

@@ -101,3 +101,19 @@ def test_status_kpi_workbook_and_indicators_give_the_same_figures(played, day, t
         assert cells(kpi, label)[1] == value == workbook[label], label
         if label != "Satisfaction" or value != "—":
             assert value.replace(" ", "\u00a0").replace("\u00a0", " ") in html.replace("\u00a0", " "), label
+
+
+def test_the_audit_pack_gives_the_figures_of_its_period(played):
+    """The pack of a 23/11 audit covers 24/11/2025 – 23/11/2026: status and kpi over that period agree."""
+    args = ["-p", played, "--today", "2026-11-23", "--du", "2025-11-24", "--au", "2026-11-23"]
+    status = run("status", *args)
+    kpi = run("kpi", *args)
+    run("audit-pack", "-p", played, "--today", "2026-11-23", "--audit-date", "2026-11-23")
+    page = next(played.glob("audit/*/**/indicateurs-resultats.html")).read_text(encoding="utf-8")
+    page = page.replace("\u00a0", " ")
+    assert "période du 24/11/2025 au 23/11/2026" in status and "du 24/11/2025 au 23/11/2026" in page
+    for label in KEY_FIGURES:
+        value = cells(status, label)[1]
+        assert cells(kpi, label)[1] == value, label
+        if value != "—":
+            assert value.replace("\u00a0", " ") in page, label

@@ -31,7 +31,12 @@ def command(
     if not 1900 < year < 10000:
         err.print(f"[red]Erreur :[/] --year {year} n'est pas une année (attendu : AAAA, ex. 2026).")
         raise typer.Exit(2)
-    p = load_or_exit(project).project
+    from datetime import date
+
+    from qualikit.journey.asof import project_as_of
+
+    # the year as known today: a BPF made before the year is over counts nothing still to come
+    p = project_as_of(load_or_exit(project).project, min(clock_from(today).today(), date(year, 12, 31)))
     bpf = compute_bpf(p, year)
 
     table = Table(title=f"Bilan pédagogique et financier {year} (cerfa 10443)", show_lines=False)

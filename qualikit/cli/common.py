@@ -33,6 +33,17 @@ def clock_from(today: str | None) -> Clock:
         raise typer.Exit(2) from None
 
 
+def period_or_exit(start: str | None, end: str | None):
+    """--du and --au as dates (None when not given); a usage error otherwise."""
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(start) if start else None), (date.fromisoformat(end) if end else None)
+    except ValueError:
+        err.print("[red]Erreur :[/] --du et --au attendent des dates AAAA-MM-JJ.")
+        raise typer.Exit(2) from None
+
+
 def print_report(report: Report, show_warnings: bool = True) -> None:
     for d in report.items:
         if d.level is Level.ERROR:

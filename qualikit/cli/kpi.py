@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
+from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit, period_or_exit
 
 
 def command(
@@ -23,12 +22,7 @@ def command(
     from qualikit.journey import as_of
     from qualikit.quality.figures import compute, select
 
-    try:
-        first = date.fromisoformat(start) if start else None
-        last = date.fromisoformat(end) if end else None
-    except ValueError:
-        err.print("[red]Erreur :[/] --du et --au attendent des dates AAAA-MM-JJ.")
-        raise typer.Exit(2) from None
+    first, last = period_or_exit(start, end)
     clock = clock_from(today)
     p = load_or_exit(project).project
     entries = open_journal(project, clock).entries()

@@ -12,11 +12,14 @@ def command(
     today: str = TodayOpt,
     session: str = typer.Option(None, "--session", help="Le détail d'une seule session."),
     everything: bool = typer.Option(False, "--tous", help="Le détail de toutes les sessions, même anciennes."),
+    start: str = typer.Option(None, "--du", help="Début de la période des chiffres clés (AAAA-MM-JJ)."),
+    end: str = typer.Option(None, "--au", help="Fin de la période des chiffres clés (AAAA-MM-JJ)."),
     legacy: Path = LegacyProjectArg,
 ) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from qualikit.cli.common import period_or_exit
     from qualikit.frdates import long_date, short_date
     from qualikit.journal_check import open_journal
     from qualikit.overview import build_overview
@@ -24,9 +27,10 @@ def command(
 
     project = project_of(project, legacy)
     clock = clock_from(today)
+    first, last = period_or_exit(start, end)
     p = load_or_exit(project).project
     entries = open_journal(project, clock).entries()
-    ov = build_overview(p, entries, clock.now())
+    ov = build_overview(p, entries, clock.now(), first, last)
     if session and not any(v.journey.id == session for v in ov.sessions):
         console.print(f"[red]Erreur :[/] session « {escape(session)} » inconnue.")
         raise typer.Exit(2)
