@@ -41,7 +41,8 @@ def _stamp(secret: bytes, key: str, signer, place: str, today: date):
 
 def issue_contracts(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime,
                     session_id: str, learner_id: str | None = None, *, dry_run: bool = False) -> ContractResult:
-    from qualikit.render.contract import render_contract, render_convention
+    from qualikit.render.contract import render_contract
+    from qualikit.render.convention import render_convention
     from qualikit.render.info_pack import render_info_pack
     from qualikit.schedule import Instalment, ScheduleError, individual_schedule
     from qualikit.signing import sign_pdf

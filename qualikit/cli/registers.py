@@ -1,14 +1,13 @@
 """`qualikit incident|improvement|risk|report`: the quality registers (indicators 31, 32 and 12).
 
-Each command reads its register (every problem reported at once, with its line),
-changes it under the journal lock, writes it back atomically and journals the
-fact. The signalements register never reaches the journal, a listing or an error
-message beyond its id, date, status and number of measures.
+Thin commands: parse the options, call qualikit.registers.commands (the checks and the changes,
+under the journal lock) or qualikit.registers.rows (the listings), print. The signalements
+register never reaches the journal, a listing or an error message beyond its id, date, status and
+number of measures.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any, NoReturn
 
 import typer
 
-from qualikit.cli.common import TodayOpt, clock_from, console, err
+from qualikit.cli.common import TodayOpt, clock_from, console, err, print_report
 
 ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut\u00a0: le dossier courant).")
 IdArg = typer.Argument(..., metavar="NUMÉRO", show_default=False, help="Numéro de l'entrée (ex. R-2026-001).")
@@ -64,21 +63,33 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 
 def _register_error(exc) -> NoReturn:
-    from qualikit.cli.common import print_report
-
     if exc.report is not None:
         print_report(exc.report)
     _fail(exc.message)
 
 
-def _folder(project: Path) -> None:
-    from qualikit.load import project_form
+def _invalid(doc) -> NoReturn:
+    """A register with errors (already printed): stop with exit 1, nothing written."""
+    n = len(doc.report.errors)
+    console.print(f"[red]{n} erreur{'s' if n > 1 else ''}[/] dans {_escape(doc.spec.filename)}\u00a0: "
+                  "corrigez-les puis relancez\u00a0; rien n'a été modifié.")
+    raise typer.Exit(1)
 
-    if not project.is_dir():
-        _fail(f"dossier introuvable\u00a0: {project}")
-    if project_form(project) is None:
-        _fail(f"{project} n'est pas un projet qualikit (ni organisation.yaml ni qualikit.xlsx)\u00a0; "
-              "créez-en un avec «\u00a0qualikit init\u00a0»")
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """The refusals of qualikit.registers.commands, printed with their exit code."""
+    from qualikit.registers.commands import CommandError, InvalidRegister
+    from qualikit.registers.store import RegisterError
+
+    try:
+        yield
+    except CommandError as exc:
+        _fail(exc.message, exc.code)
+    except InvalidRegister as exc:
+        _invalid(exc.doc)
+    except RegisterError as exc:
+        _register_error(exc)
 
 
 def _required(value: str | None, option: str, example: str) -> str:
@@ -96,94 +107,19 @@ def _parse(parser, value: Any, option: str) -> Any:
         _fail(f"{option}\u00a0: {exc.message}", 2)
 
 
-def _checked(doc):
-    """Print the register's problems; stop with exit 1, nothing written, when there are errors."""
-    from qualikit.cli.common import print_report
-
-    print_report(doc.report)
-    if not doc.ok:
-        n = len(doc.report.errors)
-        console.print(f"[red]{n} erreur{'s' if n > 1 else ''}[/] dans {_escape(doc.spec.filename)}\u00a0: "
-                      "corrigez-les puis relancez\u00a0; rien n'a été modifié.")
-        raise typer.Exit(1)
-    return doc
-
-
-@contextmanager
-def _editing(project: Path, clock) -> Iterator[Any]:
-    """The journal, locked: two commands never change a register at the same time."""
-    from qualikit.journal_check import open_journal
-
-    journal = open_journal(project, clock)
-    with journal.locked():
-        yield journal
-
-
-def _project(project: Path):
-    """The loaded project when it is free of errors, else None (registers do not depend on it)."""
-    from qualikit.load import load_project
-
-    loaded = load_project(project)
-    return loaded.project if loaded.report.ok else None
-
-
-def _owner(data) -> str | None:
-    if data is None:
-        return None
-    rep = data.organisation.legal_rep
-    if rep is not None and rep.name:
-        return rep.name
-    return data.trainers[0].name if data.trainers else None
-
-
-def _entry(doc, entry_id: str):
-    import difflib
-
-    entry = doc.register.get(entry_id)
-    if entry is None:
-        ids = [e.id for e in doc.register.entries]
-        close = difflib.get_close_matches(entry_id.strip().upper(), ids, n=1)
-        hint = f" (vouliez-vous dire {close[0]}\u00a0?)" if close else ""
-        _fail(f"{entry_id} introuvable dans {doc.spec.filename}{hint}")
-    return entry
-
-
 def _moment(text: str | None, clock, option: str = "--le"):
+    from qualikit.registers.commands import check_moment
     from qualikit.registers.store import DATETIME
 
     if text is None:
         return clock.now()
-    moment = _parse(DATETIME, text, option)
-    if moment.date() > clock.today():
-        _fail(f"{option}\u00a0: {moment:%d/%m/%Y %H:%M} est dans le futur", 2)
-    return moment
+    return check_moment(_parse(DATETIME, text, option), clock, option)
 
 
 def _day(text: str | None, option: str):
     from qualikit.load.fields import DATE
 
     return None if text is None else _parse(DATE, text, option)
-
-
-def _dt(moment) -> str:
-    return "" if moment is None else f"{moment:%d/%m/%y %H:%M}"
-
-
-def _d(day) -> str:
-    return "" if day is None else f"{day:%d/%m/%Y}"
-
-
-def _hours(delta) -> str:
-    return f"{int(delta.total_seconds() // 3600)}\u00a0h"
-
-
-def _short(text: str | None, size: int = 60) -> str:
-    text = re.sub(r"[ \t\r\n]+", " ", text or "").strip()
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 def _project_arg(project: Path) -> str | None:
@@ -212,9 +148,8 @@ def incident_add(
     today: str = TodayOpt,
 ) -> None:
     from qualikit.load.fields import IDENT
-    from qualikit.registers import improvements, incidents, store
+    from qualikit.registers import commands, improvements, incidents
     from qualikit.registers.model import IncidentKind
-    from qualikit.registers.store import RegisterError
 
     kind_value = _parse(incidents.KIND, _required(kind, "--type", "--type réclamation"), "--type")
     who = _required(who, "--de", "--de camille-roux ou --de \"entreprise Transports Berthier\"").strip()
@@ -222,39 +157,26 @@ def incident_add(
     channel_value = _parse(incidents.CHANNEL, channel, "--canal") if channel else None
     session_id = _parse(IDENT, session, "--session") if session else None
     clock = clock_from(today)
-    _folder(project)
-    data = _project(project)
-    _check_links(data, who, session_id)
-    at = _moment(received, clock, "--recu-le")
-    with _editing(project, clock) as journal:
-        doc = _checked(incidents.load(project))
-        try:
-            incident = incidents.new_incident(doc.register, kind=kind_value, who=who, subject=subject, received=at,
-                                              session=session_id, channel=channel_value)
-            proposal = improvements.propose_from(incident.kind.value, incident.id, _finding(incident))
-            if improvement:
-                idoc = _checked(improvements.load(project))
-                action = improvements.from_proposal(idoc.register, proposal, clock.today(), _owner(data))
-                store.append(project, idoc, action)
-                journal.append("improvement.recorded", {"id": action.id, "source": action.source.value})
-                incident = incidents.link(incident, action.id)
-            store.append(project, doc, incident)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("incident.recorded", {"id": incident.id, "type": incident.kind.value})
+    with _reported():
+        commands.require_project(project)
+        data = commands.project_data(project)
+        warning = commands.check_links(data, who, session_id)
+        if warning:
+            console.print(f"[yellow]attention[/] {_escape(warning)}")
+        at = _moment(received, clock, "--recu-le")
+        done = commands.add_incident(project, clock, data, kind=kind_value, who=who, subject=subject, received=at,
+                                     session=session_id, channel=channel_value, improvement=improvement,
+                                     show=print_report)
+    incident = done.incident
     label = {IncidentKind.RECLAMATION: "Réclamation", IncidentKind.DIFFICULTE: "Difficulté",
              IncidentKind.ALEA: "Aléa"}[incident.kind]
-    done = "enregistrée" if incident.kind is not IncidentKind.ALEA else "enregistré"
-    console.print(f"[green]✓[/] {label} {incident.id} {done} dans {incidents.FILENAME}")
+    recorded = "enregistrée" if incident.kind is not IncidentKind.ALEA else "enregistré"
+    console.print(f"[green]✓[/] {label} {incident.id} {recorded} dans {incidents.FILENAME}")
     if incident.is_complaint:
-        from datetime import timedelta
-
         from qualikit.frdates import clock_time, long_date
 
-        hours = incidents.target_hours(data)
-        due = incident.received + timedelta(hours=hours)
-        console.print(f"  Réponse attendue avant le {long_date(due.date())} à {clock_time(due.time())} "
-                      f"(objectif de {hours}\u00a0h). Accusez réception dès que possible\u00a0: "
+        console.print(f"  Réponse attendue avant le {long_date(done.due.date())} à {clock_time(done.due.time())} "
+                      f"(objectif de {done.hours}\u00a0h). Accusez réception dès que possible\u00a0: "
                       f"qualikit incident ack {incident.id}")
     if incident.improvement:
         console.print(f"[green]✓[/] Action d'amélioration {incident.improvement} proposée dans "
@@ -262,53 +184,25 @@ def incident_add(
                       f"{incident.improvement} --action \"…\"\u00a0».")
     elif incident.is_complaint:
         console.print("  Action d'amélioration à envisager (indicateur 32), à créer avec\u00a0:")
-        console.print(f"  {_escape(improvements.hint_command(proposal, _project_arg(project)))}")
-
-
-def _finding(incident) -> str:
-    return f"{incident.kind.value.capitalize()} {incident.id}\u00a0: {incident.subject}"
-
-
-def _check_links(data, who: str, session_id: str | None) -> None:
-    """An unknown session stops the command; a learner-like id that matches no one is only a warning."""
-    import difflib
-    import re
-
-    if data is None:
-        return
-    if session_id is not None and data.session(session_id) is None:
-        close = difflib.get_close_matches(session_id, [s.id for s in data.sessions], n=1)
-        hint = f" (vouliez-vous dire {close[0]}\u00a0?)" if close else ""
-        _fail(f"--session\u00a0: la session {session_id} n'existe pas dans le projet{hint}", 2)
-    if data.learner(who) is None and re.fullmatch(r"[a-z0-9]+(?:[-_.][a-z0-9]+)+", who):
-        close = difflib.get_close_matches(who, [x.id for x in data.learners], n=1)
-        hint = f"\u00a0; vouliez-vous dire {close[0]}\u00a0?" if close else ""
-        console.print(f"[yellow]attention[/] --de\u00a0: «\u00a0{_escape(who)}\u00a0» n'est pas un apprenant du "
-                      f"projet, enregistré comme texte libre{hint}")
+        console.print(f"  {_escape(improvements.hint_command(done.proposal, _project_arg(project)))}")
 
 
 @incident_app.command("ack", help="Note l'accusé de réception (à faire rapidement).")
 def incident_ack(entry_id: str = IdArg, when: str = WhenOpt, project: Path = ProjectOpt,
                  today: str = TodayOpt) -> None:
-    from qualikit.registers import incidents, store
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands
+    from qualikit.registers.rows import datetime_text
 
     clock = clock_from(today)
-    _folder(project)
-    at = _moment(when, clock)
-    with _editing(project, clock) as journal:
-        doc = _checked(incidents.load(project))
-        incident = _entry(doc, entry_id)
-        if incident.acknowledged is not None:
-            console.print(f"{incident.id}\u00a0: réception déjà accusée le {_dt(incident.acknowledged)}, rien à faire.")
-            return
-        try:
-            incident = incidents.acknowledge(incident, at)
-            store.replace(project, doc, incident)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("incident.acknowledged", {"id": incident.id})
-    console.print(f"[green]✓[/] Accusé de réception de {incident.id} noté ({_dt(incident.acknowledged)}).")
+    with _reported():
+        commands.require_project(project)
+        at = _moment(when, clock)
+        incident, changed = commands.acknowledge_incident(project, clock, entry_id, at, show=print_report)
+    if not changed:
+        console.print(f"{incident.id}\u00a0: réception déjà accusée le {datetime_text(incident.acknowledged)}, "
+                      "rien à faire.")
+        return
+    console.print(f"[green]✓[/] Accusé de réception de {incident.id} noté ({datetime_text(incident.acknowledged)}).")
 
 
 @incident_app.command("answer", help="Enregistre la réponse faite (et l'analyse), avec sa date.")
@@ -320,26 +214,19 @@ def incident_answer(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import incidents, store
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands
+    from qualikit.registers.rows import hours_text
 
     text = _required(text, "--reponse", "--reponse \"Attestation renvoyée par e-mail\"")
     clock = clock_from(today)
-    _folder(project)
-    hours = incidents.target_hours(_project(project))
-    at = _moment(when, clock)
-    with _editing(project, clock) as journal:
-        doc = _checked(incidents.load(project))
-        incident = _entry(doc, entry_id)
-        try:
-            incident = incidents.answer(incident, text, at, analysis)
-            store.replace(project, doc, incident)
-        except RegisterError as exc:
-            _register_error(exc)
-        delay = incidents.answer_delay(incident)
-        journal.append("incident.answered", {"id": incident.id, "hours": int(delay.total_seconds() // 3600)})
-    console.print(f"[green]✓[/] Réponse à {incident.id} enregistrée, {_hours(delay)} après la réception.")
-    if incidents.is_late(incident, at, hours):
+    with _reported():
+        commands.require_project(project)
+        hours = commands.answer_target(project)
+        at = _moment(when, clock)
+        done = commands.answer_incident(project, clock, entry_id, text, analysis, at, hours, show=print_report)
+    console.print(f"[green]✓[/] Réponse à {done.incident.id} enregistrée, {hours_text(done.delay)} après la "
+                  "réception.")
+    if done.late:
         console.print(f"  [yellow]en retard[/]\u00a0: l'objectif est de {hours}\u00a0h\u00a0; notez-en la raison "
                       "dans l'analyse.")
 
@@ -354,40 +241,24 @@ def incident_close(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import improvements, incidents, store
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands, improvements
 
     clock = clock_from(today)
-    _folder(project)
-    data = _project(project) if improvement else None
-    with _editing(project, clock) as journal:
-        doc = _checked(incidents.load(project))
-        incident = _entry(doc, entry_id)
-        if incident.status.value == "close" and not (action or analysis or improvement):
-            console.print(f"{incident.id} est déjà close, rien à faire.")
-            return
-        try:
-            incident = incidents.close(incident, action, analysis)
-            proposal = improvements.propose_from(incident.kind.value, incident.id, _finding(incident))
-            if improvement and not incident.improvement:
-                idoc = _checked(improvements.load(project))
-                existing = improvements.find(idoc.register, proposal.source, proposal.reference)
-                if existing is None:
-                    existing = improvements.from_proposal(idoc.register, proposal, clock.today(), _owner(data))
-                    store.append(project, idoc, existing)
-                    journal.append("improvement.recorded", {"id": existing.id, "source": existing.source.value})
-                incident = incidents.link(incident, existing.id)
-            store.replace(project, doc, incident)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("incident.closed", {"id": incident.id})
+    with _reported():
+        commands.require_project(project)
+        data = commands.project_data(project) if improvement else None
+        done = commands.close_incident(project, clock, data, entry_id, action, analysis, improvement, show=print_report)
+    incident = done.incident
+    if not done.changed:
+        console.print(f"{incident.id} est déjà close, rien à faire.")
+        return
     console.print(f"[green]✓[/] {incident.id} close.")
     if incident.improvement:
         console.print(f"  Action d'amélioration liée\u00a0: {incident.improvement} ({improvements.FILENAME}).")
     elif incident.is_complaint:
         console.print("  Aucune action d'amélioration liée\u00a0; si la réclamation en appelle une "
                       "(indicateur 32)\u00a0:")
-        console.print(f"  {_escape(improvements.hint_command(proposal, _project_arg(project)))}")
+        console.print(f"  {_escape(improvements.hint_command(done.proposal, _project_arg(project)))}")
 
 
 @incident_app.command("list", help="Liste le registre, avec les délais de réponse et les retards.")
@@ -399,46 +270,34 @@ def incident_list(
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.registers import incidents
+    from qualikit.registers import commands, incidents
+    from qualikit.registers.rows import incident_listing, plural
 
     clock = clock_from(today)
-    _folder(project)
-    doc = _checked(incidents.load(project))
-    data = _project(project)
-    hours = incidents.target_hours(data)
-    now = clock.now()
-    entries = sorted(doc.register.entries, key=lambda i: i.received)
-    if open_only:
-        entries = [i for i in entries if i.status.value != "close"]
-    if not entries:
+    with _reported():
+        commands.require_project(project)
+        doc = commands.checked(incidents.load(project), print_report)
+    listing = incident_listing(doc.register, commands.project_data(project), clock.now(), open_only=open_only)
+    if not listing.rows:
         console.print("Registre des réclamations, difficultés et aléas vide"
                       + (" (rien d'ouvert)." if open_only and doc.register.entries else "."))
         return
-    names = {x.id: x.full_name for x in data.learners} if data is not None else {}
-    table = Table(title=f"Réclamations, difficultés et aléas (objectif de réponse\u00a0: {hours}\u00a0h)",
+    table = Table(title=f"Réclamations, difficultés et aléas (objectif de réponse\u00a0: {listing.hours}\u00a0h)",
                   title_justify="left")
     for col in ("N°", "Type", "Reçu le", "De", "Objet", "Suivi", "Délai", "Statut"):
         table.add_column(col, no_wrap=col not in ("De", "Objet"))
-    late = 0
-    for i in entries:
-        delay = incidents.answer_delay(i)
-        wait = incidents.waiting(i, now)
-        flag = incidents.is_late(i, now, hours)
-        late += flag and i.answered is None
-        delay_cell = Text(_hours(delay) if delay is not None else f"attente {_hours(wait)}" if wait is not None else "")
-        if flag:
+    for row in listing.rows:
+        delay_cell = Text(row.delay)
+        if row.late:
             delay_cell.append("\nen retard", style="bold red")
-        who = Text(names.get(i.who, i.who))
-        if i.session:
-            who.append(f"\n{i.session}", style="dim")
-        follow = "\n".join(line for line in (f"AR {_dt(i.acknowledged)}" if i.acknowledged else "",
-                                               f"rép. {_dt(i.answered)}" if i.answered else "") if line)
-        table.add_row(i.id, i.kind.value, _dt(i.received), who, Text(_short(i.subject)), follow, delay_cell,
-                      i.status.value)
+        who = Text(row.who)
+        if row.session:
+            who.append(f"\n{row.session}", style="dim")
+        table.add_row(row.id, row.kind, row.received, who, Text(row.subject), row.follow, delay_cell, row.status)
     console.print(table)
-    summary = _plural(len(entries), "entrée")
-    if late:
-        summary += f"\u00a0; [red]{_plural(late, 'réclamation')} sans réponse en retard[/]"
+    summary = plural(len(listing.rows), "entrée")
+    if listing.late:
+        summary += f"\u00a0; [red]{plural(listing.late, 'réclamation')} sans réponse en retard[/]"
     console.print(summary)
 
 
@@ -461,9 +320,8 @@ def improvement_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import improvements, incidents, store
-    from qualikit.registers.model import ImprovementSource, ImprovementStatus
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands, improvements, incidents
+    from qualikit.registers.model import ImprovementStatus
 
     source_value = _parse(improvements.SOURCE, _required(source, "--source", "--source réclamation"), "--source")
     finding = _required(finding, "--constat", "--constat \"Deux apprenants trouvent le rythme trop rapide\"")
@@ -471,41 +329,16 @@ def improvement_add(
     status_value = _parse(improvements.STATUS, status, "--statut") if status else ImprovementStatus.PROPOSEE
     due_day = _day(due, "--echeance")
     clock = clock_from(today)
-    _folder(project)
-    owner = owner or _owner(_project(project))
-    linked = None
-    with _editing(project, clock) as journal:
-        doc = _checked(improvements.load(project))
-        try:
-            entry = improvements.new_improvement(doc.register, source=source_value, finding=finding, action=action,
-                                                 created=clock.today(), reference=reference, owner=owner,
-                                                 due=due_day, status=status_value)
-            store.append(project, doc, entry)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("improvement.recorded", {"id": entry.id, "source": entry.source.value})
-        if source_value is ImprovementSource.RECLAMATION and entry.reference:
-            linked = _link_incident(project, entry, incidents, store)
-            if linked:
-                journal.append("incident.linked", {"id": linked, "improvement": entry.id})
-    console.print(f"[green]✓[/] Action d'amélioration {entry.id} enregistrée dans {improvements.FILENAME}.")
-    if linked:
-        console.print(f"  Reliée à {linked} ({incidents.FILENAME}).")
-
-
-def _link_incident(project: Path, improvement, incidents, store) -> str | None:
-    """Record the new action on the incident it answers, when that incident has none yet."""
-    from qualikit.registers.store import RegisterError
-
-    doc = incidents.load(project)
-    incident = doc.register.get(improvement.reference) if doc.ok else None
-    if incident is None or incident.improvement:
-        return None
-    try:
-        store.replace(project, doc, incidents.link(incident, improvement.id))
-    except RegisterError:
-        return None
-    return incident.id
+    with _reported():
+        commands.require_project(project)
+        owner = owner or commands.owner_of(commands.project_data(project))
+        done = commands.add_improvement(project, clock, source=source_value, finding=finding, action=action,
+                                        reference=reference, owner=owner, due=due_day, status=status_value,
+                                        show=print_report)
+    console.print(f"[green]✓[/] Action d'amélioration {done.improvement.id} enregistrée dans "
+                  f"{improvements.FILENAME}.")
+    if done.linked:
+        console.print(f"  Reliée à {done.linked} ({incidents.FILENAME}).")
 
 
 @improvement_app.command("update", help="Met à jour une action\u00a0: statut, effet observé, échéance…")
@@ -523,25 +356,18 @@ def improvement_update(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import improvements, store
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands, improvements
+    from qualikit.registers.rows import date_text
 
     status_value = _parse(improvements.STATUS, status, "--statut") if status else None
     due_day, done_day = _day(due, "--echeance"), _day(done, "--realisee-le")
     clock = clock_from(today)
-    _folder(project)
-    with _editing(project, clock) as journal:
-        doc = _checked(improvements.load(project))
-        entry = _entry(doc, entry_id)
-        try:
-            entry = improvements.update(entry, clock.today(), status=status_value, action=action, owner=owner,
-                                        due=due_day, done=done_day, effect=effect)
-            store.replace(project, doc, entry)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("improvement.updated", {"id": entry.id, "status": entry.status.value})
+    with _reported():
+        commands.require_project(project)
+        entry = commands.update_improvement(project, clock, entry_id, status=status_value, action=action,
+                                           owner=owner, due=due_day, done=done_day, effect=effect, show=print_report)
     console.print(f"[green]✓[/] {entry.id} mise à jour\u00a0: {entry.status.value}"
-                  + (f" le {_d(entry.done)}" if entry.done else "") + ".")
+                  + (f" le {date_text(entry.done)}" if entry.done else "") + ".")
     if entry.status.value == "réalisée" and not entry.effect:
         console.print(f"  Notez l'effet observé quand vous le connaîtrez\u00a0: qualikit improvement update {entry.id} "
                       "--effet \"…\"")
@@ -556,33 +382,30 @@ def improvement_list(
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.registers import improvements
+    from qualikit.registers import commands, improvements
+    from qualikit.registers.rows import improvement_rows, plural
 
     clock = clock_from(today)
-    _folder(project)
-    doc = _checked(improvements.load(project))
-    entries = list(doc.register.entries)
-    if open_only:
-        entries = [i for i in entries if i.status in improvements.OPEN]
-    if not entries:
+    with _reported():
+        commands.require_project(project)
+        doc = commands.checked(improvements.load(project), print_report)
+    rows = improvement_rows(doc.register, clock.today(), open_only=open_only)
+    if not rows:
         console.print("Aucune action d'amélioration" + (" ouverte." if open_only else " enregistrée."))
         return
     table = Table(title="Actions d'amélioration (indicateur 32)", title_justify="left")
     for col in ("N°", "Source", "Réf.", "Constat", "Action", "Responsable", "Échéance", "Statut", "Effet"):
         table.add_column(col, no_wrap=col in ("N°", "Échéance", "Statut"))
     late = 0
-    for i in entries:
-        is_late = improvements.is_late(i, clock.today())
-        late += is_late
-        due = Text(_d(i.due) + (" en retard" if is_late else ""), style="red" if is_late else "")
-        table.add_row(i.id, i.source.value, Text(i.reference or ""), Text(_short(i.finding, 50)),
-                      Text(_short(i.action, 50)), Text(i.owner or ""), due, i.status.value,
-                      Text(_short(i.effect, 40)) if i.effect else Text("à mesurer" if i.status.value == "réalisée"
-                                                                       else ""))
+    for row in rows:
+        late += row.late
+        due = Text(row.due, style="red" if row.late else "")
+        table.add_row(row.id, row.source, Text(row.reference), Text(row.finding), Text(row.action), Text(row.owner),
+                      due, row.status, Text(row.effect))
     console.print(table)
-    summary = _plural(len(entries), "action")
+    summary = plural(len(rows), "action")
     if late:
-        summary += f"\u00a0; [red]{_plural(late, 'échéance')} dépassée{'s' if late > 1 else ''}[/]"
+        summary += f"\u00a0; [red]{plural(late, 'échéance')} dépassée{'s' if late > 1 else ''}[/]"
     console.print(summary)
 
 
@@ -591,24 +414,15 @@ def improvement_list(
 
 @risk_app.command("init", help="Crée le registre avec les risques habituels d'un formateur indépendant.")
 def risk_init(project: Path = ProjectOpt, today: str = TodayOpt) -> None:
-    from qualikit.registers import risks, store
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands, risks
+    from qualikit.registers.rows import plural
 
     clock = clock_from(today)
-    _folder(project)
-    owner = _owner(_project(project))
-    with _editing(project, clock) as journal:
-        doc = _checked(risks.load(project))
-        if doc.register.entries:
-            _fail(f"{risks.FILENAME} contient déjà {_plural(len(doc.register.entries), 'risque')}\u00a0: "
-                  "ajoutez-en avec «\u00a0qualikit risk add\u00a0», rien n'a été modifié.")
-        try:
-            seeded = risks.seed(clock.today(), owner)
-            doc = store.save(project, doc, seeded)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("risk.seeded", {"count": len(seeded)})
-    console.print(f"[green]✓[/] {_plural(len(seeded), 'risque')} initiaux écrits dans {risks.FILENAME}\u00a0: "
+    with _reported():
+        commands.require_project(project)
+        owner = commands.owner_of(commands.project_data(project))
+        doc, seeded = commands.seed_risks(project, clock, owner, show=print_report)
+    console.print(f"[green]✓[/] {plural(len(seeded), 'risque')} initiaux écrits dans {risks.FILENAME}\u00a0: "
                   "adaptez probabilités, impacts et mesures à votre activité.")
     _risk_table(doc.register, clock.today())
 
@@ -626,25 +440,19 @@ def risk_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import risks, store
-    from qualikit.registers.store import LEVEL, RegisterError
+    from qualikit.registers import commands, risks
+    from qualikit.registers.store import LEVEL
 
     risk = _required(risk, "--risque", "--risque \"Formateur indisponible\"")
     p = _parse(LEVEL, _required(likelihood, "--probabilite", "--probabilite 2"), "--probabilite")
     i = _parse(LEVEL, _required(impact, "--impact", "--impact 3"), "--impact")
     review_day = _day(next_review, "--prochaine-revue")
     clock = clock_from(today)
-    _folder(project)
-    owner = owner or _owner(_project(project))
-    with _editing(project, clock) as journal:
-        doc = _checked(risks.load(project))
-        try:
-            entry = risks.new_risk(doc.register, risk=risk, likelihood=p, impact=i, today=clock.today(),
-                                   measures=tuple(measures), owner=owner, next_review=review_day)
-            store.append(project, doc, entry)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("risk.recorded", {"id": entry.id, "criticality": entry.criticality})
+    with _reported():
+        commands.require_project(project)
+        owner = owner or commands.owner_of(commands.project_data(project))
+        entry = commands.add_risk(project, clock, risk=risk, likelihood=p, impact=i, measures=tuple(measures),
+                                  owner=owner, next_review=review_day, show=print_report)
     console.print(f"[green]✓[/] Risque {entry.id} enregistré\u00a0: criticité {entry.criticality} "
                   f"({risks.level(entry.criticality)}).")
     if not entry.measures:
@@ -664,39 +472,34 @@ def risk_review(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import risks, store
-    from qualikit.registers.store import LEVEL, RegisterError
+    from qualikit.registers import commands, risks
+    from qualikit.registers.rows import date_text
+    from qualikit.registers.store import LEVEL
 
     p = _parse(LEVEL, likelihood, "--probabilite") if likelihood else None
     i = _parse(LEVEL, impact, "--impact") if impact else None
     status_value = _parse(risks.STATUS, status, "--statut") if status else None
     review_day = _day(next_review, "--prochaine-revue")
     clock = clock_from(today)
-    _folder(project)
-    with _editing(project, clock) as journal:
-        doc = _checked(risks.load(project))
-        entry = _entry(doc, entry_id)
-        before = entry.criticality
-        try:
-            entry = risks.review(entry, clock.today(), likelihood=p, impact=i, measures=tuple(measures),
-                                 status=status_value, owner=owner, next_review=review_day)
-            store.replace(project, doc, entry)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append("risk.reviewed", {"id": entry.id, "criticality": entry.criticality})
+    with _reported():
+        commands.require_project(project)
+        entry, before = commands.review_risk(project, clock, entry_id, likelihood=p, impact=i,
+                                             measures=tuple(measures), status=status_value, owner=owner,
+                                             next_review=review_day, show=print_report)
     change = f", était {before}" if before != entry.criticality else ""
     console.print(f"[green]✓[/] Revue de {entry.id} notée\u00a0: criticité {entry.criticality} "
                   f"({risks.level(entry.criticality)}{change}), {entry.status.value}, prochaine revue le "
-                  f"{_d(entry.next_review)}.")
+                  f"{date_text(entry.next_review)}.")
 
 
 @risk_app.command("list", help="Liste les risques, du plus critique au moins critique.")
 def risk_list(project: Path = ProjectOpt, today: str = TodayOpt) -> None:
-    from qualikit.registers import risks
+    from qualikit.registers import commands, risks
 
     clock = clock_from(today)
-    _folder(project)
-    doc = _checked(risks.load(project))
+    with _reported():
+        commands.require_project(project)
+        doc = commands.checked(risks.load(project), print_report)
     if not doc.register.entries:
         console.print("Registre des risques vide\u00a0: «\u00a0qualikit risk init\u00a0» le crée avec les risques "
                       "habituels d'un formateur indépendant.")
@@ -708,7 +511,7 @@ def _risk_table(register, today) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.registers import risks
+    from qualikit.registers.rows import plural, risk_rows
 
     table = Table(title="Risques sur la qualité des formations (indicateur 32)", title_justify="left")
     for col in ("N°", "Risque", "P", "I", "Criticité", "Mesures", "Responsable", "Prochaine revue", "Statut"):
@@ -716,18 +519,15 @@ def _risk_table(register, today) -> None:
                          justify="right" if col in ("P", "I", "Mesures") else "left")
     due = 0
     styles = {"élevée": "red", "moyenne": "yellow", "faible": "green"}
-    for r in risks.by_criticality(register):
-        late = risks.review_due(r, today)
-        due += late
-        level = risks.level(r.criticality)
-        table.add_row(r.id, Text(r.risk), str(r.likelihood), str(r.impact),
-                      Text(f"{r.criticality} {level}", style=styles[level]), str(len(r.measures)),
-                      Text(r.owner or ""), Text(_d(r.next_review) + (" à faire" if late else ""),
-                                                style="red" if late else ""), r.status.value)
+    for row in risk_rows(register, today):
+        due += row.review_due
+        table.add_row(row.id, Text(row.risk), row.likelihood, row.impact,
+                      Text(row.criticality, style=styles[row.level]), row.measures, Text(row.owner),
+                      Text(row.next_review, style="red" if row.review_due else ""), row.status)
     console.print(table)
-    summary = _plural(len(register.entries), "risque")
+    summary = plural(len(register.entries), "risque")
     if due:
-        summary += f"\u00a0; [red]{_plural(due, 'revue')} à faire[/]"
+        summary += f"\u00a0; [red]{plural(due, 'revue')} à faire[/]"
     console.print(summary)
 
 
@@ -751,33 +551,25 @@ def report_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import reports, store
+    from qualikit.registers import commands, reports
     from qualikit.registers.model import ReportStatus
-    from qualikit.registers.store import RegisterError
 
     channel_value = _parse(reports.CHANNEL, channel, "--canal") if channel else None
     status_value = _parse(reports.STATUS, status, "--statut") if status else ReportStatus.OUVERT
     clock = clock_from(today)
     report_day = _day(day, "--date") or clock.today()
-    if report_day > clock.today():
-        _fail("--date\u00a0: la date est dans le futur", 2)
-    _folder(project)
-    if facts is None:
-        _checked(reports.load(project))  # before asking: facts typed in vain would be lost
-        facts = typer.prompt("Faits tels que rapportés", prompt_suffix="\u00a0: ")
-        if people is None:
-            people = typer.prompt("Personnes concernées (facultatif)", default="", show_default=False,
-                                  prompt_suffix="\u00a0: ")
-    with _editing(project, clock) as journal:
-        doc = _checked(reports.load(project))
-        try:
-            entry = reports.new_report(doc.register, day=report_day, facts=facts, channel=channel_value,
-                                       people=people, measures=tuple(measures), orientation=tuple(orientation),
-                                       status=status_value)
-            store.append(project, doc, entry)
-        except RegisterError as exc:
-            _register_error(exc)
-        journal.append(reports.JOURNAL_KIND, reports.journal_data(entry))
+    with _reported():
+        commands.check_day(report_day, clock, "--date")
+        commands.require_project(project)
+        if facts is None:
+            commands.checked(reports.load(project), print_report)  # before asking: facts typed in vain would be lost
+            facts = typer.prompt("Faits tels que rapportés", prompt_suffix="\u00a0: ")
+            if people is None:
+                people = typer.prompt("Personnes concernées (facultatif)", default="", show_default=False,
+                                      prompt_suffix="\u00a0: ")
+        entry = commands.add_report(project, clock, day=report_day, facts=facts, channel=channel_value,
+                                    people=people, measures=tuple(measures), orientation=tuple(orientation),
+                                    status=status_value, show=print_report)
     console.print(f"[green]✓[/] Signalement {entry.id} enregistré dans {reports.FILENAME} (accès restreint). "
                   "Le journal ne garde que son numéro et sa date.")
     if not entry.orientation:
@@ -796,22 +588,16 @@ def report_update(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import reports, store
-    from qualikit.registers.store import RegisterError
+    from qualikit.registers import commands, reports
+    from qualikit.registers.rows import plural
 
     status_value = _parse(reports.STATUS, status, "--statut") if status else None
     clock = clock_from(today)
-    _folder(project)
-    with _editing(project, clock):
-        doc = _checked(reports.load(project))
-        entry = _entry(doc, entry_id)
-        try:
-            entry = reports.update(entry, measures=tuple(measures), orientation=tuple(orientation),
-                                   status=status_value)
-            store.replace(project, doc, entry)
-        except RegisterError as exc:
-            _register_error(exc)
-    console.print(f"[green]✓[/] Signalement {entry.id} mis à jour\u00a0: {_plural(len(entry.measures), 'mesure')}, "
+    with _reported():
+        commands.require_project(project)
+        entry = commands.update_report(project, clock, entry_id, measures=tuple(measures),
+                                       orientation=tuple(orientation), status=status_value, show=print_report)
+    console.print(f"[green]✓[/] Signalement {entry.id} mis à jour\u00a0: {plural(len(entry.measures), 'mesure')}, "
                   f"statut {entry.status.value}.")
 
 
@@ -819,10 +605,12 @@ def report_update(
 def report_list(project: Path = ProjectOpt) -> None:
     from rich.table import Table
 
-    from qualikit.registers import reports
+    from qualikit.registers import commands, reports
+    from qualikit.registers.rows import date_text, plural
 
-    _folder(project)
-    doc = _checked(reports.load(project))
+    with _reported():
+        commands.require_project(project)
+        doc = commands.checked(reports.load(project), print_report)
     rows = reports.listing(doc.register)
     if not rows:
         console.print("Aucun signalement enregistré.")
@@ -832,8 +620,8 @@ def report_list(project: Path = ProjectOpt) -> None:
     for col in ("N°", "Date", "Statut", "Mesures"):
         table.add_column(col, no_wrap=True, justify="right" if col == "Mesures" else "left")
     for row in rows:
-        table.add_row(row.id, _d(row.date), row.status.value, str(row.measures))
+        table.add_row(row.id, date_text(row.date), row.status.value, str(row.measures))
     console.print(table)
     counts = reports.summary(doc.register)["by_status"]
-    console.print(_plural(len(rows), "signalement") + " (" +
+    console.print(plural(len(rows), "signalement") + " (" +
                   ", ".join(f"{n} {status}" for status, n in counts.items() if n) + ")")

@@ -6,5 +6,7 @@
 - signalements/registre-signalements.yaml: violences, harcèlement, discriminations (indicator 12,
   2026), restricted access → reports
 
-model: the records; store: reading with located problems, writing without losing text.
+model: the records; store: reading with located problems, writing without losing text;
+commands: the `qualikit incident|improvement|risk|report` commands without their command line;
+rows: the listings as rows of text.
 """

@@ -22,15 +22,8 @@ import re
 from pathlib import Path
 
 from qualikit.model import Funder, Learner, Organisation, Programme, Project, Session
-from qualikit.render.contract import (
-    CANCELLATION_INDIVIDUAL,
-    FORCE_MAJEURE,
-    clause,
-    individual_price,
-    nb,
-    trainers_of,
-    trainers_table,
-)
+from qualikit.render.contract import CANCELLATION_INDIVIDUAL, FORCE_MAJEURE, individual_price
+from qualikit.render.contract_parts import clause, nb, trainers_of, trainers_table
 from qualikit.render.pdf_common import (
     RULE,
     bullet_list,

@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from conftest import DEMO
 from qualikit.load import load_project
 from qualikit.model import Funder
-from qualikit.render.contract import individual_price, render_contract, render_convention
+from qualikit.render.contract import individual_price, render_contract
+from qualikit.render.convention import render_convention
 from qualikit.render.info_pack import render_info_pack, rules_text
 from qualikit.render.programme_html import render_programme_html
 from qualikit.render.programme_sheet import render_programme_sheet, sheet_problems
