@@ -75,3 +75,18 @@ def test_a_step_due_on_a_closed_day_waits_for_the_next_working_day(demo):
     assert not keys(demo, f"relance-absence:{SESSION}:nicolas-faure")
     run(demo, "2026-12-02")
     assert keys(demo, f"relance-absence:{SESSION}:nicolas-faure")
+
+
+def test_a_session_over_and_not_closed_tells_the_trainer_and_writes_to_no_learner(demo):
+    """excel-2026-10-15 ends on 16/10 and is never closed: no survey, no follow-up, but the trainer is told."""
+    outputs = []
+    for day in ("2026-10-08", "2026-10-14", "2026-10-19", "2026-10-23", "2026-10-30"):
+        result = CliRunner().invoke(app, ["remind", "-p", str(demo), "--today", day])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    sent = {p.name.split("_")[1] for p in (demo / "outbox").glob("*excel-2026-10-15*.eml")}
+    # the convocations, J-1 and the follow-up of an absence; nothing that comes after the session
+    assert sent == {"email", "rappel-veille", "relance-absence"}
+    assert "excel-2026-10-15 terminée le vendredi 16 octobre 2026 et pas encore clôturée" in outputs[-1]
+    status = CliRunner().invoke(app, ["status", "-p", str(demo), "--today", "2026-10-30"], env={"COLUMNS": "300"})
+    assert "terminée, pas encore clôturée" in status.output
