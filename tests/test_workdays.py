@@ -89,4 +89,4 @@ def test_a_session_over_and_not_closed_tells_the_trainer_and_writes_to_no_learne
     assert sent == {"email", "rappel-veille", "relance-absence"}
     assert "excel-2026-10-15 terminée le vendredi 16 octobre 2026 et pas encore clôturée" in outputs[-1]
     status = CliRunner().invoke(app, ["status", "-p", str(demo), "--today", "2026-10-30"], env={"COLUMNS": "300"})
-    assert "terminée, pas encore clôturée" in status.output
+    assert "session excel-2026-10-15 : clôturer : qualikit close-session" in " ".join(status.output.split())
