@@ -1,6 +1,8 @@
 """The audit pack: the proofs of every applicable Qualiopi indicator, sampled as an auditor samples.
 
-- evidence: the period, the sample, what qualikit can show for each proof id of the grid;
+- context: the project, journal and registers as of the audit date; the period, the sample;
+- sheets: byte-stable workbooks;
+- evidence: what qualikit can show for each proof id of the grid;
 - retention: the retention dashboard (indicator 12);
 - survey_report: the survey report (indicator 30);
 - index: index.html and index.xlsx, per indicator;

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from qualikit.audit.evidence import LEARNERS, SESSIONS, Context, Sheet, workbook
+from qualikit.audit.context import LEARNERS, SESSIONS, Context
+from qualikit.audit.sheets import Sheet, workbook
 
 if TYPE_CHECKING:
     from qualikit.audit.pack import IndicatorResult, PackResult

@@ -36,18 +36,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from qualikit.audit.evidence import (
-    EXTRAS,
-    FIXED_ZIP_TIME,
-    OUTSIDE,
-    SLUGS,
-    Context,
-    PackFile,
-    Period,
-    Proof,
-    collect,
-    year_before,
-)
+from qualikit.audit.context import Context, Period, year_before
+from qualikit.audit.evidence import EXTRAS, OUTSIDE, SLUGS, PackFile, Proof, collect
+from qualikit.audit.sheets import FIXED_ZIP_TIME
 from qualikit.journal import Entry
 from qualikit.model import Project
 
