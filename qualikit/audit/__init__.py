@@ -5,6 +5,7 @@
 - evidence: what qualikit can show for each proof id of the grid;
 - retention: the retention dashboard (indicator 12);
 - survey_report: the survey report (indicator 30);
+- results: the records of a pack (files, proofs, per-indicator and pack results, statuses);
 - index: index.html and index.xlsx, per indicator;
 - pack: statuses, the folder written whole or not at all, manifest and zip.
 

@@ -14,7 +14,6 @@ counts, never names or facts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +32,7 @@ from qualikit.audit.context import (
     sample_note,
     survey_answers,
 )
+from qualikit.audit.results import PackFile, Proof
 from qualikit.audit.sheets import Sheet, workbook
 from qualikit.journal import Entry
 from qualikit.model import Session
@@ -65,27 +65,6 @@ ANSWER_LABELS = {"accueil": "Accueil (1-5)", "contenu": "Contenu (1-5)", "equipe
                  "difficultes": "Difficultés"}
 APPRECIATIONS = ("chaud", "froid", "entreprise", "financeur", "formateur")
 FOLLOW_UP_STEPS = ("relance-absence", "recapitulatif", "suivi-j30")
-
-
-@dataclass(frozen=True)
-class PackFile:
-    """One file of an indicator's folder: bytes made here, or a project file copied as is."""
-
-    path: str  # relative to the indicator's folder, posix
-    label: str  # French, shown in the index
-    data: bytes | None = None
-    source: Path | None = None
-
-
-@dataclass
-class Proof:
-    id: str
-    label: str  # French
-    present: bool
-    files: list[PackFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # French: the sample, what it holds
-    todo: list[str] = field(default_factory=list)  # French: what to do about a gap
-
 
 
 # --- procedures (templates the trainer can edit) ---------------------------------------------------
