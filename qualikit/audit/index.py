@@ -8,13 +8,12 @@ only; index.xlsx does not carry it, so that it stays byte-stable.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from qualikit.audit.evidence import LEARNERS, SESSIONS, Context, Sheet, workbook
-
-if TYPE_CHECKING:
-    from qualikit.audit.pack import IndicatorResult, PackResult
+from qualikit.audit.context import LEARNERS, SESSIONS, Context
+from qualikit.audit.results import A_FOURNIR, WEIGHTING_LABELS, IndicatorResult, PackResult
+from qualikit.audit.sheets import Sheet, workbook
 
 STATUS_CLASSES = {"prouvé": "ok", "partiel": "partial", "manquant": "missing", "à fournir par vous": "yours",
                   "non applicable": "na"}
@@ -28,8 +27,6 @@ def _href(folder: str, path: str) -> str:
 
 
 def _row(r: IndicatorResult, new_entrant: bool) -> dict[str, Any]:
-    from qualikit.audit.pack import A_FOURNIR, WEIGHTING_LABELS
-
     ind = r.indicator
     files = [{"href": _href(r.folder, f.path), "label": f.label, "path": f"{r.folder}/{f.path}"}
              for f in r.files()] if r.folder else []

@@ -32,28 +32,25 @@ import os
 import secrets
 import shutil
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from qualikit.audit.evidence import (
-    EXTRAS,
-    FIXED_ZIP_TIME,
-    OUTSIDE,
-    SLUGS,
-    Context,
+from qualikit.audit.context import Context, Period, year_before
+from qualikit.audit.evidence import EXTRAS, OUTSIDE, SLUGS, collect
+from qualikit.audit.results import (
+    A_FOURNIR,
+    MANQUANT,
+    NON_APPLICABLE,
+    PARTIEL,
+    PROUVE,
+    IndicatorResult,
     PackFile,
-    Period,
-    Proof,
-    collect,
-    year_before,
+    PackResult,
 )
+from qualikit.audit.sheets import FIXED_ZIP_TIME
 from qualikit.journal import Entry
 from qualikit.model import Project
 
-PROUVE, PARTIEL, MANQUANT, A_FOURNIR, NON_APPLICABLE = (
-    "prouvé", "partiel", "manquant", "à fournir par vous", "non applicable")
-WEIGHTING_LABELS = {"majeur_seul": "majeur seul", "gradue": "gradué"}
 MANIFEST = "manifest.sha256"
 DROP_FOLDER = "preuves"
 DROPPED_PREFIX = "vos-pieces"
@@ -63,69 +60,6 @@ NEVER_COPIED = ("registre-signalements",)  # the restricted register never leave
 
 class PackError(Exception):
     """The pack cannot be made as asked; French message."""
-
-
-@dataclass
-class IndicatorResult:
-    indicator: object  # qualikit.referentiel.Indicator
-    applies: bool
-    reason: str
-    status: str
-    folder: str | None = None
-    proofs: list[Proof] = field(default_factory=list)
-    extras: list[Proof] = field(default_factory=list)
-    dropped: list[PackFile] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    todo: list[str] = field(default_factory=list)
-    deferred: bool = False  # new entrant: audited at the surveillance audit only
-
-    @property
-    def number(self) -> int:
-        return self.indicator.number
-
-    @property
-    def major_only(self) -> bool:
-        return self.indicator.major_only
-
-    @property
-    def gap(self) -> bool:
-        return self.applies and not self.deferred and self.status in (PARTIEL, MANQUANT, A_FOURNIR)
-
-    def files(self) -> list[PackFile]:
-        """Every file of the folder once (two proofs may share one), in a stable order."""
-        seen: dict[str, PackFile] = {}
-        for proof in [*self.proofs, *self.extras]:
-            for f in proof.files:
-                seen.setdefault(f.path, f)
-        for f in self.dropped:
-            seen.setdefault(f.path, f)
-        return list(seen.values())
-
-
-@dataclass
-class PackResult:
-    folder: Path
-    zip_path: Path | None
-    grid: object  # qualikit.referentiel.Grid
-    period: Period
-    audit_date: date
-    generated: date  # the as-of day: the data the pack was made from stops at its end
-    new_entrant: bool
-    organisation: str
-    indicators: list[IndicatorResult]
-
-    def applicable(self) -> list[IndicatorResult]:
-        return [r for r in self.indicators if r.applies]
-
-    def counts(self) -> dict[str, int]:
-        out = {PROUVE: 0, PARTIEL: 0, MANQUANT: 0, A_FOURNIR: 0}
-        for r in self.applicable():
-            out[r.status] = out.get(r.status, 0) + 1
-        return out
-
-    def readiness(self) -> list[IndicatorResult]:
-        """Applicable indicators, gaps first (major-only before graduated), then the rest, by number."""
-        return sorted(self.applicable(), key=lambda r: (not r.gap, not r.major_only, r.number))
 
 
 # --- choices ---------------------------------------------------------------------------------------

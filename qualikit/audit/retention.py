@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from qualikit.audit.evidence import Context, Sheet, dropouts, started, workbook
+from qualikit.audit.context import Context, dropouts, started
+from qualikit.audit.sheets import Sheet, workbook
 from qualikit.clock import PARIS
 from qualikit.model import Status
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from qualikit.audit.evidence import Context, kpis, survey_answers
+from qualikit.audit.context import Context, kpis, survey_answers
 from qualikit.quality.figures import CRITERIA, CRITERIA_LABELS, SMALL_N, Figure, compute
 
 PUBLIC_FUNDERS = {"OPCO", "CPF", "France Travail", "région", "État", "Agefiph", "Transitions Pro"}
