@@ -19,7 +19,7 @@ from generate import generate
 
 
 def main() -> None:
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "p")

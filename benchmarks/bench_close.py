@@ -25,12 +25,12 @@ PASSPHRASE = "benchmark"
 
 
 def run(learners: int, signed: bool) -> tuple[float, int]:
-    from qualikit.clock import PARIS, Clock
-    from qualikit.close import close_session
-    from qualikit.delivery import OutboxTransport
-    from qualikit.journal_check import open_journal
-    from qualikit.load import load_project
-    from qualikit.signing import create_self_signed
+    from qualikit.base.clock import PARIS, Clock
+    from qualikit.commands.close import close_session
+    from qualikit.delivery.send import OutboxTransport
+    from qualikit.documents.signing import create_self_signed
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
         per_session = 12 if learners <= 12 else 10

@@ -30,10 +30,10 @@ def best(fn, runs: int = 5) -> tuple[float, float]:
 
 
 def main() -> None:
-    from qualikit.clock import Clock
-    from qualikit.journal_check import open_journal
+    from qualikit.base.clock import Clock
     from qualikit.journey import as_of
-    from qualikit.load import load_project
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "p")

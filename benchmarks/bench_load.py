@@ -31,7 +31,7 @@ def wall(cmd: list[str], runs: int = 5) -> float:
 
 
 def load_time(root: Path, runs: int = 3) -> tuple[float, float, int]:
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
 
     times = []
     for _ in range(runs):

@@ -34,12 +34,12 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=1000)
     args = parser.parse_args()
 
-    from qualikit.clock import PARIS, Clock
-    from qualikit.delivery import OutboxTransport
-    from qualikit.journal_check import open_journal
-    from qualikit.load import load_project
-    from qualikit.onboard import _documents, _welcome_email, entry_links, onboard
-    from qualikit.render.email import template_env
+    from qualikit.base.clock import PARIS, Clock
+    from qualikit.commands.onboard import _documents, _welcome_email, entry_links, onboard
+    from qualikit.delivery.send import OutboxTransport
+    from qualikit.documents.email import template_env
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
         sessions = max(1, args.learners // 10)

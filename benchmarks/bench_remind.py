@@ -22,8 +22,8 @@ from generate import generate
 
 def synthetic_journal(root: Path, project, n: int, before: date | None = None) -> None:
     """n entries as the journey would have written them (built with the journal's own format)."""
-    from qualikit.clock import PARIS
-    from qualikit.journal import GENESIS, _canonical, _digest
+    from qualikit.base.clock import PARIS
+    from qualikit.project.journal import GENESIS, _canonical, _digest
 
     prev, lines, seq = GENESIS, [], 0
     steps = ("convocation", "rappel-veille", "enquete-chaud", "relance-chaud", "recapitulatif", "alumni",
@@ -60,7 +60,7 @@ def timed(root: Path, day: date) -> float:
 
 
 def main() -> None:
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
 
     with tempfile.TemporaryDirectory() as tmp:
         root = generate(Path(tmp) / "p")

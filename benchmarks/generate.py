@@ -60,9 +60,9 @@ def generate(dest: Path, sessions: int = 300, learners: int = 3000, seed: int = 
 
 
 def to_workbook(yaml_project: Path, dest: Path) -> Path:
-    from qualikit.diagnostics import Report
-    from qualikit.load.yaml_source import read_yaml_project
-    from qualikit.xlsx_write import write_workbook
+    from qualikit.base.diagnostics import Report
+    from qualikit.project.load.yaml_source import read_yaml_project
+    from qualikit.project.xlsx_write import write_workbook
 
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(yaml_project / "assets", dest / "assets", dirs_exist_ok=True)

@@ -46,7 +46,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword, Session
 
-from qualikit.model import SmtpSettings
+from qualikit.project.model import SmtpSettings
 
 HOST = "127.0.0.1"
 USER = "julie@durand-formation.fr"

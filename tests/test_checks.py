@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conftest import MINI, write_project
-from qualikit.load import load_project
+from qualikit.project.load import load_project
 
 
 def diag(root, level="erreur"):

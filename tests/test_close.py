@@ -11,10 +11,10 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import Clock
 from qualikit.cli import app
-from qualikit.clock import Clock
-from qualikit.journal_check import open_journal
-from qualikit.signing import create_self_signed
+from qualikit.documents.signing import create_self_signed
+from qualikit.project.journal_check import open_journal
 
 SESSION = "excel-2026-10-15"  # thomas-girard missed the last afternoon
 DROPPED_SESSION = "parole-2026-11-04"  # pierre-dumas dropped out on day 2

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import Clock
 from qualikit.cli import app
-from qualikit.clock import Clock
-from qualikit.journal_check import open_journal
+from qualikit.project.journal_check import open_journal
 
 
 def text(path) -> str:

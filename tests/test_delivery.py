@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from smtp_server import PASSWORD, free_port, running_smtp
 
-import qualikit.delivery as delivery_module
-from qualikit.delivery import (
+import qualikit.delivery.send as delivery_module
+from qualikit.delivery.send import (
     DROPPED,
     UNCERTAIN,
     DeliveryError,
@@ -33,8 +33,8 @@ from qualikit.delivery import (
     pending_path,
     safe_name,
 )
-from qualikit.journal import Journal
-from qualikit.model import SmtpSettings
+from qualikit.project.journal import Journal
+from qualikit.project.model import SmtpSettings
 
 pytest_plugins = ["smtp_server"]
 
@@ -456,9 +456,9 @@ import json, sys, time
 from datetime import datetime, timezone
 from email.message import EmailMessage
 from pathlib import Path
-from qualikit.delivery import Outgoing, SmtpTransport, deliver
-from qualikit.journal import Journal
-from qualikit.model import SmtpSettings
+from qualikit.delivery.send import Outgoing, SmtpTransport, deliver
+from qualikit.project.journal import Journal
+from qualikit.project.model import SmtpSettings
 
 root, name, port = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 journal = Journal(root / "journal.jsonl", lambda: datetime(2026, 11, 23, 8, 0, tzinfo=timezone.utc))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from qualikit.base.clock import Clock
 from qualikit.cli import app
-from qualikit.clock import Clock
-from qualikit.journal_check import open_journal
+from qualikit.project.journal_check import open_journal
 
 
 def test_demo_runs_the_whole_journey(tmp_path):

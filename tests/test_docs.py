@@ -1,4 +1,4 @@
-"""The project-folder docs (docs/projet/) stay in step with the format (qualikit.load.schema).
+"""The project-folder docs (docs/projet/) stay in step with the format (qualikit.project.load.schema).
 
 Every column of every table is named, in backticks, on the page that documents its table, with
 the table's workbook sheet; every YAML example on those pages is valid YAML.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from qualikit.load import schema
+from qualikit.project.load import schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "projet"
 

@@ -11,13 +11,13 @@ import typer
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import PARIS, Clock
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
-from qualikit.clock import PARIS, Clock
-from qualikit.followups import FollowupError, record_followup
-from qualikit.journal_check import open_journal
-from qualikit.load import load_project
-from qualikit.model import Learner
+from qualikit.commands.followups import FollowupError, record_followup
+from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
+from qualikit.project.model import Learner
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
 NBSP = "\u00a0"
@@ -170,10 +170,10 @@ def test_testimonial_consent_is_recorded(tmp_path):
     import shutil
 
     from conftest import DEMO
-    from qualikit.clock import PARIS, Clock
-    from qualikit.followups import record_followup
-    from qualikit.journal_check import open_journal
-    from qualikit.load import load_project
+    from qualikit.base.clock import PARIS, Clock
+    from qualikit.commands.followups import record_followup
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
 
     root = shutil.copytree(DEMO, tmp_path / "demo")
     project = load_project(root).project

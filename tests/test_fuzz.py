@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import MINI, write_project
-from qualikit.load import load_project
-from qualikit.load.schema import YAML_FILES
+from qualikit.project.load import load_project
+from qualikit.project.load.schema import YAML_FILES
 
 KEYS = ["id", "nom", "prenom", "email", "date", "matin", "journees", "inscriptions", "programme", "statut",
         "objectifs", "resultats", "parametres", "formateurs", "raison_sociale", "absents", "duree_heures"]

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from filelock import FileLock
 
-import qualikit.journal as journal_module
-from qualikit.journal import GENESIS, Entry, Journal, JournalProblem
+import qualikit.project.journal as journal_module
+from qualikit.project.journal import GENESIS, Entry, Journal, JournalProblem
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
@@ -58,7 +58,7 @@ import sys, time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
-from qualikit.journal import Journal
+from qualikit.project.journal import Journal
 
 path, name, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 now = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))

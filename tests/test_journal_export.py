@@ -15,14 +15,14 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import PARIS, Clock
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
-from qualikit.clock import PARIS, Clock
-from qualikit.followups import record_followup
-from qualikit.journal import Journal
-from qualikit.journal_check import open_journal
-from qualikit.journal_export import COLUMNS, reminder_log, write_csv, write_xlsx
-from qualikit.load import load_project
+from qualikit.commands.followups import record_followup
+from qualikit.documents.journal_export import COLUMNS, reminder_log, write_csv, write_xlsx
+from qualikit.project.journal import Journal
+from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
 
 NBSP = "\u00a0"
 EVIL = '=HYPERLINK("http://evil","x")'

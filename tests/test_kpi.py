@@ -9,11 +9,11 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from conftest import DEMO
-from qualikit.clock import PARIS, Clock
-from qualikit.journal_check import open_journal
-from qualikit.kpi_xlsx import write_kpi_workbook
-from qualikit.load import load_project
+from qualikit.base.clock import PARIS, Clock
+from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
 from qualikit.quality.figures import compute
+from qualikit.quality.workbook import write_kpi_workbook
 
 SESSION = "parole-2026-11-04"  # 6 learners, pierre-dumas dropped out on day 2
 

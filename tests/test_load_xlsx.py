@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import DEMO, DEMO_XLSX
-from qualikit.load import load_project
+from qualikit.project.load import load_project
 
 
 def test_both_demo_forms_give_the_same_model():

@@ -6,8 +6,8 @@ from datetime import date, time
 from decimal import Decimal
 
 from conftest import MINI, write_project
-from qualikit.load import load_project
-from qualikit.model import Status, TimeRange
+from qualikit.project.load import load_project
+from qualikit.project.model import Status, TimeRange
 
 
 def messages(root) -> list[str]:

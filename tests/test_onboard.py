@@ -13,12 +13,12 @@ from smtp_server import running_smtp
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import PARIS, Clock
 from qualikit.cli import app
-from qualikit.clock import PARIS, Clock
-from qualikit.delivery import SmtpTransport
-from qualikit.journal_check import open_journal
-from qualikit.load import load_project
-from qualikit.onboard import onboard
+from qualikit.commands.onboard import onboard
+from qualikit.delivery.send import SmtpTransport
+from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
 
 pytest_plugins = ["smtp_server"]
 
@@ -169,7 +169,7 @@ def test_without_survey_links_or_smtp_the_outbox_gets_the_messages(demo):
 
 def test_an_individual_is_convened_only_after_the_withdrawal_period(demo):
     """isabelle-giraud signed on 30/11: she may withdraw until 10/12; her kit leaves on 11/12."""
-    from qualikit.delivery import OutboxTransport
+    from qualikit.delivery.send import OutboxTransport
 
     def run(day):
         now = datetime(2026, 12, day, 9, 0, tzinfo=PARIS)

@@ -14,15 +14,15 @@ from smtp_server import running_smtp
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import PARIS, Clock
 from qualikit.cli import app
-from qualikit.clock import PARIS, Clock
-from qualikit.close import close_session
-from qualikit.cron import merged_crontab
-from qualikit.delivery import OutboxTransport, SmtpTransport
-from qualikit.journal_check import open_journal
+from qualikit.commands.close import close_session
+from qualikit.commands.remind import remind
+from qualikit.delivery.cron import merged_crontab
+from qualikit.delivery.send import OutboxTransport, SmtpTransport
 from qualikit.journey.facts import ANSWER
-from qualikit.load import load_project
-from qualikit.remind import remind
+from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
 
 pytest_plugins = ["smtp_server"]
 

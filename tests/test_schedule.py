@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qualikit.schedule import (
+from qualikit.base.typography import NBSP, NNBSP
+from qualikit.project.schedule import (
     Instalment,
     check_schedule,
     euros,
@@ -19,7 +20,6 @@ from qualikit.schedule import (
     withdrawal_end,
     working_day_on_or_after,
 )
-from qualikit.typography import NBSP, NNBSP
 
 D = Decimal
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from qualikit.signing import (
+from qualikit.documents.signing import (
     CODE_ALPHABET,
     SELF_SIGNED_NOTE,
     SignatureCheck,
@@ -470,7 +470,7 @@ def test_qr_decodes_with_zbarimg(tmp_path: Path) -> None:
 
 def test_import_stays_light() -> None:
     code = (
-        "import sys, qualikit.signing\n"
+        "import sys, qualikit.documents.signing\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in "
         "('pyhanko', 'pyhanko_certvalidator', 'cryptography', 'segno', 'reportlab', 'asn1crypto')]\n"
         "print(heavy)"

@@ -8,12 +8,12 @@ from datetime import date
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import Clock
+from qualikit.base.tokens import project_secret, survey_token
 from qualikit.cli import app
-from qualikit.clock import Clock
-from qualikit.journal_check import open_journal
 from qualikit.journey import as_of
-from qualikit.load import load_project
-from qualikit.tokens import project_secret, survey_token
+from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
 
 SESSION = "parole-2026-11-04"
 HEADER = ("Horodateur,Adresse e-mail,Comment évaluez-vous l'accueil ?,Le contenu de la formation,"

@@ -9,10 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import Clock
+from qualikit.base.workdays import WorkCalendar
 from qualikit.cli import app
-from qualikit.clock import Clock
-from qualikit.journal_check import open_journal
-from qualikit.workdays import WorkCalendar
+from qualikit.project.journal_check import open_journal
 
 SESSION = "projet-2026-11-30"  # starts Monday 30/11/2026: J-1 is a Sunday
 

@@ -11,16 +11,16 @@ from xml.etree import ElementTree as ET
 import pytest
 from openpyxl import load_workbook
 
-from qualikit import xlsx_write
-from qualikit.diagnostics import Location, Report
-from qualikit.load import fields as f
-from qualikit.load import schema as s
-from qualikit.load.build import build_project
-from qualikit.load.tables import Cell, Row
-from qualikit.load.xlsx_source import read_xlsx_project
-from qualikit.load.yaml_source import read_yaml_project
-from qualikit.model import Funder, Status
-from qualikit.xlsx_write import LISTS_SHEET, write_workbook
+from qualikit.base.diagnostics import Location, Report
+from qualikit.project import xlsx_write
+from qualikit.project.load import fields as f
+from qualikit.project.load import schema as s
+from qualikit.project.load.build import build_project
+from qualikit.project.load.tables import Cell, Row
+from qualikit.project.load.xlsx_source import read_xlsx_project
+from qualikit.project.load.yaml_source import read_yaml_project
+from qualikit.project.model import Funder, Status
+from qualikit.project.xlsx_write import LISTS_SHEET, write_workbook
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

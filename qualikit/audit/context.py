@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from qualikit.journal import Entry
-from qualikit.model import Project, Session, Status
+from qualikit.project.journal import Entry
+from qualikit.project.model import Project, Session, Status
 
 SESSIONS = 3  # sessions sampled per indicator
 LEARNERS = 2  # learners sampled per session
@@ -75,7 +75,7 @@ class Context:
         if key not in self.cache:
             from dataclasses import replace
 
-            from qualikit.registers.asof import as_of
+            from qualikit.quality.registers.asof import as_of
 
             document = module.load(self.root)
             self.cache[key] = replace(document, register=as_of(document.register, self.today)) if document.ok \
@@ -249,7 +249,7 @@ def _sent_by(ctx: Context, headers, sent: set[str], later: set[str]) -> bool:
     the journal does not know goes by its own Date header (never the file's time); undated, kept."""
     from email.utils import parsedate_to_datetime
 
-    from qualikit.clock import PARIS
+    from qualikit.base.clock import PARIS
     from qualikit.journey.asof import end_of
 
     mid = " ".join(str(headers.get("Message-ID", "")).split())

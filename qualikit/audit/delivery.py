@@ -17,7 +17,7 @@ from qualikit.audit.context import (
 from qualikit.audit.results import PackFile, Proof
 from qualikit.audit.shared import _cmd, grid_asks
 from qualikit.audit.sheets import Sheet, workbook
-from qualikit.journal import Entry
+from qualikit.project.journal import Entry
 
 FOLLOW_UP_STEPS = ("relance-absence", "recapitulatif", "suivi-j30")
 
@@ -68,7 +68,7 @@ def emails_envoyes(ctx: Context) -> Proof:
 
 
 def reminder_rows(ctx: Context, sessions: set[str] | None = None) -> list[dict]:
-    from qualikit.journal_export import reminder_log
+    from qualikit.documents.journal_export import reminder_log
 
     entries = ctx.period_entries()
     if sessions is not None:
@@ -77,7 +77,7 @@ def reminder_rows(ctx: Context, sessions: set[str] | None = None) -> list[dict]:
 
 
 def log_workbook(ctx: Context, rows: list[dict], name: str, label: str) -> PackFile:
-    from qualikit.journal_export import COLUMNS
+    from qualikit.documents.journal_export import COLUMNS
 
     sheet = Sheet("Relances et suivis", COLUMNS, [[row.get(c) for c in COLUMNS] for row in rows],
                   (17, 22, 22, 11, 50, 30, 11))
@@ -224,7 +224,7 @@ def tableau_retention(ctx: Context) -> Proof:
 
 def registre_signalements(ctx: Context) -> Proof:
     """Counts only, from reports.summary(): never a name, never a fact."""
-    from qualikit.registers import reports
+    from qualikit.quality.registers import reports
 
     label = "Registre des signalements (violences, harcèlement, discriminations) : synthèse chiffrée"
     document = ctx.register(reports)

@@ -29,7 +29,7 @@ def _register(ctx: Context, proof_id: str, module: Any, label: str, to_rows: Cal
 
 
 def registre_reclamations(ctx: Context) -> Proof:
-    from qualikit.registers import incidents
+    from qualikit.quality.registers import incidents
 
     def rows(register) -> list[Sheet]:
         out = []
@@ -49,7 +49,7 @@ def registre_reclamations(ctx: Context) -> Proof:
 
 
 def registre_ameliorations(ctx: Context) -> Proof:
-    from qualikit.registers import improvements
+    from qualikit.quality.registers import improvements
 
     def rows(register) -> list[Sheet]:
         out = [[a.id, a.created, a.source.value, a.reference, a.finding, a.action, a.owner, a.due, a.status.value,
@@ -63,7 +63,7 @@ def registre_ameliorations(ctx: Context) -> Proof:
 
 
 def registre_risques(ctx: Context) -> Proof:
-    from qualikit.registers import risks
+    from qualikit.quality.registers import risks
 
     def rows(register) -> list[Sheet]:
         out = [[r.id, r.risk, r.likelihood, r.impact, r.criticality, risks.level(r.criticality),

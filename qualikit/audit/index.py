@@ -45,7 +45,7 @@ def _row(r: IndicatorResult, new_entrant: bool) -> dict[str, Any]:
 
 
 def context(pack: PackResult) -> dict[str, Any]:
-    from qualikit.frdates import long_date
+    from qualikit.base.frdates import long_date
 
     rows = [_row(r, pack.new_entrant) for r in pack.indicators]
     counts = pack.counts()
@@ -72,7 +72,7 @@ def render_index_html(pack: PackResult) -> str:
     from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from qualikit.resources import templates_dir
+    from qualikit.base.resources import templates_dir
 
     env = ImmutableSandboxedEnvironment(loader=FileSystemLoader(templates_dir()),
                                         autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)

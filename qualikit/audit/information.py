@@ -12,7 +12,7 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
     if "sheets" in ctx.cache:
         return ctx.cache["sheets"]
     try:
-        from qualikit.render import programme_sheet
+        from qualikit.documents import programme_sheet
         render = programme_sheet.render_programme_sheet
     except (ImportError, AttributeError):
         result: tuple[list[PackFile], str | None] = ([], "manquant : cette version de qualikit ne produit pas "
@@ -20,7 +20,7 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
                                                          "dans preuves/01/ de votre projet")
         ctx.cache["sheets"] = result
         return result
-    from qualikit.files import safe_name
+    from qualikit.base.files import safe_name
 
     files = []
     for p in ctx.programmes:
@@ -67,7 +67,7 @@ def deroule_programme(ctx: Context) -> Proof:
 
 
 def indicateurs_resultats(ctx: Context) -> Proof:
-    from qualikit.render.indicators_page import render_html, render_pdf
+    from qualikit.documents.indicators_page import render_html, render_pdf
 
     label = "Indicateurs de résultats publiés (avec leur mode de calcul)"
     k = kpis(ctx)

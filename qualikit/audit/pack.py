@@ -48,8 +48,8 @@ from qualikit.audit.results import (
     PackResult,
 )
 from qualikit.audit.sheets import FIXED_ZIP_TIME
-from qualikit.journal import Entry
-from qualikit.model import Project
+from qualikit.project.journal import Entry
+from qualikit.project.model import Project
 
 MANIFEST = "manifest.sha256"
 DROP_FOLDER = "preuves"
@@ -93,7 +93,7 @@ def profile_of(project: Project):
 # --- assessment ------------------------------------------------------------------------------------
 
 def _safe_file(name: str) -> str:
-    from qualikit.files import safe_name
+    from qualikit.base.files import safe_name
 
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem:
@@ -188,7 +188,7 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
                       new_entrant, project.organisation.name, results)
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
-        from qualikit.files import write_atomic
+        from qualikit.base.files import write_atomic
 
         write_atomic(pack.zip_path, zip_folder(final, period.label))
     return pack
@@ -214,7 +214,7 @@ def write_whole(final: Path, fill) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    from qualikit.files import sync_dir
+    from qualikit.base.files import sync_dir
 
     sync_dir(final.parent)
 

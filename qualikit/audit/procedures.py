@@ -80,7 +80,7 @@ def render_procedure_text(ctx: Context, name: str) -> str:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    from qualikit.resources import templates_dir
+    from qualikit.base.resources import templates_dir
 
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(ctx.root / "templates"), FileSystemLoader(templates_dir())]),
@@ -90,8 +90,8 @@ def render_procedure_text(ctx: Context, name: str) -> str:
 
 
 def render_procedure_pdf(ctx: Context, proof_id: str) -> bytes:
-    from qualikit.render.info_pack import markdown_flowables
-    from qualikit.render.pdf_common import build_pdf, para, prose, styles
+    from qualikit.documents.info_pack import markdown_flowables
+    from qualikit.documents.pdf_common import build_pdf, para, prose, styles
 
     name, label = PROCEDURES[proof_id]
     text = render_procedure_text(ctx, name)

@@ -16,8 +16,8 @@ from typing import Any
 
 from qualikit.audit.context import Context, dropouts, started
 from qualikit.audit.sheets import Sheet, workbook
-from qualikit.clock import PARIS
-from qualikit.model import Status
+from qualikit.base.clock import PARIS
+from qualikit.project.model import Status
 
 ALERT_KINDS = (("abandon(s) sur", "abandon"), ("absent", "absences"), ("réponse(s)", "réponses"),
                ("réclamation", "réclamation"))
@@ -112,7 +112,7 @@ def _handling(ctx: Context, alert: RaisedAlert, improvements: list) -> list[str]
 
 
 def _improvements(ctx: Context) -> list:
-    from qualikit.registers import improvements
+    from qualikit.quality.registers import improvements
 
     if not (ctx.root / improvements.FILENAME).is_file():
         return []

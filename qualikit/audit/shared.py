@@ -8,7 +8,7 @@ from typing import Any
 from qualikit.audit.context import LEARNERS, SESSIONS, Context, _interest, survey_answers
 from qualikit.audit.results import PackFile
 from qualikit.audit.sheets import Sheet, workbook
-from qualikit.model import Session
+from qualikit.project.model import Session
 
 SURVEY_LABELS = {"besoins": "analyse des besoins", "positionnement": "positionnement", "chaud": "à chaud",
                  "froid": "à froid", "entreprise": "entreprise", "financeur": "financeur",
@@ -37,7 +37,7 @@ def _cmd(ctx: Context, text: str) -> str:
 
 def programmes_workbook(ctx: Context) -> PackFile:
     if "programmes_xlsx" not in ctx.cache:
-        from qualikit.frdates import hours
+        from qualikit.base.frdates import hours
 
         objectives, outline, resources, sessions = [], [], [], []
         for p in ctx.programmes:

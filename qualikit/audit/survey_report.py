@@ -98,7 +98,7 @@ def _bar_chart(labels: list[str], values: list[float], maximum: float, width: fl
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing, String
 
-    from qualikit.render.pdf_common import FONT, GREY, INK, TEAL
+    from qualikit.documents.pdf_common import FONT, GREY, INK, TEAL
 
     height = 26 * len(labels) + 30
     drawing = Drawing(width, height)
@@ -134,7 +134,7 @@ def _bar_chart(labels: list[str], values: list[float], maximum: float, width: fl
 def render_survey_report(ctx: Context) -> bytes:
     from reportlab.platypus import Table, TableStyle
 
-    from qualikit.render.pdf_common import RULE, TEAL, build_pdf, content_width, para, prose, styles
+    from qualikit.documents.pdf_common import RULE, TEAL, build_pdf, content_width, para, prose, styles
 
     stats = survey_stats(ctx)
     st = styles()

@@ -34,7 +34,7 @@ def command(
     from rich.table import Table
 
     from qualikit.audit.pack import PackError, build_pack
-    from qualikit.journal_check import open_journal
+    from qualikit.project.journal_check import open_journal
 
     first, last, audit = _day(start, "--from"), _day(end, "--to"), _day(audit_date, "--audit-date")
     clock = clock_from(today)

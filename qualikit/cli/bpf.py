@@ -22,9 +22,9 @@ def command(
     from rich.markup import escape
     from rich.table import Table
 
-    from qualikit.bpf import FRAMES, bpf_lines, compute_bpf, format_value, write_bpf_xlsx
-    from qualikit.files import write_atomic
-    from qualikit.render.bpf_pdf import render_bpf_pdf
+    from qualikit.admin.bpf import FRAMES, bpf_lines, compute_bpf, format_value, write_bpf_xlsx
+    from qualikit.base.files import write_atomic
+    from qualikit.documents.bpf_pdf import render_bpf_pdf
 
     if year is None:
         year = clock_from(today).today().year - 1

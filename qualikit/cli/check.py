@@ -14,9 +14,9 @@ def command(
     today: str = TodayOpt,
     legacy: Path = LegacyProjectArg,
 ) -> None:
-    from qualikit.journal_check import journal_problems
-    from qualikit.load import load_project
-    from qualikit.registers.check import register_problems
+    from qualikit.project.journal_check import journal_problems
+    from qualikit.project.load import load_project
+    from qualikit.quality.registers.check import register_problems
 
     project = project_of(project, legacy)
     clock = clock_from(today)
@@ -45,9 +45,9 @@ def command(
 
 def _journey_findings(p, root: Path, clock) -> list:
     """Where the learners' journeys stand today: what an auditor would ask about."""
-    from qualikit.journal_check import open_journal
     from qualikit.journey import as_of
     from qualikit.journey.findings import findings
+    from qualikit.project.journal_check import open_journal
 
     if not (root / "journal.jsonl").exists():
         entries = []

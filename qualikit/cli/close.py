@@ -20,11 +20,11 @@ def command(
 ) -> None:
     from rich.table import Table
 
+    from qualikit.base.frdates import hours
     from qualikit.cli.delivery_output import print_delivery, transport_for
-    from qualikit.close import CloseError, close_session
-    from qualikit.frdates import hours
-    from qualikit.journal_check import open_journal
-    from qualikit.render.email import TemplateProblem
+    from qualikit.commands.close import CloseError, close_session
+    from qualikit.documents.email import TemplateProblem
+    from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
     loaded = load_or_exit(project)

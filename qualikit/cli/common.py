@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from qualikit.clock import Clock, make_clock
-from qualikit.diagnostics import Level, Report
+from qualikit.base.clock import Clock, make_clock
+from qualikit.base.diagnostics import Level, Report
 
 console = Console(highlight=False, soft_wrap=True, width=None if os.isatty(1) else 120)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -60,7 +60,7 @@ def _escape(text: str) -> str:
 
 def load_or_exit(root: Path):
     """Load the project; on errors print them all and exit 1."""
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
 
     loaded = load_project(root)
     if not loaded.report.ok or loaded.project is None:

@@ -16,9 +16,9 @@ def contract(
     today: str = TodayOpt,
 ) -> None:
     from qualikit.cli.delivery_output import print_delivery, transport_for
-    from qualikit.contracts import ContractError, issue_contracts
-    from qualikit.journal_check import open_journal
-    from qualikit.render.email import TemplateProblem
+    from qualikit.commands.contracts import ContractError, issue_contracts
+    from qualikit.documents.email import TemplateProblem
+    from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
     p = load_or_exit(project).project
@@ -42,8 +42,8 @@ def programme(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.contracts import ContractError, programme_sheets
-    from qualikit.journal_check import open_journal
+    from qualikit.commands.contracts import ContractError, programme_sheets
+    from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
     p = load_or_exit(project).project

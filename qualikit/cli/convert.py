@@ -11,7 +11,7 @@ def command(
     src: Path = typer.Argument(..., help="Projet au format YAML."),
     dest: Path = typer.Argument(..., help="Dossier où écrire le classeur qualikit.xlsx."),
 ) -> None:
-    from qualikit.convert import to_workbook
+    from qualikit.project.convert import to_workbook
 
     try:
         report = to_workbook(src, dest)

@@ -8,7 +8,7 @@ from qualikit.cli.common import console
 
 
 def transport_for(project, root: Path, force_outbox: bool, clock):
-    from qualikit.delivery import OutboxTransport, SmtpTransport
+    from qualikit.delivery.send import OutboxTransport, SmtpTransport
 
     smtp = project.settings.smtp
     if smtp is None or force_outbox:

@@ -10,7 +10,7 @@ from qualikit.cli.common import console, err
 def command(
     dest: Path = typer.Argument(Path("qualikit-demo"), help="Dossier à créer pour la démonstration."),
 ) -> None:
-    from qualikit.demo import run_demo
+    from qualikit.commands.demo import run_demo
 
     console.print("[bold]Démonstration qualikit[/] : le parcours complet d'une formatrice, du 1er octobre au "
                   "23 novembre 2026, sur une copie du projet d'exemple. Rien ne quitte votre ordinateur.")

@@ -14,10 +14,10 @@ def command(
     end: str = typer.Option(None, "--au", help="Fin de la période (AAAA-MM-JJ) ; par défaut aujourd'hui."),
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.files import write_atomic
-    from qualikit.journal_check import open_journal
+    from qualikit.base.files import write_atomic
+    from qualikit.documents.indicators_page import render_html, render_pdf
+    from qualikit.project.journal_check import open_journal
     from qualikit.quality.figures import compute
-    from qualikit.render.indicators_page import render_html, render_pdf
 
     clock = clock_from(today)
     try:

@@ -44,8 +44,8 @@ def command(
                                      "auto-signé (certificat.p12) ; dans un projet existant, seulement lui."),
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.load import project_form
-    from qualikit.scaffold import OrgAnswers, ScaffoldError, create_project
+    from qualikit.project.load import project_form
+    from qualikit.project.scaffold import OrgAnswers, ScaffoldError, create_project
 
     if certificate and dest.is_dir() and project_form(dest) is not None:
         _certificate(dest, sys.stdin.isatty() if interactive is None else interactive)
@@ -85,8 +85,8 @@ def _certificate(root: Path, ask: bool) -> None:
     """A self-signed signing certificate, its passphrase from the environment (or typed, hidden)."""
     import os
 
-    from qualikit.load import load_project
-    from qualikit.signing import PASSPHRASE_ENV, SELF_SIGNED_NOTE, SigningError, create_self_signed
+    from qualikit.documents.signing import PASSPHRASE_ENV, SELF_SIGNED_NOTE, SigningError, create_self_signed
+    from qualikit.project.load import load_project
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase and ask:

@@ -24,8 +24,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _open(project: Path):
-    from qualikit.clock import Clock
-    from qualikit.journal_check import open_journal
+    from qualikit.base.clock import Clock
+    from qualikit.project.journal_check import open_journal
 
     if not project.is_dir():
         err.print(f"[red]Erreur\u00a0:[/] dossier introuvable\u00a0: {_escape(str(project))}")
@@ -36,8 +36,8 @@ def _open(project: Path):
 @journal_app.command("verify", help="Vérifie que le journal est intact\u00a0: aucune entrée modifiée, "
                                     "supprimée ou déplacée.")
 def verify(project: Path = ProjectOpt) -> None:
-    from qualikit.diagnostics import Diagnostic, Location
-    from qualikit.journal_check import FILENAME
+    from qualikit.base.diagnostics import Diagnostic, Location
+    from qualikit.project.journal_check import FILENAME
 
     journal = _open(project)
     problems = journal.verify()
@@ -66,7 +66,7 @@ def export(
     today: str = TodayOpt,
 ) -> None:
     """With --today D, only the rows written by the end of D: the register as it stood that day."""
-    from qualikit.journal_export import reminder_log, write_csv, write_xlsx
+    from qualikit.documents.journal_export import reminder_log, write_csv, write_xlsx
     from qualikit.journey.asof import entries_as_of, project_as_of
 
     if xlsx is not None and csv is not None:
@@ -109,8 +109,8 @@ def show(
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.clock import PARIS
-    from qualikit.load import load_project
+    from qualikit.base.clock import PARIS
+    from qualikit.project.load import load_project
 
     journal = _open(project)
     entries = [e for e in journal.entries() if kind is None or e.kind.startswith(kind)]

@@ -18,8 +18,8 @@ def command(
 ) -> None:
     from rich.table import Table
 
-    from qualikit.journal_check import open_journal
     from qualikit.journey import as_of
+    from qualikit.project.journal_check import open_journal
     from qualikit.quality.figures import compute, select
 
     first, last = period_or_exit(start, end)
@@ -39,7 +39,7 @@ def command(
         console.print("Causes d'abandon : " + " ; ".join(f"{c} ({n})" for c, n in k.dropout_causes.most_common()))
     console.print("Un taux calculé sur moins de 5 personnes est donné en nombres, pas en pourcentage.")
     if xlsx is not None:
-        from qualikit.kpi_xlsx import write_kpi_workbook
+        from qualikit.quality.workbook import write_kpi_workbook
 
         # the same sessions as the headline figures, each counted alone
         chosen = sorted(select(journey, first, last, session, programme), key=lambda sj: sj.session.end)

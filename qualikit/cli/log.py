@@ -62,10 +62,10 @@ def _record(kind: str, learner_id: str, session: str | None, text: str | None, o
             today: str | None) -> None:
     from rich.markup import escape
 
-    from qualikit.clock import PARIS
-    from qualikit.followups import FollowupError, record_followup
-    from qualikit.frdates import long_date
-    from qualikit.journal_check import open_journal
+    from qualikit.base.clock import PARIS
+    from qualikit.base.frdates import long_date
+    from qualikit.commands.followups import FollowupError, record_followup
+    from qualikit.project.journal_check import open_journal
 
     if text is None:
         err.print("[red]Erreur\u00a0:[/] --texte est obligatoire\u00a0: notez ce qui a été dit ou fait, "

@@ -19,9 +19,9 @@ def command(
     from rich.progress import Progress
 
     from qualikit.cli.delivery_output import print_delivery, transport_for
-    from qualikit.journal_check import open_journal
-    from qualikit.onboard import OnboardError, onboard
-    from qualikit.render.email import TemplateProblem
+    from qualikit.commands.onboard import OnboardError, onboard
+    from qualikit.documents.email import TemplateProblem
+    from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
     loaded = load_or_exit(project)

@@ -72,9 +72,9 @@ def _invalid(doc) -> NoReturn:
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """The refusals of qualikit.registers.commands, printed with their exit code."""
-    from qualikit.registers.commands import CommandError, InvalidRegister
-    from qualikit.registers.store import RegisterError
+    """The refusals of qualikit.quality.registers.commands, printed with their exit code."""
+    from qualikit.quality.registers.commands import CommandError, InvalidRegister
+    from qualikit.quality.registers.store import RegisterError
 
     try:
         yield
@@ -93,7 +93,7 @@ def _required(value: str | None, option: str, example: str) -> str:
 
 
 def _parse(parser, value: Any, option: str) -> Any:
-    from qualikit.load.fields import Invalid
+    from qualikit.project.load.fields import Invalid
 
     try:
         return parser(value)
@@ -102,8 +102,8 @@ def _parse(parser, value: Any, option: str) -> Any:
 
 
 def _moment(text: str | None, clock, option: str = "--le"):
-    from qualikit.registers.commands import check_moment
-    from qualikit.registers.store import DATETIME
+    from qualikit.quality.registers.commands import check_moment
+    from qualikit.quality.registers.store import DATETIME
 
     if text is None:
         return clock.now()
@@ -111,7 +111,7 @@ def _moment(text: str | None, clock, option: str = "--le"):
 
 
 def _day(text: str | None, option: str):
-    from qualikit.load.fields import DATE
+    from qualikit.project.load.fields import DATE
 
     return None if text is None else _parse(DATE, text, option)
 

@@ -1,7 +1,7 @@
 """`qualikit incident|improvement|risk|report`: the quality registers (indicators 31, 32 and 12).
 
-Thin commands: parse the options, call qualikit.registers.commands (the checks and the changes,
-under the journal lock) or qualikit.registers.rows (the listings), print. The signalements
+Thin commands: parse the options, call qualikit.quality.registers.commands (the checks and the changes,
+under the journal lock) or qualikit.quality.registers.rows (the listings), print. The signalements
 register never reaches the journal, a listing or an error message beyond its id, date, status and
 number of measures.
 """

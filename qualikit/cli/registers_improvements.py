@@ -34,8 +34,8 @@ def improvement_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, improvements, incidents
-    from qualikit.registers.model import ImprovementStatus
+    from qualikit.quality.registers import commands, improvements, incidents
+    from qualikit.quality.registers.model import ImprovementStatus
 
     source_value = _parse(improvements.SOURCE, _required(source, "--source", "--source réclamation"), "--source")
     finding = _required(finding, "--constat", "--constat \"Deux apprenants trouvent le rythme trop rapide\"")
@@ -70,8 +70,8 @@ def improvement_update(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, improvements
-    from qualikit.registers.rows import date_text
+    from qualikit.quality.registers import commands, improvements
+    from qualikit.quality.registers.rows import date_text
 
     status_value = _parse(improvements.STATUS, status, "--statut") if status else None
     due_day, done_day = _day(due, "--echeance"), _day(done, "--realisee-le")
@@ -96,8 +96,8 @@ def improvement_list(
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.registers import commands, improvements
-    from qualikit.registers.rows import improvement_rows, plural
+    from qualikit.quality.registers import commands, improvements
+    from qualikit.quality.registers.rows import improvement_rows, plural
 
     clock = clock_from(today)
     with _reported():

@@ -39,9 +39,9 @@ def incident_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.load.fields import IDENT
-    from qualikit.registers import commands, improvements, incidents
-    from qualikit.registers.model import IncidentKind
+    from qualikit.project.load.fields import IDENT
+    from qualikit.quality.registers import commands, improvements, incidents
+    from qualikit.quality.registers.model import IncidentKind
 
     kind_value = _parse(incidents.KIND, _required(kind, "--type", "--type réclamation"), "--type")
     who = _required(who, "--de", "--de camille-roux ou --de \"entreprise Transports Berthier\"").strip()
@@ -65,7 +65,7 @@ def incident_add(
     recorded = "enregistrée" if incident.kind is not IncidentKind.ALEA else "enregistré"
     console.print(f"[green]✓[/] {label} {incident.id} {recorded} dans {incidents.FILENAME}")
     if incident.is_complaint:
-        from qualikit.frdates import clock_time, long_date
+        from qualikit.base.frdates import clock_time, long_date
 
         console.print(f"  Réponse attendue avant le {long_date(done.due.date())} à {clock_time(done.due.time())} "
                       f"(objectif de {done.hours}\u00a0h). Accusez réception dès que possible\u00a0: "
@@ -82,8 +82,8 @@ def incident_add(
 @incident_app.command("ack", help="Note l'accusé de réception (à faire rapidement).")
 def incident_ack(entry_id: str = IdArg, when: str = WhenOpt, project: Path = ProjectOpt,
                  today: str = TodayOpt) -> None:
-    from qualikit.registers import commands
-    from qualikit.registers.rows import datetime_text
+    from qualikit.quality.registers import commands
+    from qualikit.quality.registers.rows import datetime_text
 
     clock = clock_from(today)
     with _reported():
@@ -106,8 +106,8 @@ def incident_answer(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands
-    from qualikit.registers.rows import hours_text
+    from qualikit.quality.registers import commands
+    from qualikit.quality.registers.rows import hours_text
 
     text = _required(text, "--reponse", "--reponse \"Attestation renvoyée par e-mail\"")
     clock = clock_from(today)
@@ -133,7 +133,7 @@ def incident_close(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, improvements
+    from qualikit.quality.registers import commands, improvements
 
     clock = clock_from(today)
     with _reported():
@@ -162,8 +162,8 @@ def incident_list(
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.registers import commands, incidents
-    from qualikit.registers.rows import incident_listing, plural
+    from qualikit.quality.registers import commands, incidents
+    from qualikit.quality.registers.rows import incident_listing, plural
 
     clock = clock_from(today)
     with _reported():

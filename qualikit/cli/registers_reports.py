@@ -34,8 +34,8 @@ def report_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, reports
-    from qualikit.registers.model import ReportStatus
+    from qualikit.quality.registers import commands, reports
+    from qualikit.quality.registers.model import ReportStatus
 
     channel_value = _parse(reports.CHANNEL, channel, "--canal") if channel else None
     status_value = _parse(reports.STATUS, status, "--statut") if status else ReportStatus.OUVERT
@@ -71,8 +71,8 @@ def report_update(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, reports
-    from qualikit.registers.rows import plural
+    from qualikit.quality.registers import commands, reports
+    from qualikit.quality.registers.rows import plural
 
     status_value = _parse(reports.STATUS, status, "--statut") if status else None
     clock = clock_from(today)
@@ -88,8 +88,8 @@ def report_update(
 def report_list(project: Path = ProjectOpt) -> None:
     from rich.table import Table
 
-    from qualikit.registers import commands, reports
-    from qualikit.registers.rows import date_text, plural
+    from qualikit.quality.registers import commands, reports
+    from qualikit.quality.registers.rows import date_text, plural
 
     with _reported():
         commands.require_project(project)

@@ -20,8 +20,8 @@ from qualikit.cli.register_common import (
 
 @risk_app.command("init", help="Crée le registre avec les risques habituels d'un formateur indépendant.")
 def risk_init(project: Path = ProjectOpt, today: str = TodayOpt) -> None:
-    from qualikit.registers import commands, risks
-    from qualikit.registers.rows import plural
+    from qualikit.quality.registers import commands, risks
+    from qualikit.quality.registers.rows import plural
 
     clock = clock_from(today)
     with _reported():
@@ -46,8 +46,8 @@ def risk_add(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, risks
-    from qualikit.registers.store import LEVEL
+    from qualikit.quality.registers import commands, risks
+    from qualikit.quality.registers.store import LEVEL
 
     risk = _required(risk, "--risque", "--risque \"Formateur indisponible\"")
     p = _parse(LEVEL, _required(likelihood, "--probabilite", "--probabilite 2"), "--probabilite")
@@ -78,9 +78,9 @@ def risk_review(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.registers import commands, risks
-    from qualikit.registers.rows import date_text
-    from qualikit.registers.store import LEVEL
+    from qualikit.quality.registers import commands, risks
+    from qualikit.quality.registers.rows import date_text
+    from qualikit.quality.registers.store import LEVEL
 
     p = _parse(LEVEL, likelihood, "--probabilite") if likelihood else None
     i = _parse(LEVEL, impact, "--impact") if impact else None
@@ -100,7 +100,7 @@ def risk_review(
 
 @risk_app.command("list", help="Liste les risques, du plus critique au moins critique.")
 def risk_list(project: Path = ProjectOpt, today: str = TodayOpt) -> None:
-    from qualikit.registers import commands, risks
+    from qualikit.quality.registers import commands, risks
 
     clock = clock_from(today)
     with _reported():
@@ -117,7 +117,7 @@ def _risk_table(register, today) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from qualikit.registers.rows import plural, risk_rows
+    from qualikit.quality.registers.rows import plural, risk_rows
 
     table = Table(title="Risques sur la qualité des formations (indicateur 32)", title_justify="left")
     for col in ("N°", "Risque", "P", "I", "Criticité", "Mesures", "Responsable", "Prochaine revue", "Statut"):

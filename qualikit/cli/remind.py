@@ -20,12 +20,12 @@ def command(
         return
     from rich.table import Table
 
+    from qualikit.base.frdates import short_date
     from qualikit.cli.delivery_output import print_delivery, transport_for
-    from qualikit.frdates import short_date
-    from qualikit.journal_check import open_journal
-    from qualikit.onboard import OnboardError
-    from qualikit.remind import remind
-    from qualikit.render.email import TemplateProblem
+    from qualikit.commands.onboard import OnboardError
+    from qualikit.commands.remind import remind
+    from qualikit.documents.email import TemplateProblem
+    from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
     loaded = load_or_exit(project)
@@ -71,7 +71,7 @@ def command(
 def _install(project: Path) -> None:
     import subprocess
 
-    from qualikit.cron import cron_line, install
+    from qualikit.delivery.cron import cron_line, install
 
     try:
         line = install(project)

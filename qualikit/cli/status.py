@@ -19,10 +19,10 @@ def command(
     from rich.markup import escape
     from rich.table import Table
 
+    from qualikit.base.frdates import long_date, short_date
     from qualikit.cli.common import period_or_exit
-    from qualikit.frdates import long_date, short_date
-    from qualikit.journal_check import open_journal
-    from qualikit.overview import build_overview
+    from qualikit.journey.overview import build_overview
+    from qualikit.project.journal_check import open_journal
     from qualikit.quality.alerts import alerts
 
     project = project_of(project, legacy)

@@ -19,9 +19,9 @@ def import_(
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
-    from qualikit.journal_check import open_journal
-    from qualikit.surveys.importer import parse_answers, record
-    from qualikit.surveys.tokens import SURVEYS, token_map
+    from qualikit.project.journal_check import open_journal
+    from qualikit.quality.surveys.importer import parse_answers, record
+    from qualikit.quality.surveys.tokens import SURVEYS, token_map
 
     if survey is not None and survey not in SURVEYS:
         err.print(f"[red]Erreur :[/] --enquete « {survey} » inconnue (attendu : {', '.join(SURVEYS)}).")
@@ -56,8 +56,8 @@ def propose_improvements(root: Path, answers, journal, today) -> list:
     from decimal import Decimal
 
     from qualikit.quality.figures import CRITERIA, _mean, _num
-    from qualikit.registers.improvements import propose_from, record_proposal
-    from qualikit.registers.store import RegisterError
+    from qualikit.quality.registers.improvements import propose_from, record_proposal
+    from qualikit.quality.registers.store import RegisterError
 
     out = []
     for a in answers:
@@ -96,7 +96,7 @@ def review(
 ) -> None:
     import sys
 
-    from qualikit.journal_check import open_journal
+    from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
     p = load_or_exit(project).project

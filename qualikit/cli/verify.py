@@ -11,11 +11,11 @@ def command(
     document: Path = typer.Argument(..., help="Le PDF à vérifier (attestation, certificat…)."),
     project: Path = ProjectOpt,
 ) -> None:
-    from qualikit.clock import Clock
-    from qualikit.close import certificate_path
-    from qualikit.journal_check import open_journal
-    from qualikit.load import load_project
-    from qualikit.verify import project_trust, verify_document
+    from qualikit.base.clock import Clock
+    from qualikit.commands.close import certificate_path
+    from qualikit.documents.verify import project_trust, verify_document
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
 
     try:
         pdf = document.read_bytes()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from qualikit.clock import PARIS
-from qualikit.model import Enrolment, Project, Session, Status
+from qualikit.base.clock import PARIS
+from qualikit.project.model import Enrolment, Project, Session, Status
 
 
 def end_of(day: date) -> datetime:

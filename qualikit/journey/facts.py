@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from qualikit.clock import PARIS
-from qualikit.model import Enrolment, Funder, HalfDay, Learner, Project, Session, Status
+from qualikit.base.clock import PARIS
+from qualikit.project.model import Enrolment, Funder, HalfDay, Learner, Project, Session, Status
 
 COMPANY = "entreprise"  # the client company's contact, in survey keys
 ENTRY_SURVEYS = ("besoins", "positionnement")
@@ -211,7 +211,7 @@ def _absents(project: Project) -> dict[tuple[str, date, HalfDay], frozenset[str]
 def learner_journey(project: Project, session: Session, enrolment: Enrolment,
                     absents: dict | None = None) -> LearnerJourney | None:
     """One learner's record from the project alone (the journal's facts are added by `build`)."""
-    from qualikit.schedule import withdrawal_end
+    from qualikit.project.schedule import withdrawal_end
 
     learner = project.learner(enrolment.learner_id)
     if learner is None:

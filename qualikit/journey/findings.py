@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from qualikit.diagnostics import Diagnostic, Level
-from qualikit.frdates import long_date
+from qualikit.base.diagnostics import Diagnostic, Level
+from qualikit.base.frdates import long_date
 from qualikit.journey.facts import Journey
 
 

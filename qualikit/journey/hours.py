@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from qualikit.journey.facts import ABSENT, GONE, NOT_ADMITTED, PRESENT, UNKNOWN, LearnerJourney, learner_journey
-from qualikit.model import Enrolment, HalfDay, Project, Session
+from qualikit.project.model import Enrolment, HalfDay, Project, Session
 
 
 @dataclass(frozen=True)

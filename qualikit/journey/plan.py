@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from qualikit.clock import PARIS
-from qualikit.model import JourneyStep, Session
+from qualikit.base.clock import PARIS
+from qualikit.project.model import JourneyStep, Session
 
 # audiences
 ALL = "tous"  # every learner still in the session
@@ -104,7 +104,7 @@ def announces(step: Step) -> bool:
 
 
 def on_working_day(due: datetime, step: Step, calendar) -> datetime:
-    """`due` moved to a working day of `calendar` (qualikit.workdays): mails to learners and
+    """`due` moved to a working day of `calendar` (qualikit.base.workdays): mails to learners and
     clients do not go out on weekends, public holidays or closed days."""
     day = due.date()
     if calendar.is_working_day(day):

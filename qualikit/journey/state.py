@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from qualikit.frdates import long_date
+from qualikit.base.frdates import long_date
 from qualikit.journey.facts import Journey, LearnerJourney, SessionJourney
 from qualikit.journey.plan import ALL, NO_COLD, NO_HOT, Step, due_at, on_working_day, steps_for
-from qualikit.model import Settings
+from qualikit.project.model import Settings
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from qualikit.journal import Entry
-from qualikit.model import Project
+from qualikit.project.journal import Entry
+from qualikit.project.model import Project
 
 REPEATED_ABSENCES = 2
 SURVEY_WATCH = (timedelta(days=4), timedelta(days=60))  # after the E+3 reminder, for two months
@@ -37,7 +37,7 @@ def percent(rate: Decimal) -> str:
 def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | None = None,
            journey=None) -> list[Alert]:
     """`root` given: unanswered complaints past the target delay are included (the register lives there)."""
-    from qualikit.frdates import long_date
+    from qualikit.base.frdates import long_date
     from qualikit.journey import as_of
     from qualikit.quality.figures import dropout, response
 
@@ -78,7 +78,7 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
                                  f"l'enquête à chaud sur {hot.denominator} envoyée(s), soit {percent(rate)}, "
                                  f"sous l'objectif de {percent(settings.response_target_rate)}"))
     if root is not None and (root / "registre-reclamations.yaml").is_file():
-        from qualikit.registers import incidents
+        from qualikit.quality.registers import incidents
 
         document = incidents.load(root)
         if document.ok:
@@ -95,7 +95,7 @@ def watched_sessions(project: Project, today) -> set[str]:
 
 def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
     """One alert per unanswered réclamation past the target, for the daily digest."""
-    from qualikit.registers.incidents import overdue, waiting
+    from qualikit.quality.registers.incidents import overdue, waiting
 
     out = []
     for incident in overdue(register, now, hours):
@@ -110,7 +110,7 @@ def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
 
 def _not_convoked(sj, today, lead_days: int) -> list[Alert]:
     """Learners who should have been convoked by now and cannot be: the trainer is told why."""
-    from qualikit.frdates import long_date
+    from qualikit.base.frdates import long_date
 
     session = sj.session
     if not session.days or not (session.start - timedelta(days=lead_days) <= today < session.start):

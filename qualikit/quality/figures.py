@@ -12,9 +12,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from qualikit.journal import Entry
 from qualikit.journey.facts import Journey, SessionJourney
-from qualikit.model import Project, Session
+from qualikit.project.journal import Entry
+from qualikit.project.model import Project, Session
 
 CRITERIA = ("accueil", "contenu", "equipe", "moyens", "accompagnement")  # the five CPF criteria, 1–5
 CRITERIA_LABELS = {"accueil": "Accueil", "contenu": "Contenu", "equipe": "Équipe pédagogique",
@@ -235,8 +235,8 @@ def _last_day(project: Project, entries: list[Entry]) -> date:
 
 def _complaints(root: Path, sessions: list[Session], start: date | None, end: date | None,
                 learners: int) -> list[Figure]:
-    from qualikit.registers import incidents
-    from qualikit.registers.asof import as_of
+    from qualikit.quality.registers import incidents
+    from qualikit.quality.registers.asof import as_of
 
     document = incidents.load(root)
     if not document.ok:

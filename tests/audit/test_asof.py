@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from qualikit.base.clock import PARIS
 from qualikit.cli import app
-from qualikit.clock import PARIS
 from qualikit.journey.asof import end_of
 
 CUT = date(2026, 10, 15)
@@ -93,7 +93,7 @@ def _texts(path: Path):
 def later_dates(folder: Path, root: Path, cut: date) -> list[tuple[str, str, str]]:
     """(file, date, context) of every date after `cut` in the pack, but a session's planned day shown
     in its calendar, the grid's own dates and the dates inside session ids (names, not dates)."""
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
     from qualikit.referentiel import grid_for
 
     project = load_project(root).project
@@ -184,8 +184,8 @@ def test_journal_export_as_of_a_day_holds_no_later_row(played, tmp_path):
 
 
 def test_a_register_as_of_a_day_forgets_what_came_later():
-    from qualikit.registers.asof import as_of
-    from qualikit.registers.model import (
+    from qualikit.quality.registers.asof import as_of
+    from qualikit.quality.registers.model import (
         Improvement,
         ImprovementSource,
         ImprovementStatus,

@@ -61,7 +61,7 @@ def pack(root: Path, *args: str) -> str:
 
 
 def _token(root: Path, survey: str, session: str, learner: str) -> str:
-    from qualikit.tokens import project_secret, survey_token
+    from qualikit.base.tokens import project_secret, survey_token
 
     return survey_token(project_secret(root), survey, session, learner)
 
@@ -112,7 +112,7 @@ def base(tmp_path_factory) -> Path:
 
 
 def _violence_report(root: Path) -> None:
-    from qualikit.registers import reports, store
+    from qualikit.quality.registers import reports, store
 
     document = reports.load(root)
     report = reports.new_report(document.register, day=date(2026, 11, 5), facts=SECRET_FACTS, people=SECRET_PEOPLE,
@@ -152,7 +152,7 @@ def _sources(root: Path) -> dict[str, str]:
 
 def test_2026_pack_has_a_folder_per_applicable_indicator_and_links_that_open(demo):
     from qualikit.audit.pack import profile_of, verify_manifest
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
     from qualikit.referentiel import applicable, grid_for
 
     before = _sources(demo)
@@ -230,7 +230,7 @@ def test_v9_grid_before_november_2026(demo):
 
 def test_settings_audit_date_picks_the_grid(demo):
     from qualikit.audit.pack import choose_audit_date
-    from qualikit.load import load_project
+    from qualikit.project.load import load_project
 
     p = load_project(demo).project
     assert choose_audit_date(p, None, date(2026, 12, 1)) == date(2026, 12, 1)
@@ -281,9 +281,9 @@ def test_files_dropped_in_preuves_prove_an_indicator_qualikit_cannot(demo):
 
 def test_new_entrant_mode_defers_what_is_audited_at_surveillance(demo):
     from qualikit.audit.pack import build_pack
-    from qualikit.clock import Clock
-    from qualikit.journal_check import open_journal
-    from qualikit.load import load_project
+    from qualikit.base.clock import Clock
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
 
     text = (demo / "organisation.yaml").read_text(encoding="utf-8")
     (demo / "organisation.yaml").write_text(text.replace("parametres:\n", "parametres:\n  nouvel_entrant: oui\n"),

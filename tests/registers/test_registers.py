@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import DEMO
+from qualikit.base.clock import PARIS
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
-from qualikit.clock import PARIS
 from qualikit.quality.alerts import complaint_alerts
-from qualikit.registers import improvements, incidents, reports, risks, store
-from qualikit.registers.model import (
+from qualikit.quality.registers import improvements, incidents, reports, risks, store
+from qualikit.quality.registers.model import (
     Improvement,
     ImprovementSource,
     Incident,

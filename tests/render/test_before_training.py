@@ -15,15 +15,15 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import DEMO
-from qualikit.load import load_project
-from qualikit.model import Funder
-from qualikit.render.contract import individual_price, render_contract
-from qualikit.render.convention import render_convention
-from qualikit.render.info_pack import render_info_pack, rules_text
-from qualikit.render.programme_html import render_programme_html
-from qualikit.render.programme_sheet import render_programme_sheet, sheet_problems
-from qualikit.render.stamp import DocStamp, funder_of
-from qualikit.schedule import Instalment, ScheduleError, individual_schedule
+from qualikit.documents.contract import individual_price, render_contract
+from qualikit.documents.convention import render_convention
+from qualikit.documents.info_pack import render_info_pack, rules_text
+from qualikit.documents.programme_html import render_programme_html
+from qualikit.documents.programme_sheet import render_programme_sheet, sheet_problems
+from qualikit.documents.stamp import DocStamp, funder_of
+from qualikit.project.load import load_project
+from qualikit.project.model import Funder
+from qualikit.project.schedule import Instalment, ScheduleError, individual_schedule
 
 EXCEL = "excel-tcd"
 PROJET = "projet-2026-11-30"  # mixte, 30 Nov – 8 Dec 2026

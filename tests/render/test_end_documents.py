@@ -12,14 +12,14 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import DEMO
+from qualikit.documents.attestation import render_attestation
+from qualikit.documents.certificat import FOOTNOTES, RETENTION, SIGNATURE_LABEL, render_certificat
+from qualikit.documents.competence import render_competence
+from qualikit.documents.departure import plan_objectives, render_departure
+from qualikit.documents.stamp import DocStamp, number, page_count, plain_date, result_label, validated
 from qualikit.journey.hours import attended
-from qualikit.load import load_project
-from qualikit.model import Evaluation, Funder, Result
-from qualikit.render.attestation import render_attestation
-from qualikit.render.certificat import FOOTNOTES, RETENTION, SIGNATURE_LABEL, render_certificat
-from qualikit.render.competence import render_competence
-from qualikit.render.departure import plan_objectives, render_departure
-from qualikit.render.stamp import DocStamp, number, page_count, plain_date, result_label, validated
+from qualikit.project.load import load_project
+from qualikit.project.model import Evaluation, Funder, Result
 
 EXCEL = "excel-2026-10-15"
 PAROLE = "parole-2026-11-04"

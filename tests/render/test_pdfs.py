@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from conftest import DEMO, MINI, write_project
-from qualikit.frdates import long_date
-from qualikit.load import load_project
-from qualikit.model import Enrolment, Learner, Status
-from qualikit.render.attendance_sheet import render_attendance_sheet
-from qualikit.render.pdf_common import esc, para, prose, styles
-from qualikit.render.welcome_kit import render_welcome_kit
-from qualikit.typography import NBSP, NNBSP, fr
+from qualikit.base.frdates import long_date
+from qualikit.base.typography import NBSP, NNBSP, fr
+from qualikit.documents.attendance_sheet import render_attendance_sheet
+from qualikit.documents.pdf_common import esc, para, prose, styles
+from qualikit.documents.welcome_kit import render_welcome_kit
+from qualikit.project.load import load_project
+from qualikit.project.model import Enrolment, Learner, Status
 
 MIXED = "projet-2026-11-30"  # mixte: two days in a room, one online; Aurélie Gauthier asked for an adaptation
 LINKS = {

@@ -11,13 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from qualikit.clock import PARIS
-from qualikit.diagnostics import Level, Report
-from qualikit.journal import Journal
-from qualikit.surveys.importer import ANSWER, parse_answers, record
-from qualikit.surveys.presets import columns, normalise, parse_moment
-from qualikit.surveys.readers import read_table
-from qualikit.tokens import survey_token
+from qualikit.base.clock import PARIS
+from qualikit.base.diagnostics import Level, Report
+from qualikit.base.tokens import survey_token
+from qualikit.project.journal import Journal
+from qualikit.quality.surveys.importer import ANSWER, parse_answers, record
+from qualikit.quality.surveys.presets import columns, normalise, parse_moment
+from qualikit.quality.surveys.readers import read_table
 
 EXPORTS = Path(__file__).parent / "exports"
 SECRET = b"qualikit-test-secret-0123456789ab"

@@ -1,0 +1,1 @@
+"""Administration: the bilan pédagogique et financier."""

@@ -1,0 +1,1 @@
+"""Plain helpers every stage may use: dates, typography, files, diagnostics, clock."""

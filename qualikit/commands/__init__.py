@@ -1,0 +1,1 @@
+"""The jobs a command runs (onboard, remind, close, contracts…): no printing, no typer."""

@@ -1,0 +1,158 @@
+"""`qualikit demo`: the whole journey on a copy of the demo project, at fixed dates, with the
+outbox (nothing leaves the machine): contracts → onboarding → roll calls as recorded →
+close-session → daily reminders → survey answers imported → KPIs → audit pack.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from qualikit.base.clock import PARIS, Clock
+from qualikit.base.resources import PACKAGE
+
+START, END = date(2026, 10, 1), date(2026, 11, 23)
+CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 11, 7): "parole-2026-11-04"}
+ANSWERS_ON = date(2026, 11, 10)
+
+
+@dataclass
+class DemoResult:
+    root: Path
+    steps: list[str] = field(default_factory=list)
+    pack: Path | None = None  # the audit pack's folder
+
+
+def demo_source() -> Path:
+    """The demo project bundled in the package (wheel), or the checkout's examples/demo."""
+    inside = PACKAGE / "examples" / "demo"
+    return inside if inside.is_dir() else PACKAGE.parent / "examples" / "demo"
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), PARIS)
+
+
+def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoResult:
+    from qualikit.commands.close import close_session
+    from qualikit.commands.contracts import issue_contracts, programme_sheets
+    from qualikit.commands.remind import remind
+    from qualikit.delivery.send import OutboxTransport
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
+
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"« {dest} » existe déjà et n'est pas vide : choisissez un autre dossier")
+    shutil.copytree(demo_source(), dest, dirs_exist_ok=True)
+    result = DemoResult(dest)
+    project = load_project(dest).project
+
+    def transport(day: date) -> OutboxTransport:
+        return OutboxTransport(dest / "outbox", lambda: at(day))
+
+    programme_sheets(project, dest, open_journal(dest, Clock(at(START))), START)
+    for session in project.sessions:
+        signed = min((e.enrolled_on for e in session.enrolments if e.enrolled_on), default=START)
+        day = max(min(signed, session.start - timedelta(days=20)), date(2026, 9, 1))
+        issue_contracts(project, dest, open_journal(dest, Clock(at(day))), transport(day), at(day), session.id)
+    say("fiches programmes, contrats et conventions")
+    _registers(dest, project)
+    say("analyse des risques (11 risques habituels) et une réclamation traitée en moins de 48 h")
+    day = START
+    while day <= END:
+        now = at(day)
+        if day in CLOSINGS:
+            close_session(project, dest, open_journal(dest, Clock(now)), transport(day), now, CLOSINGS[day])
+            say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
+        if day == ANSWERS_ON:
+            _import_sample_answers(dest, project, now)
+            _trainer_reviews(dest, project, now)
+            say(f"{day:%d/%m} : réponses aux enquêtes à chaud importées, bilans de la formatrice")
+        remind(project, dest, open_journal(dest, Clock(now)), transport(day), now,
+               digest_to=project.organisation.email)
+        day += timedelta(days=1)
+    say("relances quotidiennes du 01/10 au 23/11/2026")
+    result.pack = _audit_pack(dest, at(END))
+    return result
+
+
+def _import_sample_answers(root: Path, project, now: datetime) -> None:
+    """What a form tool would export: hot-survey answers of most learners of the past sessions."""
+    import csv
+    import io
+
+    from qualikit.project.journal_check import open_journal
+    from qualikit.quality.surveys.importer import parse_answers, record
+    from qualikit.quality.surveys.tokens import token_map
+
+    tokens = token_map(project, root)
+    by_learner = {(s, lid): t for t, (kind, s, lid) in tokens.items() if kind == "chaud"}
+    notes = [(5, 5, 5, 4, 5, 10, "Oui", "Très concret, merci !"), (4, 4, 5, 4, 4, 9, "Oui", ""),
+             (4, 3, 4, 4, 4, 8, "Oui", "Un peu dense l'après-midi"), (5, 4, 5, 5, 5, 9, "Oui", "Formatrice à l'écoute")]
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\r\n")
+    out.writerow(["Horodateur", "Comment évaluez-vous l'accueil ?", "Le contenu de la formation",
+                  "L'équipe pédagogique", "Les moyens mis à disposition", "L'accompagnement",
+                  "Recommanderiez-vous cette formation à un collègue ?", "Vous êtes-vous senti(e) accompagné(e) ?",
+                  "Commentaire libre", "Jeton (ne pas modifier)"])
+    n = 0
+    for session_id in CLOSINGS.values():
+        session = project.session(session_id)
+        for e in session.enrolments[:-1]:  # one learner never answers: the reminders show it
+            if e.status.value == "abandon":
+                continue
+            a = notes[n % len(notes)]
+            n += 1
+            out.writerow([f"{session.end + timedelta(days=1):%d/%m/%Y} 18:{n:02d}:00", *a,
+                          by_learner[(session_id, e.learner_id)]])
+    path = root / "exports" / "reponses-chaud.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    record(open_journal(root, Clock(now)), parse_answers(path, tokens), set())
+
+
+def _registers(root: Path, project) -> None:
+    """The risk analysis seeded at the start, and one complaint received, answered and closed."""
+    from qualikit.quality.registers import incidents, risks, store
+    from qualikit.quality.registers.model import Channel, IncidentKind
+
+    owner = project.organisation.legal_rep.name if project.organisation.legal_rep else None
+    store.save(root, risks.load(root), risks.seed(START, owner))
+    doc = incidents.load(root)
+    received = datetime(2026, 11, 9, 10, 15, tzinfo=PARIS)
+    complaint = incidents.new_incident(doc.register, kind=IncidentKind.RECLAMATION, who="karim-haddad",
+                                       subject="Certificat de réalisation demandé par l'employeur au format papier",
+                                       received=received, session="parole-2026-11-04", channel=Channel.EMAIL)
+    doc = store.append(root, doc, complaint)
+    complaint = incidents.acknowledge(complaint, received + timedelta(hours=1))
+    complaint = incidents.answer(complaint, "Certificat imprimé, signé et posté le jour même", received +
+                                 timedelta(hours=6), analysis="Certains employeurs exigent encore le papier")
+    complaint = incidents.close(complaint, corrective_action="Demander à l'inscription le format attendu")
+    store.replace(root, doc, complaint)
+
+
+def _trainer_reviews(root: Path, project, now: datetime) -> None:
+    from qualikit.project.journal_check import open_journal
+
+    journal = open_journal(root, Clock(now))
+    for session_id in CLOSINGS.values():
+        journal.append("survey.answer", {
+            "survey": "formateur", "session": session_id, "learner": project.session(session_id).trainer_id,
+            "submitted_at": now.isoformat(), "source": "qualikit survey review",
+            "values": {"satisfaction": 4, "reussites": "Groupe impliqué, exercices sur leurs propres cas",
+                       "ameliorations": "Prévoir plus de temps pour la mise en pratique de l'après-midi"}},
+            key=f"survey:formateur:{session_id}:{project.session(session_id).trainer_id}")
+
+
+def _audit_pack(root: Path, now: datetime) -> Path:
+    """The audit pack for an audit on the last day of the demo (the 2026 grid)."""
+    from qualikit.audit.pack import build_pack
+    from qualikit.project.journal_check import open_journal
+    from qualikit.project.load import load_project
+
+    project = load_project(root).project
+    entries = open_journal(root, Clock(now)).entries()
+    return build_pack(project, root, entries, today=now.date()).folder

@@ -1,0 +1,230 @@
+"""Onboarding (D-7): each learner's welcome kit, calendar invite, survey links and welcome e-mail,
+and each session's attendance sheet — issued and sent exactly once, journaled.
+
+Pure orchestration: it renders with qualikit.documents, writes with qualikit.base.files,
+sends with qualikit.delivery.send and records with the journal; it prints nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from qualikit.base.files import safe_name, write_atomic
+from qualikit.base.frdates import long_date, time_range
+from qualikit.base.tokens import project_secret, survey_link, survey_token
+from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
+from qualikit.documents.email import Attachment, build_message, render_email, template_env
+from qualikit.project.journal import Entry, Journal
+from qualikit.project.model import Enrolment, Learner, Project, Session, Status
+
+OUTPUT = "sortie"
+ENTRY_SURVEYS = ("besoins", "positionnement")  # sent with the kit (indicators 4 and 8)
+
+
+class OnboardError(Exception):
+    """Onboarding cannot start (unknown session, unusable template…); French message."""
+
+
+@dataclass
+class SessionResult:
+    session: Session
+    issued: list[str] = field(default_factory=list)  # learner ids whose kit was (re)issued now
+    waiting: list[str] = field(default_factory=list)  # learners not onboarded and why (dropped out)
+    sheet: str | None = None  # attendance sheet path when (re)issued now
+
+
+@dataclass
+class OnboardResult:
+    sessions: list[SessionResult]
+    delivery: DeliveryReport
+
+
+def due_sessions(project: Project, today: date, session_id: str | None = None) -> list[Session]:
+    """The named session, or every session starting within the lead time (and not started yet)."""
+    if session_id is not None:
+        session = project.session(session_id)
+        if session is None:
+            known = ", ".join(s.id for s in project.sessions[:8])
+            raise OnboardError(f"session « {session_id} » inconnue (sessions : {known})")
+        return [session]
+    calendar = project.settings.work_calendar
+    next_working = calendar.on_or_after(today + timedelta(days=1))
+    if not calendar.is_working_day(today):
+        # a day off: only what cannot wait for the next working day
+        return [s for s in project.sessions if today < s.start <= next_working]
+    # a working day before days off convokes for them too: the lead time is kept, never shortened
+    horizon = next_working - timedelta(days=1) + timedelta(days=project.settings.lead_time_days)
+    return [s for s in project.sessions if today < s.start <= horizon]
+
+
+def active(enrolment: Enrolment) -> bool:
+    return enrolment.status is not Status.ABANDON
+
+
+def entry_links(project: Project, secret: bytes, session: Session, learner: Learner) -> dict[str, str]:
+    links = {}
+    for survey in ENTRY_SURVEYS:
+        template = project.settings.survey_url(survey)
+        if template:
+            links[survey] = survey_link(template, survey_token(secret, survey, session.id, learner.id))
+    return links
+
+
+def onboard(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime, *,
+            session_id: str | None = None, force: set[str] = frozenset(), dry_run: bool = False,
+            progress: Callable[[int, int], None] | None = None) -> OnboardResult:
+    """Issue and send what is due. `force` holds learner ids whose kit is re-issued and resent.
+
+    Who may be convoked is read from the journey as of today: a drop-out or a signature dated
+    later has not happened yet; a particulier waits for the signed contract and the end of the
+    withdrawal period (L6353-5/6).
+    """
+    from qualikit.journey import as_of
+    from qualikit.journey.asof import project_as_of
+
+    project = project_as_of(project, now.date())
+    sessions = due_sessions(project, now.date(), session_id)
+    if not sessions:
+        return OnboardResult([], DeliveryReport(dry_run=dry_run))
+    env = template_env(root)
+    secret = project_secret(root) if not dry_run else b"dry-run"
+    org = project.organisation
+    sender_email = org.sender_email
+    if not sender_email:
+        raise OnboardError("aucune adresse d'expédition : renseignez expediteur.email ou email dans l'organisation")
+    sender_name = org.sender_name
+    domain = sender_email.rpartition("@")[2]
+    results, outgoing = [], []
+    with journal.locked():
+        entries = journal.entries()
+        done = latest_of(entries)
+        journey = as_of(project, entries, now.date())
+        todo = [(s, e) for s in sessions for e in s.enrolments]
+        for n, (session, enrolment) in enumerate(todo, start=1):
+            if progress:
+                progress(n, len(todo))
+            result = next((r for r in results if r.session is session), None)
+            if result is None:
+                result = SessionResult(session)
+                results.append(result)
+                result.sheet = _attendance_sheet(project, root, journal, session, done, dry_run)
+            if not active(enrolment):
+                result.waiting.append(f"{enrolment.learner_id} (abandon)")
+                continue
+            lj = journey.learner(session.id, enrolment.learner_id)
+            if lj is None:
+                continue
+            learner = lj.learner
+            waiting = lj.contract_wait(now.date())
+            if waiting:
+                result.waiting.append(f"{enrolment.learner_id} ({waiting})")
+                continue
+            forced = learner.id in force
+            if f"onboard:email:{session.id}:{learner.id}" in done and not forced:
+                continue
+            links = entry_links(project, secret, session, learner)
+            kit, invite = _documents(project, root, session, learner, links, now, domain)
+            kit_path = root / OUTPUT / safe_name(session.id) / "convocations" / f"{safe_name(learner.id)}.pdf"
+            if not dry_run:
+                _issue(journal, done, root, kit_path, kit, "onboard.kit", f"onboard:kit:{session.id}:{learner.id}",
+                       {"session": session.id, "learner": learner.id, "surveys": sorted(links)}, forced)
+            result.issued.append(learner.id)
+            message = _welcome_email(env, project, session, learner, links, kit, invite, now,
+                                     sender_name, sender_email, domain)
+            outgoing.append(Outgoing(
+                key=f"onboard:email:{session.id}:{learner.id}", message=message, kind="onboard.email",
+                data={"session": session.id, "learner": learner.id, "surveys": sorted(links)}))
+        forced_keys = {o.key for o in outgoing if o.data["learner"] in force}
+        report = deliver(journal, transport, outgoing, dry_run=dry_run, force=forced_keys,
+                         spool=root / ".qualikit" / "spool")
+    return OnboardResult(results, report)
+
+
+def _documents(project, root, session, learner, links, now, domain) -> tuple[bytes, bytes]:
+    from qualikit.documents.ics import render_invite
+    from qualikit.documents.welcome_kit import render_welcome_kit
+
+    kit = render_welcome_kit(project, session, learner, root, links)
+    invite = render_invite(project.organisation, project.programme(session.programme_id), session, learner,
+                           now, domain)
+    return kit, invite
+
+
+def _attendance_sheet(project, root, journal, session, done, dry_run) -> str | None:
+    from qualikit.documents.attendance_sheet import render_attendance_sheet
+
+    key = f"onboard:emargement:{session.id}"
+    pdf = render_attendance_sheet(project, session, root)
+    path = root / OUTPUT / safe_name(session.id) / "emargement.pdf"
+    previous = journal_sha(done, key)
+    if dry_run or previous == sha256(pdf):
+        return None
+    write_atomic(path, pdf)
+    done[key] = journal.append("onboard.attendance_sheet", {
+        "session": session.id, "file": _rel(root, path), "sha256": sha256(pdf),
+        "version": int(previous is not None) + 1}, key=key)
+    return _rel(root, path)
+
+
+def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
+    """Write a document and journal it, unless the same bytes were already issued."""
+    digest = sha256(content)
+    if journal_sha(done, key) == digest and path.is_file():
+        return
+    write_atomic(path, content)
+    done[key] = journal.append(kind, {**data, "file": _rel(root, path), "sha256": digest,
+                                      **({"resend": True} if forced else {})}, key=key)
+
+
+def latest(journal: Journal) -> dict[str, Entry]:
+    """Each key's last entry, read once per run (the journal may hold tens of thousands)."""
+    return latest_of(journal.entries())
+
+
+def latest_of(entries: list[Entry]) -> dict[str, Entry]:
+    return {e.key: e for e in entries if e.key}
+
+
+def journal_sha(done: dict[str, Entry], key: str) -> str | None:
+    entry = done.get(key)
+    return entry.data.get("sha256") if entry else None
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _welcome_email(env, project, session, learner, links, kit, invite, now, sender_name, sender_email, domain):
+    from qualikit.base.typography import fr
+
+    programme = project.programme(session.programme_id)
+    days = [{"label": long_date(d.date), "hours": " et ".join(time_range(r) for _, r in d.halves())}
+            for d in session.days]
+    dates = (f"le {long_date(session.start)}" if session.start == session.end
+             else f"du {long_date(session.start)} au {long_date(session.end)}")
+    org = project.organisation
+    trainer = project.trainer(session.trainer_id) if session.trainer_id else None
+    context = {
+        "learner": learner, "session": session, "programme": programme, "organisation": org,
+        "dates": dates, "start": long_date(session.start), "days": days,
+        "links": {survey: links.get(survey) for survey in ENTRY_SURVEYS},  # every key, set or not
+        "referent": org.disability_referent, "trainer": trainer,
+        "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
+    }
+    rendered = render_email(env, "convocation", context)
+    rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
+    stem = safe_name(f"convocation-{programme.title}")[:60]
+    return build_message(
+        sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name, to_email=learner.email,
+        rendered=rendered, date=now, domain=domain, tags={"Step": "convocation", "Session": session.id},
+        attachments=[Attachment(f"{stem}.pdf", kit, "application/pdf"),
+                     Attachment("formation.ics", invite, "text/calendar")],
+    )

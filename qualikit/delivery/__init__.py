@@ -1,0 +1,1 @@
+"""Sending: outbox or SMTP, exactly once, and the daily cron line."""

@@ -1,0 +1,216 @@
+"""The reminder log (indicator 12) an auditor reads, drawn from the journal.
+
+One row per journal entry that is a contact with a learner or a step of their
+journey: convocations, reminders, end-of-training e-mails, documents issued,
+and the calls, interviews and notes recorded by hand (followups). Nothing is
+stored twice: the journal is the source, this is a view of it.
+
+Both writers treat every text as data: learners' and trainers' words may start
+with « = », and a spreadsheet must never run them as formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from qualikit.base.clock import PARIS
+from qualikit.base.files import write_atomic
+from qualikit.project.journal import Entry
+from qualikit.project.model import Project, Status
+
+DATE = "Date et heure"
+SESSION = "Session"
+LEARNER = "Apprenant"
+CHANNEL = "Canal"
+REASON = "Motif"
+RESULT = "Résultat"
+REFERENCE = "Référence"
+COLUMNS = (DATE, SESSION, LEARNER, CHANNEL, REASON, RESULT, REFERENCE)
+DATE_FORMAT = "%d/%m/%Y %H:%M"
+
+EMAIL, DOCUMENT = "e-mail", "document"  # with téléphone / entretien / note from followups
+
+DOCUMENTS = {
+    "onboard.kit": "Livret d'accueil et convocation",
+    "close.attestation": "Attestation de fin de formation",
+    "close.certificat": "Certificat de réalisation",
+    "close.competences": "Certificat de compétences",
+    "close.depart": "Pack de fin de formation",
+}
+FOLLOWUP_CHANNELS = {"followup.appel": "téléphone", "followup.entretien": "entretien", "followup.note": "note"}
+
+# Spreadsheet programs read a cell starting with one of these as a formula (or a command, via DDE).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WIDTHS = {DATE: 17, SESSION: 22, LEARNER: 22, CHANNEL: 11, REASON: 50, RESULT: 30, REFERENCE: 11}
+
+
+def reminder_log(project: Project, entries: Iterable[Entry]) -> list[dict]:
+    """The rows of the reminder log, in journal order; columns as in COLUMNS."""
+    rows = []
+    for entry in entries:
+        row = _row(project, entry)
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def _row(project: Project, entry: Entry) -> dict | None:
+    data = entry.data
+    learner_id = data.get("learner")
+    if not isinstance(learner_id, str) or not learner_id:
+        return None  # session-wide facts (attendance sheet, closing) are not contacts with a learner
+    described = _describe(project, entry)
+    if described is None:
+        return None
+    channel, reason, result = described
+    session_id = data.get("session")
+    learner = project.learner(learner_id)
+    return {
+        DATE: entry.ts.astimezone(PARIS).strftime(DATE_FORMAT),
+        SESSION: session_id if isinstance(session_id, str) else "",
+        LEARNER: learner.full_name if learner is not None else learner_id,
+        CHANNEL: channel,
+        REASON: reason,
+        RESULT: result,
+        REFERENCE: entry.seq,
+    }
+
+
+def _describe(project: Project, entry: Entry) -> tuple[str, str, str] | None:
+    """(channel, reason, result) for the kinds that belong in the log, else None."""
+    kind, data = entry.kind, entry.data
+    if kind.startswith("onboard.email"):
+        return EMAIL, f"Convocation J-{project.settings.lead_time_days}", _sent(data)
+    if kind.startswith("close.email"):
+        return EMAIL, _closing_reason(project, data), _sent(data)
+    if kind.startswith("followup."):
+        channel = FOLLOWUP_CHANNELS.get(kind) or _text(data.get("channel")) or "note"
+        return channel, _text(data.get("text")), _text(data.get("outcome"))
+    if kind.startswith("remind."):
+        step = kind.removeprefix("remind.")
+        reason = _text(data.get("label")) or step
+        return _text(data.get("channel")) or EMAIL, reason, _text(data.get("outcome")) or _sent(data)
+    if kind in DOCUMENTS or kind.startswith("close."):
+        reason = DOCUMENTS.get(kind) or f"Document de fin de formation ({kind.removeprefix('close.')})"
+        return DOCUMENT, reason, _issued(data)
+    return None
+
+
+def _closing_reason(project: Project, data: dict) -> str:
+    session = project.session(data.get("session")) if isinstance(data.get("session"), str) else None
+    enrolment = session.enrolment(data["learner"]) if session is not None else None
+    if enrolment is not None and enrolment.status is Status.ABANDON:
+        return "Documents de fin de formation (abandon)"  # no satisfaction survey after a drop-out
+    return "Documents de fin de formation et enquête à chaud"
+
+
+def _sent(data: dict) -> str:
+    """What happened to a message: sent by SMTP, or written to outbox/ for the trainer to send."""
+    outbox = data.get("transport") == "outbox"
+    if data.get("resend"):
+        result = "renvoi" + (" (déposé dans outbox/)" if outbox else "")
+    else:
+        result = "déposé dans outbox/" if outbox else "envoyé"
+    if data.get("recovered"):
+        result += " (retrouvé après une interruption)"
+    return result
+
+
+def _issued(data: dict) -> str:
+    result = "délivré à nouveau" if data.get("resend") else "délivré"
+    if data.get("signed"):
+        result += ", signé"
+    return result
+
+
+def _text(value: object) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    return str(value).strip()
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def write_xlsx(rows: list[dict], path: Path) -> None:
+    """The log as a workbook: bold frozen header, filters, every text cell stored as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Relances et suivis"
+    book.properties.creator = "qualikit"
+    for c, title in enumerate(COLUMNS, start=1):
+        cell = ws.cell(1, c)
+        _put_text(cell, title)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", start_color="DDE4EE")
+    ws.freeze_panes = "A2"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    top = Alignment(vertical="top")
+    widths = dict(_WIDTHS)
+    for r, row in enumerate(rows, start=2):
+        for c, column in enumerate(COLUMNS, start=1):
+            cell = ws.cell(r, c)
+            value = row.get(column)
+            cell.alignment = wrap if column in (REASON, RESULT) else top
+            if column == DATE and isinstance(value, str) and (moment := _datetime(value)) is not None:
+                cell.value = moment  # a real date: the auditor can sort and filter on it
+                cell.number_format = "DD/MM/YYYY HH:MM"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.value = value
+            else:
+                _put_text(cell, value if isinstance(value, str) else _text(value))
+            if column not in (REASON, RESULT):
+                widths[column] = max(widths[column], len(_text(value)) + 2)
+    for c, column in enumerate(COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = min(widths[column], 60)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomic(Path(path), buffer.getvalue())
+
+
+def _datetime(text: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, DATE_FORMAT)
+    except ValueError:
+        return None
+
+
+def _put_text(cell, text: str) -> None:
+    """A string cell, never a formula, whatever the text starts with."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters XML cannot hold
+    if not text:
+        cell.value = None
+        return
+    cell.value = text
+    cell.data_type = "s"
+    cell.number_format = "@"
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    """The log as CSV for a French Excel: UTF-8 with BOM, « ; » separator, no cell read as a formula."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([_csv_cell(row.get(column)) for column in COLUMNS])
+    write_atomic(Path(path), buffer.getvalue().encode("utf-8-sig"))
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = value if isinstance(value, str) else _text(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

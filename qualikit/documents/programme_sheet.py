@@ -1,0 +1,301 @@
+"""The fiche programme (indicator 1): the public, dated description of a training, as a PDF.
+
+Indicator 1 asks for « une information accessible au public, détaillée et vérifiable » before any
+contracting: prerequisites, objectives, duration, access modalities and delay, prices, contacts,
+methods, evaluation, accessibility for people with a disability; from 1 November 2026 also the
+type of recognition delivered and the financing options, with no misleading claim. L6352-12: where
+the activity declaration number appears in publicity, it is followed by « Cet enregistrement ne vaut
+pas agrément de l'État » — in the body of the sheet and in the footer of every page.
+
+`sheet_content` gathers the text once; this PDF and the HTML page (programme_html.py) show the
+same thing. `sheet_problems` lists what is missing or could mislead (in French), for the checks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qualikit.base.frdates import hours, long_date
+from qualikit.base.typography import fr
+from qualikit.documents.pdf_common import (
+    TEAL,
+    TEAL_LIGHT,
+    Letterhead,
+    box,
+    bullet_list,
+    content_width,
+    esc,
+    facts_table,
+    identity_lines,
+    link,
+    mail,
+    para,
+    phone,
+    project_image,
+    prose,
+    register_fonts,
+    styles,
+)
+from qualikit.documents.stamp import fitted, plain_date
+from qualikit.project.model import Modality, Organisation, Person, Programme, Project
+from qualikit.project.schedule import euros
+
+NOT_APPROVAL = "Cet enregistrement ne vaut pas agrément de l'État."  # L6352-12
+
+MODALITY = {
+    Modality.PRESENTIEL: "En présentiel",
+    Modality.DISTANCIEL: "À distance (classe virtuelle)",
+    Modality.MIXTE: "Mixte : en présentiel et à distance",
+}
+# Words that announce a certifying training: misleading without an RNCP or RS code.
+_CERTIFYING = re.compile(r"certification|certifiant|diplôm|titre professionnel|qualifiant|\brncp\b|\brs\d",
+                         re.IGNORECASE)
+_CPF = re.compile(r"\bCPF\b|compte personnel de formation|mon ?compte ?formation", re.IGNORECASE)
+
+
+# --- the content, shared with the HTML page -------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    items: tuple[str, ...]
+    intro: str | None = None
+    numbered: bool = False
+
+
+@dataclass(frozen=True)
+class SheetContent:
+    """The fiche programme as plain French text (typography applied, not escaped)."""
+
+    title: str
+    updated: date
+    issued_on: date
+    facts: tuple[tuple[str, str], ...]  # label, text
+    sessions: tuple[str, ...]  # upcoming inter-company sessions
+    sections: tuple[Section, ...]
+    accessibility: str
+    referent: Person | None
+    network: tuple[str, ...]
+    organisation: Organisation
+    identity: tuple[str, ...]  # raison sociale, address, SIRET / the declaration with the L6352-12 formula
+
+
+def sheet_content(project: Project, programme: Programme, issued_on: date) -> SheetContent:
+    org = project.organisation
+    facts: list[tuple[str, str]] = []
+    if programme.audience:
+        facts.append(("Public visé", programme.audience))
+    if programme.duration_hours is not None:
+        facts.append(("Durée", hours(programme.duration_hours)))
+    if programme.modality is not None:
+        facts.append(("Modalité", MODALITY[programme.modality]))
+    if programme.price is not None:
+        facts.append(("Tarif", f"{euros(programme.price)} HT par participant"))
+    if programme.access_delay:
+        facts.append(("Délai d'accès", programme.access_delay))
+    facts.append(("Reconnaissance", recognition_text(programme)))
+
+    sections = [
+        Section("Objectifs", programme.objectives, "À l'issue de la formation, vous serez capable de :", True),
+        Section("Prérequis", programme.prerequisites or ("Aucun",)),
+        Section("Contenu", programme.outline),
+        Section("Méthodes pédagogiques", programme.methods),
+        Section("Modalités d'évaluation", programme.evaluation),
+        Section("Modalités de financement", programme.financing),
+    ]
+    return SheetContent(
+        title=fr(programme.title),
+        updated=programme.updated or issued_on,
+        issued_on=issued_on,
+        facts=tuple((fr(k), fr(v)) for k, v in facts),
+        sessions=tuple(upcoming_sessions(project, programme, issued_on)),
+        sections=tuple(Section(fr(s.heading), tuple(fr(i) for i in s.items), fr(s.intro) if s.intro else None,
+                               s.numbered) for s in sections if s.items),
+        accessibility=fr(programme.accessibility or (
+            "Formation accessible aux personnes en situation de handicap : contactez le référent handicap avant "
+            "l'inscription pour étudier ensemble les adaptations utiles.")),
+        referent=org.disability_referent,
+        network=tuple(fr(n) for n in org.disability_network),
+        organisation=org,
+        identity=tuple(publicity_lines(org)),
+    )
+
+
+def recognition_text(programme: Programme) -> str:
+    """The type of recognition, and whether the training is certifying (indicator 1, 2026)."""
+    text = programme.recognition or "Attestation de fin de formation"
+    if programme.certification_code:
+        return f"{text} – certification enregistrée sous le code {programme.certification_code}"
+    return f"{text} (formation non certifiante)"
+
+
+def upcoming_sessions(project: Project, programme: Programme, issued_on: date, limit: int = 4) -> list[str]:
+    """Dates of the coming inter-company sessions (a client's own session is not public)."""
+    found = sorted((s for s in project.sessions if s.programme_id == programme.id and s.days
+                    and s.start >= issued_on and not s.client), key=lambda s: (s.start, s.id))
+    out = []
+    for s in found[:limit]:
+        span = long_date(s.start) if s.start == s.end else f"du {long_date(s.start)} au {long_date(s.end)}"
+        out.append(fr(span[:1].upper() + span[1:]))
+    return out
+
+
+def publicity_lines(org: Organisation) -> list[str]:
+    """The provider's identity for publicity: the declaration number followed by the L6352-12
+    formula on a line of its own, so that it is never cut. The footer holds three lines: the
+    contacts line gives way to the formula (publicity documents give the contacts in their body)."""
+    lines = identity_lines(org)
+    if not org.nda:
+        return lines
+    nda = next(i for i, line in enumerate(lines) if line.startswith(fr("Déclaration d'activité")))
+    return [*lines[: nda + 1], fr(NOT_APPROVAL)]
+
+
+def sheet_problems(programme: Programme) -> list[str]:
+    """What the sheet lacks for indicator 1, or what could mislead a reader (French)."""
+    problems = []
+    missing = [label for label, value in (
+        ("objectifs", programme.objectives), ("public visé", programme.audience),
+        ("durée", programme.duration_hours), ("modalité", programme.modality),
+        ("méthodes pédagogiques", programme.methods), ("modalités d'évaluation", programme.evaluation),
+        ("accessibilité", programme.accessibility), ("tarif", programme.price),
+        ("type de reconnaissance", programme.recognition), ("modalités de financement", programme.financing),
+        ("délai d'accès", programme.access_delay), ("date de mise à jour", programme.updated),
+    ) if value in (None, (), "")]
+    if missing:
+        problems.append(fr(f"{programme.id} : fiche programme incomplète : {', '.join(missing)}"))
+    if not programme.certification_code:
+        if any(_CPF.search(f) for f in programme.financing):
+            problems.append(fr(f"{programme.id} : financement par le CPF annoncé sans code RNCP ou RS : hors "
+                               "exceptions (bilan de compétences, VAE, permis de conduire…), le CPF ne finance "
+                               "que des certifications enregistrées"))
+        if programme.recognition and _CERTIFYING.search(programme.recognition):
+            problems.append(fr(f"{programme.id} : reconnaissance « {programme.recognition} » : une certification, "
+                               "un diplôme ou un titre suppose un code RNCP ou RS"))
+    return problems
+
+
+# --- the PDF --------------------------------------------------------------------------------
+
+def render_programme_sheet(project: Project, programme: Programme, root: Path, issued_on: date) -> bytes:
+    """The fiche programme as PDF bytes: one or two pages, dated, ready to publish."""
+    content = sheet_content(project, programme, issued_on)
+    return fitted(lambda level: _build(content, root, level), pages=2)
+
+
+def _build(content: SheetContent, root: Path, level: int) -> bytes:
+    from reportlab.platypus import KeepTogether, Spacer
+
+    st = styles()
+    org = content.organisation
+    width = content_width()
+    story: list = []
+    add = story.append
+
+    add(para(prose("Programme de formation").upper(), st.kicker))
+    add(para(prose(content.title), st.title))
+    add(para(esc(fr(f"Mise à jour le {plain_date(content.updated)}")), st.body_small))
+    add(Spacer(1, 4))
+    facts = [(label, prose(text)) for label, text in content.facts]
+    if content.sessions:
+        facts.append(("Prochaines sessions", "<br/>".join(esc(s) for s in content.sessions)))
+    add(facts_table(facts, width))
+
+    for section in content.sections:
+        block = [para(prose(section.heading), st.h2)]
+        if section.intro:
+            block.append(para(prose(section.intro), st.h3))
+        items = bullet_list(section.items, numbered=section.numbered)
+        add(KeepTogether(block + items[:2]))
+        story.extend(items[2:])
+
+    # --- accessibility and contacts --------------------------------------------------------
+    access = [para(prose("Accessibilité aux personnes en situation de handicap"), st.h2),
+              para(prose(content.accessibility), st.body)]
+    ref = content.referent
+    if ref:
+        reach = [mail(ref.email)] if ref.email else []
+        reach += [phone(ref.phone)] if ref.phone else []
+        access.append(para(f"{prose('Référent handicap :')} <b>{esc(ref.name)}</b>"
+                           + (f" – {' · '.join(reach)}" if reach else ""), st.body))
+    if content.network:
+        access.append(para(prose("Nous travaillons avec : ") + ", ".join(prose(n) for n in content.network) + ".",
+                           st.body_small))
+    add(KeepTogether(access))
+
+    contacts = [para(prose("Contacts"), st.h2)]
+    lines = [f"<b>{prose(org.name)}</b>"]
+    reach = [mail(org.email)] if org.email else []
+    reach += [phone(org.phone)] if org.phone else []
+    if org.website:
+        reach.append(link(org.website, re.sub(r"^https?://", "", org.website).rstrip("/")))
+    if reach:
+        lines.append(" · ".join(reach))
+    contacts.append(para(prose("Renseignements et inscription : ") + "<br/>".join(lines), st.body))
+    if org.legal_rep:
+        rep = org.legal_rep
+        who = f"<b>{esc(rep.name)}</b>" + (f", {prose(rep.title)}" if rep.title else "")
+        rep_reach = [mail(rep.email)] if rep.email else []
+        rep_reach += [phone(rep.phone)] if rep.phone else []
+        contacts.append(para(prose("Responsable pédagogique : ") + who
+                             + (f" – {' · '.join(rep_reach)}" if rep_reach else ""), st.body))
+    add(KeepTogether(contacts))
+
+    # --- identity, declaration and the L6352-12 formula ------------------------------------
+    add(Spacer(1, 10 if level == 0 else 6))
+    inner = [para("<br/>".join(prose(line) for line in content.identity), st.body_small),
+             para(esc(fr(f"Fiche mise à jour le {plain_date(content.updated)}, éditée le "
+                         f"{plain_date(content.issued_on)}.")), st.body_small)]
+    add(box(inner, width=width, background=TEAL_LIGHT, border=TEAL, padding=8))
+
+    return build_publicity_pdf(story, organisation=org, root=root, doc_label="Fiche programme",
+                               title=f"Programme – {content.title}", subject=f"Mise à jour le {content.updated}",
+                               tight=level)
+
+
+def build_publicity_pdf(story: list, *, organisation: Organisation, root: Path, doc_label: str, title: str,
+                        subject: str = "", tight: int = 0) -> bytes:
+    """pdf_common.build_pdf with a publicity footer: the declaration number followed by « Cet
+    enregistrement ne vaut pas agrément de l'État » on every page (L6352-12). `tight` > 0 sets the
+    body a little smaller, for a document that must hold on its pages."""
+    from io import BytesIO
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+    from qualikit.documents import pdf_common as pc
+
+    register_fonts()
+    width, height = A4
+    head = Letterhead(fr(organisation.name), fr(doc_label), project_image(root, organisation.logo),
+                      tuple(publicity_lines(organisation)))
+    buffer = BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, invariant=1, lang="fr-FR",
+        title=fr(title), author=organisation.name, subject=fr(subject), creator="qualikit",
+        leftMargin=pc.MARGIN_X, rightMargin=pc.MARGIN_X, topMargin=pc.HEADER_H, bottomMargin=pc.FOOTER_H,
+    )
+    frame = Frame(pc.MARGIN_X, pc.FOOTER_H, width - 2 * pc.MARGIN_X, height - pc.HEADER_H - pc.FOOTER_H,
+                  leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=head.draw)])
+    if tight:
+        story = [_tighter(f, tight) for f in story]
+    with pc._binary_streams():
+        doc.build(story, canvasmaker=pc._canvas_class())
+    return buffer.getvalue()
+
+
+def _tighter(flowable, level: int):
+    """Less space between paragraphs (the fitted() levels)."""
+    style = getattr(flowable, "style", None)
+    if style is not None and hasattr(style, "spaceBefore"):
+        from reportlab.lib.styles import ParagraphStyle
+
+        flowable.style = ParagraphStyle(f"{style.name}-t{level}", parent=style,
+                                        spaceBefore=style.spaceBefore * (0.6 if level == 1 else 0.3),
+                                        spaceAfter=style.spaceAfter * (0.7 if level == 1 else 0.4))
+    return flowable
+

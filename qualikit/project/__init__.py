@@ -1,0 +1,1 @@
+"""The project folder: files → model (load, check, convert) and the journal of what was done."""

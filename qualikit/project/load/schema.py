@@ -1,0 +1,330 @@
+"""The project folder's format: every table, its columns, and how each is read.
+
+This is qualikit's contract with trainers. The YAML files and the workbook are
+two spellings of the same tables: a YAML key is a column `key`, a workbook
+header is its `label`. Both loaders turn files into these tables; one builder
+turns tables into the model, so both forms give the same model by construction.
+The docs' field lists and the workbook template are generated from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from qualikit.project.load import fields as f
+from qualikit.project.model import Funder, HalfDay, Modality, Result, Status
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # YAML key; dotted for nested mappings (representant_legal.nom)
+    label: str  # workbook header or key-value label
+    parser: f.Parser = f.TEXT
+    required: bool = False
+    many: bool = False  # a list: YAML sequence, or one item per line in a cell
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    sheet: str  # workbook sheet name
+    columns: tuple[Column, ...]
+    keyvalue: bool = False  # one record laid out as Champ | Valeur rows
+    parent_key: str | None = None  # YAML: nested in the parent record; this column holds its id
+    nested_as: str | None = None  # YAML key of the nested list in the parent
+    help: str = ""
+
+    def column(self, key: str) -> Column | None:
+        return self._by_key.get(key)
+
+    def by_label(self, label: str) -> Column | None:
+        return self._by_label.get(f.fold(label))
+
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
+
+    @cached_property
+    def _by_label(self) -> dict[str, Column]:
+        out = {f.fold(c.label): c for c in self.columns}
+        out.update({f.fold(c.key): c for c in self.columns})
+        return out
+
+
+FUNDER = f.choice(
+    Funder,
+    {
+        "OPCO": Funder.OPCO,
+        "Pôle emploi": Funder.FRANCE_TRAVAIL,
+        "FT": Funder.FRANCE_TRAVAIL,
+        "Region": Funder.REGION,
+        "conseil régional": Funder.REGION,
+        "Etat": Funder.ETAT,
+        "employeur": Funder.ENTREPRISE,
+        "plan de développement des compétences": Funder.ENTREPRISE,
+        "autofinancement": Funder.PARTICULIER,
+        "individuel": Funder.PARTICULIER,
+        "sous-traitance": Funder.ORGANISME,
+        "organisme de formation": Funder.ORGANISME,
+    },
+)
+MODALITY = f.choice(Modality, {"presentiel": Modality.PRESENTIEL, "à distance": Modality.DISTANCIEL,
+                               "hybride": Modality.MIXTE, "blended": Modality.MIXTE})
+STATUS = f.choice(Status, {"abandonné": Status.ABANDON, "abandonnée": Status.ABANDON,
+                           "présente": Status.PRESENT, "inscrite": Status.INSCRIT})
+HALF = f.choice(HalfDay, {"am": HalfDay.MATIN, "pm": HalfDay.APRES_MIDI, "apres midi": HalfDay.APRES_MIDI,
+                          "après-midi": HalfDay.APRES_MIDI, "aprem": HalfDay.APRES_MIDI})
+RESULT = f.choice(Result, {"en cours": Result.EN_COURS, "ECA": Result.EN_COURS, "A": Result.ACQUIS,
+                           "NA": Result.NON_ACQUIS, "partiellement acquis": Result.EN_COURS})
+CIVILITY = f.words("Mme", "M.")
+
+ORGANISATION = Table(
+    "organisation", "Organisation", keyvalue=True,
+    help="L'organisme de formation : identité, contacts, référent handicap, images.",
+    columns=(
+        Column("raison_sociale", "Raison sociale", required=True),
+        Column("forme_juridique", "Forme juridique", help="EI, micro-entreprise, SASU…"),
+        Column("siret", "SIRET", f.SIRET),
+        Column("nda", "Numéro de déclaration d'activité", f.NDA,
+               help="Le NDA, 11 chiffres, attribué par la DREETS."),
+        Column("nda_region", "Région de la déclaration d'activité",
+               help="« préfet de région de … » : la région qui a enregistré la déclaration."),
+        Column("adresse", "Adresse"),
+        Column("code_postal", "Code postal"),
+        Column("ville", "Ville"),
+        Column("telephone", "Téléphone"),
+        Column("email", "E-mail", f.EMAIL),
+        Column("site_web", "Site web", f.URL),
+        Column("representant_legal.nom", "Représentant légal : nom"),
+        Column("representant_legal.qualite", "Représentant légal : qualité", help="gérant, présidente…"),
+        Column("referent_handicap.nom", "Référent handicap : nom"),
+        Column("referent_handicap.email", "Référent handicap : e-mail", f.EMAIL),
+        Column("referent_handicap.telephone", "Référent handicap : téléphone"),
+        Column("reseau_handicap", "Réseau handicap", many=True,
+               help="Partenaires mobilisables : Agefiph, Cap emploi, MDPH, Ressource Handicap Formation…"),
+        Column("expediteur.nom", "Expéditeur des e-mails : nom"),
+        Column("expediteur.email", "Expéditeur des e-mails : adresse", f.EMAIL),
+        Column("logo", "Logo (fichier image)", help="Chemin relatif au dossier du projet."),
+        Column("signature", "Signature (fichier image)", help="Chemin relatif au dossier du projet."),
+        Column("reglement_interieur", "Règlement intérieur (lien)", f.URL),
+    ),
+)
+
+SETTINGS = Table(
+    "parametres", "Paramètres", keyvalue=True,
+    help="Réglages de qualikit. Les valeurs par défaut sont des pratiques, pas des règles d'audit.",
+    columns=(
+        Column("delai_convocation_jours", "Délai d'envoi de la convocation (jours)", f.INTEGER,
+               help="7 par défaut."),
+        Column("seuil_alerte_abandon", "Seuil d'alerte abandon (%)", f.PERCENT, help="10 % par défaut."),
+        Column("taux_reponse_cible", "Taux de réponse visé (%)", f.PERCENT, help="80 % par défaut."),
+        Column("delai_reponse_reclamation_heures", "Délai de réponse aux réclamations (heures)",
+               f.INTEGER, help="48 par défaut."),
+        Column("rattrapage_jours", "Rattrapage des relances (jours)", f.INTEGER,
+               help="Une étape manquée (ordinateur éteint) est encore envoyée jusqu'à ce nombre de jours ; "
+                    "7 par défaut."),
+        Column("envoi_jours_ouvres", "Envoi les jours ouvrés seulement", f.BOOLEAN,
+               help="oui par défaut : les e-mails aux apprenants et aux clients ne partent ni le week-end ni "
+                    "un jour férié ; une étape tombant un tel jour part le jour ouvré suivant (ou précédent "
+                    "pour la veille et la convocation)."),
+        Column("jours_fermes", "Jours de fermeture", f.DATE, many=True,
+               help="Jours où rien ne part, en plus des week-ends et jours fériés (ex. fermeture d'été, "
+                    "26 décembre et Vendredi saint en Alsace-Moselle)."),
+        Column("nouvel_entrant", "Nouvel entrant Qualiopi", f.BOOLEAN),
+        Column("date_audit", "Date de l'audit", f.DATE),
+        Column("enquetes.besoins", "Lien du questionnaire d'analyse des besoins", f.SURVEY_URL),
+        Column("enquetes.positionnement", "Lien du questionnaire de positionnement", f.SURVEY_URL),
+        Column("enquetes.chaud", "Lien de l'enquête à chaud", f.SURVEY_URL),
+        Column("enquetes.froid", "Lien de l'enquête à froid", f.SURVEY_URL),
+        Column("enquetes.entreprise", "Lien de l'enquête entreprise", f.SURVEY_URL),
+        Column("enquetes.financeur", "Lien de l'enquête financeur", f.SURVEY_URL),
+        Column("signature_electronique.certificat", "Certificat de signature (fichier .p12)",
+               help="Chemin relatif au projet ; par défaut certificat.p12 s'il existe."),
+        Column("signature_electronique.variable_phrase_secrete",
+               "Certificat : variable d'environnement de la phrase secrète",
+               help="QUALIKIT_CERT_PASSPHRASE par défaut ; la phrase secrète n'est jamais écrite dans un fichier."),
+        Column("smtp.hote", "SMTP : serveur"),
+        Column("smtp.port", "SMTP : port", f.INTEGER),
+        Column("smtp.securite", "SMTP : sécurité", f.words("starttls", "ssl", "aucune")),
+        Column("smtp.utilisateur", "SMTP : utilisateur"),
+        Column("smtp.variable_mot_de_passe", "SMTP : variable d'environnement du mot de passe",
+               help="QUALIKIT_SMTP_PASSWORD par défaut ; le mot de passe n'est jamais écrit dans un fichier."),
+    ),
+)
+
+TRAINERS = Table(
+    "formateurs", "Formateurs",
+    help="Les formateurs et formatrices (vous-même, si vous êtes seul·e).",
+    columns=(
+        Column("id", "Identifiant", f.IDENT, required=True),
+        Column("nom", "Nom complet", required=True),
+        Column("email", "E-mail", f.EMAIL),
+        Column("telephone", "Téléphone"),
+        Column("qualifications", "Titres et qualifications", many=True),
+    ),
+)
+
+PROGRAMMES = Table(
+    "programmes", "Programmes",
+    help="Le catalogue : un programme par formation proposée.",
+    columns=(
+        Column("id", "Identifiant", f.IDENT, required=True),
+        Column("intitule", "Intitulé", required=True),
+        Column("objectifs", "Objectifs opérationnels", many=True,
+               help="Un par ligne, formulés comme des comportements observables."),
+        Column("prerequis", "Prérequis", many=True),
+        Column("public", "Public visé"),
+        Column("duree_heures", "Durée (heures)", f.POSITIVE),
+        Column("modalite", "Modalité", MODALITY),
+        Column("methodes", "Méthodes pédagogiques", many=True),
+        Column("evaluation", "Modalités d'évaluation", many=True),
+        Column("accessibilite", "Accessibilité (handicap)"),
+        Column("prix", "Prix HT par apprenant (€)", f.POSITIVE),
+        Column("code_certification", "Code RNCP ou RS"),
+        Column("reconnaissance", "Type de reconnaissance",
+               help="attestation de fin de formation, certificat de compétences, certification RNCP…"),
+        Column("financements", "Modalités de financement", many=True),
+        Column("delai_acces", "Délai d'accès"),
+        Column("contenu", "Contenu (déroulé)", many=True),
+        Column("ressources", "Ressources pédagogiques", many=True),
+        Column("certificat_competences", "Certificat de compétences", f.BOOLEAN),
+        Column("mise_a_jour", "Date de mise à jour", f.DATE),
+    ),
+)
+
+LEARNERS = Table(
+    "apprenants", "Apprenants",
+    help="Une personne par ligne ; le même identifiant d'une session à l'autre.",
+    columns=(
+        Column("id", "Identifiant", f.IDENT, required=True),
+        Column("civilite", "Civilité", CIVILITY),
+        Column("nom", "Nom", required=True),
+        Column("prenom", "Prénom", required=True),
+        Column("email", "E-mail", f.EMAIL, required=True),
+        Column("telephone", "Téléphone"),
+        Column("entreprise", "Entreprise"),
+        Column("financeur", "Financeur", FUNDER),
+        Column("adaptation", "Adaptation nécessaire",
+               help="L'aménagement demandé (jamais un diagnostic)."),
+    ),
+)
+
+SESSIONS = Table(
+    "sessions", "Sessions",
+    help="Une session = un programme à des dates données, avec ses apprenants.",
+    columns=(
+        Column("id", "Identifiant", f.IDENT, required=True),
+        Column("programme", "Programme", f.IDENT, required=True),
+        Column("formateur", "Formateur", f.IDENT),
+        Column("lieu", "Lieu (adresse)"),
+        Column("acces", "Accès (transports, parking)"),
+        Column("lien_distance", "Lien de connexion", f.URL),
+        Column("aide_connexion", "Aide à la connexion"),
+        Column("a_apporter", "À apporter"),
+        Column("entreprise_cliente", "Entreprise cliente"),
+        Column("financeur", "Financeur", FUNDER),
+        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)"),
+        Column("prix", "Prix HT de la session (€)", f.POSITIVE),
+        Column("suivi", "Plan de suivi"),
+        Column("email_client", "E-mail du contact client", f.EMAIL,
+               help="Pour l'enquête entreprise (indicateur 30)."),
+    ),
+)
+
+DAYS = Table(
+    "journees", "Journées", parent_key="session", nested_as="journees",
+    help="Les journées de chaque session et leurs horaires par demi-journée.",
+    columns=(
+        Column("session", "Session", f.IDENT, required=True),
+        Column("date", "Date", f.DATE, required=True),
+        Column("matin", "Matin", f.TIMERANGE),
+        Column("apres_midi", "Après-midi", f.TIMERANGE),
+    ),
+)
+
+ENROLMENTS = Table(
+    "inscriptions", "Inscriptions", parent_key="session", nested_as="inscriptions",
+    help="Qui suit quelle session, et où en est chacun.",
+    columns=(
+        Column("session", "Session", f.IDENT, required=True),
+        Column("apprenant", "Apprenant", f.IDENT, required=True),
+        Column("statut", "Statut", STATUS),
+        Column("date_inscription", "Date d'inscription", f.DATE),
+        Column("date_abandon", "Date d'abandon", f.DATE),
+        Column("motif_abandon", "Motif d'abandon"),
+        Column("financeur", "Financeur", FUNDER),
+        Column("entreprise", "Entreprise"),
+        Column("date_signature", "Date de signature du contrat", f.DATE,
+               help="Contrat de formation (particulier) : le délai de rétractation de 10 jours part de là."),
+        Column("echeancier", "Échéancier", f.INSTALMENT, many=True,
+               help="Vos échéances, une par ligne : « AAAA-MM-JJ : montant » ; sinon qualikit le calcule."),
+    ),
+)
+
+ATTENDANCE = Table(
+    "presences", "Présences",
+    help="L'appel de chaque demi-journée : une ligne par demi-journée, avec les absents.",
+    columns=(
+        Column("session", "Session", f.IDENT, required=True),
+        Column("date", "Date", f.DATE, required=True),
+        Column("demi_journee", "Demi-journée", HALF, required=True),
+        Column("absents", "Absents", f.IDENT, many=True),
+    ),
+)
+
+EVALUATIONS = Table(
+    "evaluations", "Évaluations",
+    help="Les résultats de l'évaluation finale, par apprenant et par objectif.",
+    columns=(
+        Column("session", "Session", f.IDENT, required=True),
+        Column("apprenant", "Apprenant", f.IDENT, required=True),
+        Column("objectif", "Objectif (n°)", f.INTEGER, required=True),
+        Column("resultat", "Résultat", required=True,
+               help="acquis, en cours d'acquisition, non acquis, ou une note comme 14/20."),
+    ),
+)
+
+JOURNEY = Table(
+    "parcours", "Parcours",
+    help="Vos changements au parcours de l'apprenant : décaler, désactiver ou ajouter une étape.",
+    columns=(
+        Column("id", "Étape", f.IDENT, required=True,
+               help="rappel-veille, relance-absence, enquete-chaud, relance-chaud, recapitulatif, "
+                    "enquete-entreprise, alumni, suivi-j30, enquete-froid, relance-froid, enquete-froid-2, "
+                    "ou un nouvel identifiant pour une étape à vous."),
+        Column("libelle", "Libellé"),
+        Column("reference", "Par rapport à", f.words("debut", "fin", "absence"),
+               help="debut (premier jour), fin (dernier jour) ou absence (la demi-journée manquée)."),
+        Column("decalage_jours", "Décalage (jours)", f.SIGNED, help="-1 = la veille, 3 = trois jours après."),
+        Column("destinataires", "Destinataires",
+               f.words("tous", "absents", "sans-reponse-chaud", "sans-reponse-froid", "a-risque", "abandons",
+                       "entreprise")),
+        Column("modele", "Modèle d'e-mail", f.IDENT, help="templates/emails/<modele>.subject.j2 et .txt.j2"),
+        Column("enquete", "Questionnaire joint", f.words("besoins", "positionnement", "chaud", "froid",
+                                                        "entreprise", "financeur")),
+        Column("actif", "Active", f.BOOLEAN),
+        Column("programme", "Programme", f.IDENT, help="Seulement pour ce programme."),
+    ),
+)
+
+TABLES: tuple[Table, ...] = (
+    ORGANISATION, SETTINGS, TRAINERS, PROGRAMMES, LEARNERS, SESSIONS, DAYS, ENROLMENTS,
+    ATTENDANCE, EVALUATIONS, JOURNEY,
+)
+BY_NAME = {t.name: t for t in TABLES}
+
+# YAML form: which file holds which tables (the first is the file's top level).
+YAML_FILES: dict[str, tuple[str, ...]] = {
+    "organisation.yaml": ("organisation", "formateurs", "parametres"),
+    "programmes.yaml": ("programmes",),
+    "apprenants.yaml": ("apprenants",),
+    "sessions.yaml": ("sessions", "journees", "inscriptions"),
+    "presences.yaml": ("presences",),
+    "evaluations.yaml": ("evaluations",),
+    "parcours.yaml": ("parcours",),
+}
+REQUIRED_YAML = ("organisation.yaml",)
+WORKBOOK = "qualikit.xlsx"
+LISTS_SHEET = "Listes"  # hidden sheet holding the drop-down lists of the workbook

@@ -1,0 +1,356 @@
+"""The trainer's data as plain typed records.
+
+Every record keeps the Location it was read from (excluded from equality), so
+later checks can point at the file, line or cell. The same data read from YAML
+or from the workbook gives equal models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from qualikit.base.diagnostics import Location
+
+NOWHERE = Location("?")
+
+
+class Modality(StrEnum):
+    PRESENTIEL = "présentiel"
+    DISTANCIEL = "distanciel"
+    MIXTE = "mixte"
+
+
+class Funder(StrEnum):
+    """Who pays: drives documents (convention vs contrat) and the BPF frames."""
+
+    ENTREPRISE = "entreprise"
+    OPCO = "OPCO"
+    CPF = "CPF"
+    PARTICULIER = "particulier"
+    FRANCE_TRAVAIL = "France Travail"
+    REGION = "région"
+    ETAT = "État"
+    AGEFIPH = "Agefiph"
+    TRANSITIONS_PRO = "Transitions Pro"
+    ORGANISME = "autre organisme de formation"
+    AUTRE = "autre"
+
+
+class Status(StrEnum):
+    INSCRIT = "inscrit"
+    PRESENT = "présent"
+    ABANDON = "abandon"
+
+
+class HalfDay(StrEnum):
+    MATIN = "matin"
+    APRES_MIDI = "après-midi"
+
+
+class Result(StrEnum):
+    ACQUIS = "acquis"
+    EN_COURS = "en cours d'acquisition"
+    NON_ACQUIS = "non acquis"
+
+
+@dataclass(frozen=True)
+class TimeRange:
+    start: time
+    end: time
+
+    @property
+    def hours(self) -> Decimal:
+        minutes = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+        return Decimal(minutes) / 60
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str | None = None  # qualité (gérant, présidente…)
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Address:
+    street: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+
+    def lines(self) -> list[str]:
+        town = " ".join(p for p in (self.postcode, self.city) if p)
+        return [line for line in (self.street, town) if line]
+
+
+@dataclass(frozen=True)
+class Trainer:
+    id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    qualifications: tuple[str, ...] = ()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int = 587
+    security: str = "starttls"  # starttls | ssl | aucune
+    user: str | None = None
+    password_env: str = "QUALIKIT_SMTP_PASSWORD"  # the password itself never sits in a file
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Project settings; every default here is qualikit's practice, not an audit rule."""
+
+    lead_time_days: int = 7
+    dropout_alert_rate: Decimal = Decimal("0.10")
+    response_target_rate: Decimal = Decimal("0.80")
+    complaint_answer_hours: int = 48
+    catch_up_days: int = 7  # a step missed while the machine was off is still sent this many days late
+    send_on_working_days: bool = True  # mails to learners and clients wait for a working day
+    closed_days: tuple[date, ...] = ()  # days the organisation is closed, on top of weekends and public holidays
+    new_entrant: bool = False
+    audit_date: date | None = None
+    survey_urls: tuple[tuple[str, str], ...] = ()  # (survey kind, URL template with {token})
+    smtp: SmtpSettings | None = None
+    certificate: str | None = None  # PKCS#12 file, relative to the project folder
+    certificate_passphrase_env: str = "QUALIKIT_CERT_PASSPHRASE"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    def survey_url(self, kind: str) -> str | None:
+        return dict(self.survey_urls).get(kind)
+
+    @property
+    def work_calendar(self):
+        from qualikit.base.workdays import WorkCalendar
+
+        return WorkCalendar(self.send_on_working_days, frozenset(self.closed_days))
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str  # raison sociale
+    siret: str | None = None
+    nda: str | None = None  # numéro de déclaration d'activité
+    nda_region: str | None = None
+    legal_form: str | None = None
+    address: Address = Address()
+    legal_rep: Person | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    disability_referent: Person | None = None
+    disability_network: tuple[str, ...] = ()
+    sender: Person | None = None  # who e-mails come from
+    logo: str | None = None  # path relative to the project folder
+    signature: str | None = None
+    rules_url: str | None = None  # règlement intérieur
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def sender_email(self) -> str | None:
+        """Who e-mails come from: the sender identity, else the organisation's address."""
+        return (self.sender.email if self.sender and self.sender.email else None) or self.email
+
+    @property
+    def sender_name(self) -> str:
+        return (self.sender.name if self.sender and self.sender.name else None) or self.name
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    title: str
+    objectives: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    audience: str | None = None
+    duration_hours: Decimal | None = None
+    modality: Modality | None = None
+    methods: tuple[str, ...] = ()
+    evaluation: tuple[str, ...] = ()
+    accessibility: str | None = None
+    price: Decimal | None = None  # euros HT per learner
+    certification_code: str | None = None  # RNCP… / RS…
+    recognition: str | None = None  # type de reconnaissance délivrée
+    financing: tuple[str, ...] = ()
+    access_delay: str | None = None
+    outline: tuple[str, ...] = ()
+    resources: tuple[str, ...] = ()
+    competence_certificate: bool = False
+    updated: date | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A person; the same id across sessions is how re-enrolment is recognised."""
+
+    id: str
+    last_name: str
+    first_name: str
+    email: str
+    civility: str | None = None  # Mme / M.
+    phone: str | None = None
+    company: str | None = None
+    funder: Funder | None = None
+    adaptation: str | None = None  # the adaptation needed, never a diagnosis
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    morning: TimeRange | None = None
+    afternoon: TimeRange | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    def halves(self) -> list[tuple[HalfDay, TimeRange]]:
+        out = []
+        if self.morning:
+            out.append((HalfDay.MATIN, self.morning))
+        if self.afternoon:
+            out.append((HalfDay.APRES_MIDI, self.afternoon))
+        return out
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((r.hours for _, r in self.halves()), Decimal(0))
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    learner_id: str
+    status: Status = Status.INSCRIT
+    enrolled_on: date | None = None
+    dropout_date: date | None = None
+    dropout_reason: str | None = None
+    funder: Funder | None = None  # overrides the session's and the learner's
+    company: str | None = None
+    signed_on: date | None = None  # contract signature (withdrawal period starts)
+    schedule: tuple[tuple[date, Decimal], ...] = ()  # a hand-written payment schedule
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    programme_id: str
+    days: tuple[Day, ...]
+    trainer_id: str | None = None
+    place: str | None = None
+    access: str | None = None  # how to get there: transport, parking, floor…
+    distance_link: str | None = None
+    connection_help: str | None = None
+    to_bring: str | None = None
+    client: str | None = None  # client company
+    funder: Funder | None = None
+    contractor: str | None = None  # donneur d'ordre when subcontracted (BPF frame G)
+    price: Decimal | None = None  # total HT when sold as a whole (intra)
+    follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
+    client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
+    enrolments: tuple[Enrolment, ...] = ()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def start(self) -> date:
+        return min(d.date for d in self.days)
+
+    @property
+    def end(self) -> date:
+        return max(d.date for d in self.days)
+
+    @property
+    def planned_hours(self) -> Decimal:
+        return sum((d.hours for d in self.days), Decimal(0))
+
+    def enrolment(self, learner_id: str) -> Enrolment | None:
+        return next((e for e in self.enrolments if e.learner_id == learner_id), None)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """One half-day's roll call: who was absent (everyone else enrolled was there)."""
+
+    session_id: str
+    date: date
+    half: HalfDay
+    absent: tuple[str, ...] = ()
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    session_id: str
+    learner_id: str
+    objective: int  # 1-based index into the programme's objectives
+    result: Result | None = None
+    score: Decimal | None = None  # "14/20" → 14 with scale 20
+    scale: Decimal | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """A trainer's change to the journey plan (or a step of their own); None = keep the default."""
+
+    id: str
+    label: str | None = None
+    anchor: str | None = None  # debut | fin | absence
+    offset: int | None = None
+    audience: str | None = None
+    template: str | None = None
+    survey: str | None = None
+    enabled: bool | None = None
+    programme: str | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Project:
+    organisation: Organisation
+    settings: Settings
+    trainers: tuple[Trainer, ...] = ()
+    programmes: tuple[Programme, ...] = ()
+    learners: tuple[Learner, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    attendance: tuple[Attendance, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
+    journey: tuple[JourneyStep, ...] = ()
+
+    def programme(self, pid: str) -> Programme | None:
+        return self._by_id["programmes"].get(pid)
+
+    def learner(self, lid: str) -> Learner | None:
+        return self._by_id["learners"].get(lid)
+
+    def session(self, sid: str) -> Session | None:
+        return self._by_id["sessions"].get(sid)
+
+    def funder_of(self, session: Session, enrolment: Enrolment) -> Funder | None:
+        """Who pays for this enrolment: the enrolment's own, else the session's, else the learner's."""
+        learner = self.learner(enrolment.learner_id)
+        return enrolment.funder or session.funder or (learner.funder if learner else None)
+
+    def trainer(self, tid: str) -> Trainer | None:
+        return self._by_id["trainers"].get(tid)
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict]:
+        """Built once: commands look records up by id thousands of times on a large project."""
+        return {name: {r.id: r for r in getattr(self, name)}
+                for name in ("programmes", "learners", "sessions", "trainers")}

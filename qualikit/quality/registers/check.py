@@ -1,0 +1,16 @@
+"""The registers are project files too: `qualikit check` reports their problems, located."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qualikit.base.diagnostics import Diagnostic
+
+
+def register_problems(root: Path) -> list[Diagnostic]:
+    from qualikit.quality.registers import improvements, incidents, reports, risks
+
+    out: list[Diagnostic] = []
+    for module in (incidents, improvements, risks, reports):
+        out.extend(module.load(root).report.items)
+    return out
