@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import DEMO
 from qualikit.admin.bpf import FRAMES, Tally, bpf_lines, bpf_table, compute_bpf, write_bpf_xlsx
-from qualikit.documents.bpf_pdf import render_bpf_pdf
+from qualikit.admin.bpf.pdf import render_bpf_pdf
 from qualikit.project.load import load_project
 from qualikit.project.model import Day, Enrolment, Funder, Status, TimeRange
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from qualikit.cli import app
-from qualikit.journey.overview import KEY_FIGURES
+from qualikit.quality.overview import KEY_FIGURES
 
 
 def run(*args) -> str:

@@ -23,8 +23,8 @@ def command(
     from rich.table import Table
 
     from qualikit.admin.bpf import FRAMES, bpf_lines, compute_bpf, format_value, write_bpf_xlsx
+    from qualikit.admin.bpf.pdf import render_bpf_pdf
     from qualikit.base.files import write_atomic
-    from qualikit.documents.bpf_pdf import render_bpf_pdf
 
     if year is None:
         year = clock_from(today).today().year - 1

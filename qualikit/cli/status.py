@@ -21,9 +21,9 @@ def command(
 
     from qualikit.base.frdates import long_date, short_date
     from qualikit.cli.common import period_or_exit
-    from qualikit.journey.overview import build_overview
     from qualikit.project.journal_check import open_journal
     from qualikit.quality.alerts import alerts
+    from qualikit.quality.overview import build_overview
 
     project = project_of(project, legacy)
     clock = clock_from(today)

@@ -256,7 +256,7 @@ def programmes(p: Project, ctx: Context) -> Iterator[Diagnostic]:
 def journey(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     """The trainer's journey steps: known programme, a new step fully described, its template present."""
     from qualikit.base.resources import templates_dir
-    from qualikit.journey.plan import DEFAULT_STEPS
+    from qualikit.project.steps import DEFAULT_STEPS
 
     defaults = {s.id for s in DEFAULT_STEPS}
     programmes = ctx.known("programmes", {x.id for x in p.programmes})
