@@ -49,8 +49,4 @@ def _journey_findings(p, root: Path, clock) -> list:
     from qualikit.journey.findings import findings
     from qualikit.project.journal_check import open_journal
 
-    if not (root / "journal.jsonl").exists():
-        entries = []
-    else:
-        entries = open_journal(root, clock).entries()
-    return findings(as_of(p, entries, clock.today()), clock.now())
+    return findings(as_of(p, open_journal(root, clock).entries(), clock.today()), clock.now())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from qualikit.base.frdates import hours as _hours
 from qualikit.base.frdates import long_date
 from qualikit.journey.facts import Journey, LearnerJourney, SessionJourney
 from qualikit.journey.plan import ALL, NO_COLD, NO_HOT, Step, due_at, on_working_day, steps_for
@@ -104,40 +105,35 @@ def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, setting
     return State(f"{docs} ({hours}){survey}", following)
 
 
-def _hours(value) -> str:
-    text = f"{value.normalize():f}" if value else "0"
-    return f"{text.replace('.', ',')}\u00a0h"
-
-
 def _ahead(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
            steps: list[Step]) -> list[tuple[datetime, Step]]:
     """The post-session steps still to come for this learner, soonest first (as `remind` will send them)."""
-    out = []
-    for step in steps_for(steps, sj.session):
-        if step.anchor != "fin" or step.id in lj.steps or step.audience not in (ALL, NO_HOT, NO_COLD):
-            continue
+    def wanted(step: Step) -> bool:
+        if step.id in lj.steps or step.audience not in (ALL, NO_HOT, NO_COLD):
+            return False
         if step.audience in (NO_HOT, NO_COLD):
             survey = lj.survey("chaud" if step.audience == NO_HOT else "froid")
-            if survey.answered or (survey.asked is None and step.audience == NO_HOT):
-                continue
-        elif step.survey and lj.survey(step.survey).asked:
-            continue
-        due = on_working_day(max(due_at(step, sj.session), sj.closed), step, settings.work_calendar)
-        if due > now:
-            out.append((due, step))
-    return sorted(out, key=lambda x: x[0])
+            return not (survey.answered or (survey.asked is None and step.audience == NO_HOT))
+        return not (step.survey and lj.survey(step.survey).asked)
+
+    return _after_closing(sj, now, settings, steps, wanted)
 
 
 def _company_ahead(sj: SessionJourney, now: datetime, settings: Settings, steps: list[Step]):
     if not sj.session.client_email or sj.company.asked:
         return []
+    return _after_closing(sj, now, settings, steps, lambda step: step.audience == "entreprise")
+
+
+def _after_closing(sj: SessionJourney, now: datetime, settings: Settings, steps: list[Step], wanted):
+    """(due, step) for the post-session steps `wanted` keeps, still ahead of `now`, soonest first."""
     out = []
     for step in steps_for(steps, sj.session):
-        if step.audience == "entreprise" and step.anchor == "fin":
+        if step.anchor == "fin" and wanted(step):
             due = on_working_day(max(due_at(step, sj.session), sj.closed), step, settings.work_calendar)
             if due > now:
                 out.append((due, step))
-    return out
+    return sorted(out, key=lambda x: x[0])
 
 
 def states(journey: Journey, now: datetime, settings: Settings, steps: list[Step]):

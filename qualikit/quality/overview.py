@@ -64,7 +64,7 @@ def build_overview(project: Project, entries: list, now: datetime, start: date |
     from qualikit.journey.asof import project_as_of
     from qualikit.journey.hours import missing_roll_calls
     from qualikit.journey.plan import plan
-    from qualikit.journey.state import states
+    from qualikit.journey.state import convocation_day, states
     from qualikit.quality.figures import compute
 
     today = now.date()
@@ -96,8 +96,6 @@ def build_overview(project: Project, entries: list, now: datetime, start: date |
                                      f"{st.text} — {st.next}", session.id))
         if not view.journey.learners or any(lj.convoked for lj in view.journey.learners) or session.start <= today:
             continue
-        from qualikit.journey.state import convocation_day
-
         due = convocation_day(view.journey, project.settings)
         if due <= today + timedelta(days=30):
             out.todo.append(Todo(max(due, today), f"envoyer les convocations de la session {session.id} "
