@@ -126,6 +126,7 @@ class Settings:
     smtp: SmtpSettings | None = None
     certificate: str | None = None  # PKCS#12 file, relative to the project folder
     certificate_passphrase_env: str = "QUALIKIT_CERT_PASSPHRASE"
+    verification_url: str | None = None  # https page where readers check a code (see `verify --publish`)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     def survey_url(self, kind: str) -> str | None:
@@ -217,6 +218,7 @@ class Day:
     date: date
     morning: TimeRange | None = None
     afternoon: TimeRange | None = None
+    distance: bool = False  # held at a distance (the session's link) rather than in its room
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     def halves(self) -> list[tuple[HalfDay, TimeRange]]:

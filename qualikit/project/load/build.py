@@ -210,6 +210,7 @@ def _settings(r: _Reader) -> m.Settings:
         certificate=r.get("signature_electronique.certificat"),
         certificate_passphrase_env=r.get("signature_electronique.variable_phrase_secrete")
         or defaults.certificate_passphrase_env,
+        verification_url=r.get("verification_url"),
         loc=r.row.loc,
     )
 
@@ -245,7 +246,8 @@ def _learner(r: _Reader) -> m.Learner:
 
 
 def _day(r: _Reader) -> m.Day:
-    day = m.Day(date=r.get("date"), morning=r.get("matin"), afternoon=r.get("apres_midi"), loc=r.row.loc)
+    day = m.Day(date=r.get("date"), morning=r.get("matin"), afternoon=r.get("apres_midi"),
+              distance=bool(r.get("a_distance", False)), loc=r.row.loc)
     if r.ok and not day.morning and not day.afternoon:
         r.report.error(r.row.loc, "ni matin ni après-midi : indiquez au moins une plage horaire (09:00-12:30)",
                        "matin")

@@ -145,6 +145,8 @@ SETTINGS = Table(
         Column("signature_electronique.variable_phrase_secrete",
                "Certificat : variable d'environnement de la phrase secrète",
                help="QUALIKIT_CERT_PASSPHRASE par défaut ; la phrase secrète n'est jamais écrite dans un fichier."),
+        Column("verification_url", "Page de vérification des documents (https)", f.URL,
+               help="Adresse où vous publiez « qualikit verify --publish » ; le QR code des documents y mène."),
         Column("smtp.hote", "SMTP : serveur"),
         Column("smtp.port", "SMTP : port", f.INTEGER),
         Column("smtp.securite", "SMTP : sécurité", f.words("starttls", "ssl", "aucune")),
@@ -241,6 +243,8 @@ DAYS = Table(
         Column("date", "Date", f.DATE, required=True),
         Column("matin", "Matin", f.TIMERANGE),
         Column("apres_midi", "Après-midi", f.TIMERANGE),
+        Column("a_distance", "À distance", f.BOOLEAN,
+               help="oui pour une journée en classe virtuelle (lien de connexion de la session)."),
     ),
 )
 
