@@ -26,6 +26,7 @@ class Attachment:
     filename: str
     content: bytes
     mimetype: str  # "application/pdf", "text/calendar"…
+    params: tuple[tuple[str, str], ...] = ()  # of the Content-Type: charset and method of an invitation
 
 
 @dataclass(frozen=True)
@@ -118,5 +119,6 @@ def build_message(*, sender_name: str, sender_email: str, to_name: str, to_email
     msg.add_alternative(rendered.html, subtype="html")
     for a in attachments:
         maintype, subtype = a.mimetype.split("/", 1)
-        msg.add_attachment(a.content, maintype=maintype, subtype=subtype, filename=a.filename)
+        msg.add_attachment(a.content, maintype=maintype, subtype=subtype, filename=a.filename,
+                           params=dict(a.params) or None)
     return msg
