@@ -86,14 +86,16 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     from qualikit.journey import as_of
     from qualikit.journey.asof import project_as_of
 
+    from qualikit.commands.invites import invite_changes, invite_history
+
     project = project_as_of(project, now.date())
     sessions = due_sessions(project, now.date(), session_id)
-    if not sessions:
-        return OnboardResult([], DeliveryReport(dry_run=dry_run))
-    env = template_env(root)
-    secret = project_secret(root) if not dry_run else b"dry-run"
     org = project.organisation
     sender_email = org.sender_email
+    if not sessions and (not sender_email or session_id is not None):
+        return OnboardResult([], DeliveryReport(dry_run=dry_run))
+    env = template_env(root)
+    secret = (project_secret(root) if not dry_run else b"dry-run") if sessions else b""
     if not sender_email:
         raise OnboardError("aucune adresse d'expédition : renseignez expediteur.email ou email dans l'organisation")
     sender_name = org.sender_name
@@ -103,6 +105,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
         entries = journal.entries()
         done = latest_of(entries)
         journey = as_of(project, entries, now.date())
+        history = invite_history(entries)
         todo = [(s, e) for s in sessions for e in s.enrolments]
         for n, (session, enrolment) in enumerate(todo, start=1):
             if progress:
@@ -127,7 +130,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             if f"onboard:email:{session.id}:{learner.id}" in done and not forced:
                 continue
             links = entry_links(project, secret, session, learner)
-            kit, invite = _documents(project, root, session, learner, links, now, domain)
+            kit, invite, invite_data = _documents(project, root, session, learner, links, now, domain, history)
             kit_path = root / OUTPUT / safe_name(session.id) / "convocations" / f"{safe_name(learner.id)}.pdf"
             if not dry_run:
                 _issue(journal, done, root, kit_path, kit, "onboard.kit", f"onboard:kit:{session.id}:{learner.id}",
@@ -137,21 +140,23 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
                                      sender_name, sender_email, domain)
             outgoing.append(Outgoing(
                 key=f"onboard:email:{session.id}:{learner.id}", message=message, kind="onboard.email",
-                data={"session": session.id, "learner": learner.id, "surveys": sorted(links)}))
+                data={"session": session.id, "learner": learner.id, "surveys": sorted(links), **invite_data}))
+        convoked = {(o.data["session"], o.data["learner"]) for o in outgoing}
+        outgoing += [o for o in invite_changes(project, entries, journey, env, now, domain)
+                     if (o.data["session"], o.data["learner"]) not in convoked]
         forced_keys = {o.key for o in outgoing if o.data["learner"] in force}
         report = deliver(journal, transport, outgoing, dry_run=dry_run, force=forced_keys,
                          spool=root / ".qualikit" / "spool")
     return OnboardResult(results, report)
 
 
-def _documents(project, root, session, learner, links, now, domain) -> tuple[bytes, bytes]:
-    from qualikit.documents.ics import render_invite
+def _documents(project, root, session, learner, links, now, domain, history) -> tuple[bytes, Attachment, dict]:
+    from qualikit.commands.invites import invite_attachment
     from qualikit.documents.welcome_kit import render_welcome_kit
 
     kit = render_welcome_kit(project, session, learner, root, links)
-    invite = render_invite(project.organisation, project.programme(session.programme_id), session, learner,
-                           now, domain)
-    return kit, invite
+    invite, data = invite_attachment(project, session, learner, now, domain, history)
+    return kit, invite, data
 
 
 def _attendance_sheet(project, root, journal, session, done, dry_run) -> str | None:
@@ -226,5 +231,5 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
         sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name, to_email=learner.email,
         rendered=rendered, date=now, domain=domain, tags={"Step": "convocation", "Session": session.id},
         attachments=[Attachment(f"{stem}.pdf", kit, "application/pdf"),
-                     Attachment("formation.ics", invite, "text/calendar")],
+                     invite],
     )
