@@ -229,8 +229,9 @@ def _documents(project, root, session, learner, enrolment, hours_done, results, 
     from qualikit.documents.certificat import render_certificat
     from qualikit.documents.competence import render_competence
     from qualikit.documents.departure import render_departure
+    from qualikit.documents.pdf_common import issued
     from qualikit.documents.signing import sign_pdf, verification_code
-    from qualikit.documents.stamp import DocStamp
+    from qualikit.documents.stamp import DocStamp, doc_stamp
 
     org = project.organisation
     place = org.address.city or ""
@@ -238,9 +239,8 @@ def _documents(project, root, session, learner, enrolment, hours_done, results, 
     dropped = enrolment.status is Status.ABANDON
 
     def stamp(kind: str) -> DocStamp:
-        code = verification_code(secret, f"close:{kind}:{session.id}:{learner.id}")
-        return DocStamp(code=code, issued_on=now.date(), place=place,
-                        signer_name=signer.name if signer else None, qr_text=f"qualikit:verif:{code}")
+        return doc_stamp(project, secret, f"close:{kind}:{session.id}:{learner.id}", now.date(),
+                         signer.name if signer else None)
 
     wanted = [("certificat-realisation.pdf", "certificat",
                lambda st: render_certificat(project, session, learner, enrolment, hours_done, root, st))]
@@ -254,14 +254,15 @@ def _documents(project, root, session, learner, enrolment, hours_done, results, 
     out = []
     for name, kind, render in wanted:
         st = stamp(kind)
-        pdf = render(st)
+        pdf = issued(render(st), now, st.code)
         if signer is not None:
             pdf = sign_pdf(pdf, signer, reason=f"Délivrance : {name.removesuffix('.pdf')}", location=place)
         out.append((name, kind, pdf, st.code))
     enclosed = [DOCUMENT_TITLES[kind] for _, kind, _, _ in out]
     guide = render_departure(project, session, learner, enrolment, hours_done, results, root, links, followers,
                              enclosed)
-    out.append(("pack-fin-de-formation.pdf", "depart", guide, ""))
+    code = verification_code(secret, f"close:depart:{session.id}:{learner.id}")
+    out.append(("pack-fin-de-formation.pdf", "depart", issued(guide, now, code), code))
     return out
 
 

@@ -13,7 +13,7 @@ from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date
 from qualikit.base.tokens import project_secret
 from qualikit.commands.close import CloseError, _signer
-from qualikit.commands.onboard import OUTPUT, journal_sha, latest, sha256
+from qualikit.commands.onboard import OUTPUT, journal_sha, latest, sha256, unchanged
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, build_message, render_email, template_env
 from qualikit.project.journal import Journal
@@ -30,21 +30,14 @@ class ContractResult:
     delivery: DeliveryReport | None = None
 
 
-def _stamp(secret: bytes, key: str, signer, place: str, today: date):
-    from qualikit.documents.signing import verification_code
-    from qualikit.documents.stamp import DocStamp
-
-    code = verification_code(secret, key)
-    return DocStamp(code=code, issued_on=today, place=place, signer_name=signer.name if signer else None,
-                    qr_text=f"qualikit:verif:{code}")
-
-
 def issue_contracts(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime,
                     session_id: str, learner_id: str | None = None, *, dry_run: bool = False) -> ContractResult:
     from qualikit.documents.contract import render_contract
     from qualikit.documents.convention import render_convention
     from qualikit.documents.info_pack import render_info_pack
-    from qualikit.documents.signing import sign_pdf
+    from qualikit.documents.pdf_common import issued
+    from qualikit.documents.signing import sign_pdf, verification_code
+    from qualikit.documents.stamp import doc_stamp
     from qualikit.project.schedule import Instalment, ScheduleError, individual_schedule
 
     session = project.session(session_id)
@@ -66,17 +59,22 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
     result = ContractResult()
     env = template_env(root)
     outgoing = []
+    def stamp(key: str):
+        return doc_stamp(project, secret, key, now.date(), signer.name if signer else None)
+
     with journal.locked():
         done = latest(journal)
 
         def issue(name: str, kind: str, key: str, pdf: bytes, data: dict) -> bytes:
+            code = verification_code(secret, key)
+            pdf = issued(pdf, now, code)
             if signer is not None and kind != "info":
                 pdf = sign_pdf(pdf, signer, reason=f"Émission : {name}", location=place)
             path = folder / name
             if not dry_run and not (journal_sha(done, key) and path.is_file()):
                 write_atomic(path, pdf)
                 done[key] = journal.append(f"contract.{kind}", {**data, "file": path.relative_to(root).as_posix(),
-                                                                "sha256": sha256(pdf)}, key=key)
+                                                                "sha256": sha256(pdf), "code": code}, key=key)
                 result.issued.append(path.relative_to(root).as_posix())
             return path.read_bytes() if path.is_file() else pdf
 
@@ -92,7 +90,7 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
                         else individual_schedule(price, e.signed_on or now.date(), session.start, session.end))
             key = f"contract:contrat:{session.id}:{learner.id}"
             try:
-                pdf = render_contract(project, session, learner, root, _stamp(secret, key, signer, place, now.date()),
+                pdf = render_contract(project, session, learner, root, stamp(key),
                                       signed_on=e.signed_on, schedule=schedule)
             except ScheduleError as exc:
                 raise ContractError(f"{learner.id} : échéancier refusé ({exc})") from None
@@ -109,7 +107,7 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
             learners = [project.learner(e.learner_id) for e in group]
             suffix = "" if buyer is None else f"-{safe_name(buyer)}"
             key = f"contract:convention:{session.id}{':' + buyer if buyer else ''}"
-            pdf = render_convention(project, session, learners, root, _stamp(secret, key, signer, place, now.date()))
+            pdf = render_convention(project, session, learners, root, stamp(key))
             convention = issue(f"convention{suffix}.pdf", "convention", key, pdf, {"session": session.id})
             if session.client_email and buyer is None:
                 infos = [(f"information-{safe_name(x.id)}.pdf",
@@ -160,29 +158,36 @@ def _message(env, project, session, to_name, to_email, template, files, now, dat
 def programme_sheets(project: Project, root: Path, journal: Journal, today: date,
                      programme_id: str | None = None) -> list[str]:
     """Each programme's dated sheet, PDF and HTML (indicator 1), journaled when its content changes."""
+    from qualikit.documents.pdf_common import issued
     from qualikit.documents.programme_html import render_programme_html
     from qualikit.documents.programme_sheet import render_programme_sheet
+    from qualikit.documents.signing import verification_code
 
     programmes = [p for p in project.programmes if programme_id is None or p.id == programme_id]
     if programme_id is not None and not programmes:
         raise ContractError(f"programme « {programme_id} » inconnu")
     folder = root / OUTPUT / "programmes"
+    secret = project_secret(root)
     written = []
     with journal.locked():
         done = latest(journal)
         for programme in programmes:
             issued_on = programme.updated or today
-            pdf = render_programme_sheet(project, programme, root, issued_on)
+            pdf_key = f"programme:pdf:{programme.id}"
+            pdf = issued(render_programme_sheet(project, programme, root, issued_on), journal.now(),
+                         verification_code(secret, pdf_key))
             html = render_programme_html(project, programme, issued_on).encode("utf-8")
             for suffix, content in ((".pdf", pdf), (".html", html)):
                 path = folder / f"{safe_name(programme.id)}{suffix}"
                 key = f"programme:{suffix[1:]}:{programme.id}"
-                if journal_sha(done, key) == sha256(content) and path.is_file():
+                if unchanged(path, journal_sha(done, key), content):
                     continue
                 write_atomic(path, content)
                 done[key] = journal.append("programme.sheet", {"programme": programme.id, "file":
                                                                path.relative_to(root).as_posix(),
                                                                "sha256": sha256(content),
-                                                               "updated": issued_on.isoformat()}, key=key)
+                                                               "updated": issued_on.isoformat(),
+                                                               **({"code": verification_code(secret, key)}
+                                                                  if suffix == ".pdf" else {})}, key=key)
                 written.append(path.relative_to(root).as_posix())
     return written

@@ -100,7 +100,8 @@ def _message(env, project, session, learner, template, attachment, now, domain):
     programme = project.programme(session.programme_id)
     trainer = project.trainer(session.trainer_id) if session.trainer_id else None
     days = [{"label": long_date(d.date), "hours": " et ".join(time_range(r) for _, r in d.halves()),
-             "where": day_location(session, d) or "lieu à préciser"} for d in sorted(session.days, key=lambda d: d.date)]
+             "where": day_location(session, d) or "lieu à préciser"}
+            for d in sorted(session.days, key=lambda d: d.date)]
     dates = (f"le {long_date(session.start)}" if session.start == session.end
              else f"du {long_date(session.start)} au {long_date(session.end)}")
     context = {"learner": learner, "session": session, "programme": programme, "organisation": org,

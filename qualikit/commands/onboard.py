@@ -18,6 +18,8 @@ from qualikit.base.frdates import long_date, time_range
 from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, build_message, render_email, template_env
+from qualikit.documents.pdf_common import issued, same_document
+from qualikit.documents.signing import verification_code
 from qualikit.project.journal import Entry, Journal
 from qualikit.project.model import Enrolment, Learner, Project, Session, Status
 
@@ -83,10 +85,9 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     later has not happened yet; a particulier waits for the signed contract and the end of the
     withdrawal period (L6353-5/6).
     """
+    from qualikit.commands.invites import invite_changes, invite_history
     from qualikit.journey import as_of
     from qualikit.journey.asof import project_as_of
-
-    from qualikit.commands.invites import invite_changes, invite_history
 
     project = project_as_of(project, now.date())
     sessions = due_sessions(project, now.date(), session_id)
@@ -114,7 +115,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             if result is None:
                 result = SessionResult(session)
                 results.append(result)
-                result.sheet = _attendance_sheet(project, root, journal, session, done, dry_run)
+                result.sheet = _attendance_sheet(project, root, journal, session, done, dry_run, secret, now)
             if not active(enrolment):
                 result.waiting.append(f"{enrolment.learner_id} (abandon)")
                 continue
@@ -133,8 +134,11 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             kit, invite, invite_data = _documents(project, root, session, learner, links, now, domain, history)
             kit_path = root / OUTPUT / safe_name(session.id) / "convocations" / f"{safe_name(learner.id)}.pdf"
             if not dry_run:
-                _issue(journal, done, root, kit_path, kit, "onboard.kit", f"onboard:kit:{session.id}:{learner.id}",
-                       {"session": session.id, "learner": learner.id, "surveys": sorted(links)}, forced)
+                kit_key = f"onboard:kit:{session.id}:{learner.id}"
+                kit = issued(kit, now, verification_code(secret, kit_key))
+                _issue(journal, done, root, kit_path, kit, "onboard.kit", kit_key,
+                       {"session": session.id, "learner": learner.id, "surveys": sorted(links),
+                        "code": verification_code(secret, kit_key)}, forced)
             result.issued.append(learner.id)
             message = _welcome_email(env, project, session, learner, links, kit, invite, now,
                                      sender_name, sender_email, domain)
@@ -159,18 +163,19 @@ def _documents(project, root, session, learner, links, now, domain, history) -> 
     return kit, invite, data
 
 
-def _attendance_sheet(project, root, journal, session, done, dry_run) -> str | None:
+def _attendance_sheet(project, root, journal, session, done, dry_run, secret, now) -> str | None:
     from qualikit.documents.attendance_sheet import render_attendance_sheet
 
     key = f"onboard:emargement:{session.id}"
-    pdf = render_attendance_sheet(project, session, root)
+    code = verification_code(secret, key)
+    pdf = issued(render_attendance_sheet(project, session, root), now, code)
     path = root / OUTPUT / safe_name(session.id) / "emargement.pdf"
     previous = journal_sha(done, key)
-    if dry_run or previous == sha256(pdf):
+    if dry_run or unchanged(path, previous, pdf):
         return None
     write_atomic(path, pdf)
     done[key] = journal.append("onboard.attendance_sheet", {
-        "session": session.id, "file": _rel(root, path), "sha256": sha256(pdf),
+        "session": session.id, "file": _rel(root, path), "sha256": sha256(pdf), "code": code,
         "version": int(previous is not None) + 1}, key=key)
     return _rel(root, path)
 
@@ -183,6 +188,14 @@ def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
     write_atomic(path, content)
     done[key] = journal.append(kind, {**data, "file": _rel(root, path), "sha256": digest,
                                       **({"resend": True} if forced else {})}, key=key)
+
+
+def unchanged(path: Path, issued_sha: str | None, pdf: bytes) -> bool:
+    """Whether the file issued (as journaled) holds this document, but for its date."""
+    if issued_sha is None or not path.is_file():
+        return False
+    existing = path.read_bytes()
+    return sha256(existing) == issued_sha and same_document(existing, pdf)
 
 
 def latest(journal: Journal) -> dict[str, Entry]:

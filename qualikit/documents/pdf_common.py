@@ -2,7 +2,11 @@
 
 Every page carries the provider's header (logo and name) and its identity in the footer
 (raison sociale, address, SIRET, activity declaration) with « n / N ». Documents are built
-with invariant=1, so the same input gives the same bytes.
+with invariant=1, so the same input gives the same bytes; a document is dated and given its
+verification code when it is issued (`issued`), in place: the creation date and the code slot
+of the metadata keep their length, so the file stays valid and `same_document` can tell a
+re-render with new content from the same one issued again. Every font is embedded, the
+canvas's own default included (DejaVu, never Helvetica).
 
 Markup rule: reportlab's Paragraph parses a small XML dialect, so every piece of user text
 goes through `esc()` (data shown as is: names, e-mails) or `prose()` (French typography,
@@ -63,6 +67,11 @@ def register_fonts() -> None:
     addMapping(FONT, 1, 0, FONT_BOLD)
     addMapping(FONT, 0, 1, FONT)
     addMapping(FONT, 1, 1, FONT_BOLD)
+    # A table cell sets its own font before drawing, Helvetica by default, which a PDF would then
+    # declare without embedding it: every qualikit table is drawn with the bundled font.
+    from reportlab.platypus.tables import CellStyle
+
+    CellStyle.fontname = FONT
 
 
 # --- markup ---------------------------------------------------------------------------------
@@ -436,8 +445,7 @@ def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label:
                       tuple(identity_lines(organisation)))
     buffer = BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=pagesize, invariant=1, lang="fr-FR",
-        title=fr(title), author=organisation.name, subject=fr(subject), creator="qualikit",
+        buffer, pagesize=pagesize, **doc_metadata(organisation, doc_label, title, subject),
         leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=HEADER_H, bottomMargin=FOOTER_H,
     )
     frame = Frame(MARGIN_X, FOOTER_H, width - 2 * MARGIN_X, height - HEADER_H - FOOTER_H,
@@ -446,6 +454,48 @@ def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label:
     with _binary_streams():
         doc.build(story, canvasmaker=_canvas_class())
     return buffer.getvalue()
+
+
+# --- metadata, date and verification code ---------------------------------------------------
+
+CODE_SLOT = "QK-____-____-____"  # as long as a verification code: replaced in place when issued
+_INVARIANT_DATE = b"(D:20000101000000+00'00')"  # reportlab's creation date in invariant mode
+_ANY_DATE = re.compile(rb"\(D:\d{14}[+-]\d\d'\d\d'\)")
+
+
+def doc_metadata(organisation: Organisation, doc_label: str, title: str, subject: str) -> dict:
+    """Document template arguments: invariant build, embedded default font, Info dictionary with the
+    kind of document (Subject, Keywords) and the slot of its verification code (Keywords)."""
+    import unicodedata
+
+    kind = unicodedata.normalize("NFKD", doc_label).encode("ascii", "ignore").decode().lower()
+    kind = re.sub(r"[^a-z0-9]+", "-", kind).strip("-")
+    return {"invariant": 1, "lang": "fr-FR", "initialFontName": FONT, "initialFontSize": 9,
+            "title": fr(title), "author": organisation.name, "creator": "qualikit",
+            "subject": fr(f"{doc_label} – {subject}" if subject else doc_label),
+            "keywords": [CODE_SLOT, kind]}
+
+
+def issued(pdf: bytes, moment, code: str | None = None) -> bytes:
+    """The document as issued at `moment` (creation and modification dates, Europe/Paris), with its
+    verification code in the metadata. Same length, same offsets: the PDF stays valid."""
+    from qualikit.base.clock import PARIS
+
+    local = moment.astimezone(PARIS)
+    offset = int(local.utcoffset().total_seconds() // 60)
+    sign = "+" if offset >= 0 else "-"
+    stamp = f"(D:{local:%Y%m%d%H%M%S}{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}')".encode()
+    out = pdf.replace(_INVARIANT_DATE, stamp)
+    if code is not None:
+        if len(code) != len(CODE_SLOT):
+            raise ValueError(f"verification code of unexpected length: {code!r}")
+        out = out.replace(CODE_SLOT.encode(), code.encode(), 1)
+    return out
+
+
+def same_document(a: bytes, b: bytes) -> bool:
+    """Whether two builds differ only by their dates (an unchanged document issued again)."""
+    return _ANY_DATE.sub(_INVARIANT_DATE, a) == _ANY_DATE.sub(_INVARIANT_DATE, b)
 
 
 @contextmanager

@@ -274,8 +274,7 @@ def build_publicity_pdf(story: list, *, organisation: Organisation, root: Path, 
                       tuple(publicity_lines(organisation)))
     buffer = BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, invariant=1, lang="fr-FR",
-        title=fr(title), author=organisation.name, subject=fr(subject), creator="qualikit",
+        buffer, pagesize=A4, **pc.doc_metadata(organisation, doc_label, title, subject),
         leftMargin=pc.MARGIN_X, rightMargin=pc.MARGIN_X, topMargin=pc.HEADER_H, bottomMargin=pc.FOOTER_H,
     )
     frame = Frame(pc.MARGIN_X, pc.FOOTER_H, width - 2 * pc.MARGIN_X, height - pc.HEADER_H - pc.FOOTER_H,

@@ -8,8 +8,8 @@ certificat de compétences) closes with the same block:
 - on the right, a box « Cachet et signature » holding the organisation's signature image (when the
   project has one) and, when the PDF is to be PAdES-signed afterwards, « Signé électroniquement
   par … » (the signature itself is invisible: see qualikit.documents.signing);
-- at the foot of the page, a small verification strip: a QR code and the document's code, which the
-  provider can check with « qualikit verify ».
+- at the foot of the page, a small verification strip: a QR code leading to the code's page on the
+  provider's site (`qualikit verify --publish` writes those pages), and the code itself.
 
 The helpers below (result labels, plain dates, the learner's company and funder) are shared by
 attestation.py, certificat.py, competence.py and departure.py.
@@ -40,7 +40,7 @@ from qualikit.documents.pdf_common import (
     prose,
     styles,
 )
-from qualikit.project.model import Enrolment, Evaluation, Funder, Learner, Organisation, Result, Session
+from qualikit.project.model import Enrolment, Evaluation, Funder, Learner, Organisation, Project, Result, Session
 
 QR_MM = 18.0
 SIGNATURE_BOX_H = 62.0  # points kept for the signature image inside the box
@@ -52,7 +52,18 @@ class DocStamp:
     issued_on: date  # « Le : … »
     place: str  # « Fait à : Lyon »
     signer_name: str | None  # set when the PDF will be PAdES-signed afterwards
-    qr_text: str  # what the QR encodes (e.g. "qualikit:verif:QK-7F3K-9XQ2-M4TD")
+    qr_text: str  # what the QR encodes: https://…/verification/QK-7F3K-9XQ2-M4TD, or "" (no QR)
+
+
+def doc_stamp(project: Project, secret: bytes, key: str, issued_on: date, signer_name: str | None) -> DocStamp:
+    """The stamp of the document journaled under `key`: its code, derived from the project's secret."""
+    from qualikit.documents.signing import verification_code, verification_link, verification_page
+
+    code = verification_code(secret, key)
+    org = project.organisation
+    base, _ = verification_page(project.settings.verification_url, org.website, org.sender_email)
+    return DocStamp(code=code, issued_on=issued_on, place=org.address.city or "", signer_name=signer_name,
+                    qr_text=verification_link(base, code))
 
 
 # --- shared helpers -------------------------------------------------------------------------
@@ -279,14 +290,20 @@ def verification_block(stamp: DocStamp, *, width: float):
     from qualikit.documents.signing import qr_drawing
 
     sty = _styles()
-    qr = qr_drawing(stamp.qr_text, QR_MM, border=2)  # the page around it adds to the quiet zone
+    page = stamp.qr_text.removesuffix("/" + stamp.code)
+    where = (f"vérifiable en ligne sur {re.sub(r'^https?://', '', page)}" if page and page != stamp.qr_text
+             else "vérifiable auprès de l'organisme")
     text = [para(fr("Code de vérification : ") + f'<font name="{FONT}"><b>{esc(stamp.code)}</b></font>'
-                 + " — " + prose("vérifiable avec « qualikit verify » auprès de l'organisme"), sty["verify"])]
+                 + " — " + prose(where), sty["verify"])]
     if stamp.signer_name:
         text.append(para(prose("Ce document est signé électroniquement : toute modification du fichier "
                                "invalide sa signature."), sty["verify"]))
-    qr_w = qr.width + 8
-    table = Table([[qr, text]], colWidths=[qr_w, width - qr_w])
+    if not stamp.qr_text:
+        table = Table([[text]], colWidths=[width])
+    else:
+        qr = qr_drawing(stamp.qr_text, QR_MM, border=2)  # the page around it adds to the quiet zone
+        qr_w = qr.width + 8
+        table = Table([[qr, text]], colWidths=[qr_w, width - qr_w])
     table.setStyle(TableStyle([
         ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -191,6 +191,10 @@ class Journal:
         # second FileLock on the same file would).
         self._lock = FileLock(str(self.path) + ".lock", is_singleton=True)
 
+    def now(self) -> datetime:
+        """The moment the next entry will carry (the run's clock): the date of what is issued with it."""
+        return self._clock()
+
     # -- reading: never writes ------------------------------------------------
 
     def _read(self) -> _Scan:

@@ -18,7 +18,15 @@ CLI must start fast and most commands never sign anything; importing this packag
 
 from qualikit.documents.signing.certificate import SELF_SIGNED_NOTE, create_self_signed
 from qualikit.documents.signing.check import UNKNOWN_CERTIFICATE, SignatureCheck, check_signature
-from qualikit.documents.signing.codes import CODE_ALPHABET, CODE_PREFIX, code_matches, qr_drawing, verification_code
+from qualikit.documents.signing.codes import (
+    CODE_ALPHABET,
+    CODE_PREFIX,
+    code_matches,
+    qr_drawing,
+    verification_code,
+    verification_link,
+    verification_page,
+)
 from qualikit.documents.signing.common import SigningError
 from qualikit.documents.signing.signer import (
     BYTES_RESERVED,
@@ -49,4 +57,6 @@ __all__ = [
     "qr_drawing",
     "sign_pdf",
     "verification_code",
+    "verification_link",
+    "verification_page",
 ]
