@@ -21,6 +21,7 @@ from qualikit.documents.signing import (
     SignatureCheck,
     Signer,
     SigningError,
+    certificate_fingerprint,
     certificate_of,
     check_signature,
     code_matches,
@@ -105,6 +106,7 @@ def test_signed_pdf_is_valid_against_own_certificate(signed: bytes, cert: bytes,
         signer=NAME,
         signed_at=result.signed_at,
         message="signature valide de Claire Clément (certificat auto-signé)",
+        fingerprint=certificate_fingerprint(cert),
     )
     assert result.signed_at is not None
     assert abs(datetime.now(UTC) - result.signed_at) < timedelta(minutes=5)

@@ -17,7 +17,12 @@ CLI must start fast and most commands never sign anything; importing this packag
 """
 
 from qualikit.documents.signing.certificate import SELF_SIGNED_NOTE, create_self_signed
-from qualikit.documents.signing.check import UNKNOWN_CERTIFICATE, SignatureCheck, check_signature
+from qualikit.documents.signing.check import (
+    UNKNOWN_CERTIFICATE,
+    SignatureCheck,
+    certificate_fingerprint,
+    check_signature,
+)
 from qualikit.documents.signing.codes import (
     CODE_ALPHABET,
     CODE_PREFIX,
@@ -49,6 +54,7 @@ __all__ = [
     "SignatureCheck",
     "Signer",
     "SigningError",
+    "certificate_fingerprint",
     "certificate_of",
     "check_signature",
     "code_matches",

@@ -21,6 +21,7 @@ class SignatureCheck:
     signer: str | None
     signed_at: datetime | None  # as reported by the signer (PAdES B-B has no trusted timestamp)
     message: str  # French, one line
+    fingerprint: str | None = None  # SHA-256 of the (last) signer's certificate, to compare with a published one
 
 
 # --- checking ------------------------------------------------------------------------------------
@@ -137,21 +138,22 @@ def _check(pdf: bytes, roots: list[Any]) -> SignatureCheck:
     if not signatures:
         return SignatureCheck(False, False, False, None, None, "aucune signature électronique")
 
-    verdicts: list[tuple[bool, bool, str, str | None, datetime | None]] = []
+    verdicts: list[tuple[bool, bool, str, str | None, datetime | None, str | None]] = []
     for i, embedded in enumerate(signatures):
         try:
             context = ValidationContext(trust_roots=roots, allow_fetching=False)
             status = _run(async_validate_pdf_signature(embedded, signer_validation_context=context))
         except Exception:
-            verdicts.append((False, False, "signature endommagée : impossible de la vérifier", None, None))
+            verdicts.append((False, False, "signature endommagée : impossible de la vérifier", None, None, None))
             continue
         intact, valid, message = _judge(status, i == len(signatures) - 1, roots)
-        verdicts.append((intact, valid, message, _cert_name(status.signing_cert), status.signer_reported_dt))
+        verdicts.append((intact, valid, message, _cert_name(status.signing_cert), status.signer_reported_dt,
+                         certificate_fingerprint(status.signing_cert.dump())))
 
     intact = all(v[0] for v in verdicts)
     valid = all(v[1] for v in verdicts)
     failing = next((v for v in verdicts if not v[1]), None)
-    *_, signer, signed_at = verdicts[-1]
+    *_, signer, signed_at, fingerprint = verdicts[-1]
     if failing is not None:
         message = failing[2]
     elif len(verdicts) == 1:
@@ -162,4 +164,12 @@ def _check(pdf: bytes, roots: list[Any]) -> SignatureCheck:
         )
     if len(verdicts) > 1 and failing is not None:
         message = f"signature {verdicts.index(failing) + 1} sur {len(verdicts)} : {message}"
-    return SignatureCheck(True, intact, valid, signer, signed_at, message)
+    return SignatureCheck(True, intact, valid, signer, signed_at, message, fingerprint)
+
+
+def certificate_fingerprint(der: bytes) -> str:
+    """« AB:CD:… »: the SHA-256 of a DER certificate, as certificate viewers show it."""
+    import hashlib
+
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
