@@ -101,7 +101,7 @@ def _bar_chart(labels: list[str], values: list[float], maximum: float, width: fl
     from qualikit.documents.pdf_common import FONT, GREY, INK, TEAL
 
     height = 26 * len(labels) + 30
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=FONT, initialFontSize=7)  # no Helvetica left declared
     chart = HorizontalBarChart()
     chart.x, chart.y = 170, 20
     chart.width, chart.height = width - 220, height - 30

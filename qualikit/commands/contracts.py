@@ -59,6 +59,7 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
     result = ContractResult()
     env = template_env(root)
     outgoing = []
+
     def stamp(key: str):
         return doc_stamp(project, secret, key, now.date(), signer.name if signer else None)
 
@@ -74,7 +75,9 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
             if not dry_run and not (journal_sha(done, key) and path.is_file()):
                 write_atomic(path, pdf)
                 done[key] = journal.append(f"contract.{kind}", {**data, "file": path.relative_to(root).as_posix(),
-                                                                "sha256": sha256(pdf), "code": code}, key=key)
+                                                                "sha256": sha256(pdf), "code": code,
+                                                                "signed": signer is not None and kind != "info"},
+                                                   key=key)
                 result.issued.append(path.relative_to(root).as_posix())
             return path.read_bytes() if path.is_file() else pdf
 

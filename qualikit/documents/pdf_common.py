@@ -181,7 +181,7 @@ def styles() -> Styles:
     register_fonts()
     base = ParagraphStyle("qk-body", fontName=FONT, fontSize=9, leading=12.8, textColor=INK,
                           alignment=TA_LEFT, spaceAfter=4, splitLongWords=1, uriWasteReduce=0.3,
-                          allowWidows=0, allowOrphans=0)
+                          allowWidows=0, allowOrphans=0, bulletFontName=FONT)
 
     def derive(name, **kw):
         return ParagraphStyle(name, parent=base, **kw)

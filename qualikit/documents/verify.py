@@ -1,67 +1,120 @@
-"""`qualikit verify`: is this PDF one the project issued, unaltered, with a valid signature?"""
+"""`qualikit verify`: is this PDF one the trainer issued, as issued? One word answers it.
+
+- « signé » / « authentique »: these exact bytes are in the journal (signed, or not); identical bytes
+  carry the signature they were issued with, so no signature needs re-checking (and pyHanko, slow
+  to import, is not loaded);
+- « altéré »: the document carries a code the journal knows, but its bytes differ; or its
+  signature no longer covers what it says;
+- « inconnu »: nothing links it to the project.
+Away from the project (no journal: a client, an OPCO), only the signature can speak: an intact
+one says « signé », and who signed is to be checked against the certificate fingerprint the
+trainer publishes (`verify --publish`).
+"""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from qualikit.project.journal import Entry, Journal
+from qualikit.base.clock import PARIS
+from qualikit.project.journal import Entry
 
-CODE = re.compile(r"QK-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}")
+CODE = re.compile(rb"QK-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+AUTHENTIQUE, SIGNE, ALTERE, INCONNU = "authentique", "signé", "altéré", "inconnu"
+
+# journal kinds of issued documents, as the reader knows them
+KINDS = {
+    "close.attestation": "attestation de fin de formation",
+    "close.certificat": "certificat de réalisation",
+    "close.competences": "certificat de compétences",
+    "close.depart": "pack de fin de formation",
+    "contract.contrat": "contrat de formation",
+    "contract.convention": "convention de formation",
+    "contract.info": "information préalable à l'inscription",
+    "onboard.kit": "convocation et livret d'accueil",
+    "onboard.attendance_sheet": "feuille d'émargement",
+    "programme.sheet": "fiche programme",
+}
 
 
 @dataclass(frozen=True)
 class Verdict:
-    issued: Entry | None  # the journal entry of exactly these bytes
-    claimed: Entry | None  # the entry whose verification code the document carries (when bytes differ)
-    code: str | None
-    signature: object  # signing.SignatureCheck
+    word: str  # AUTHENTIQUE, SIGNE, ALTERE or INCONNU
+    lines: tuple[str, ...] = field(default=())  # French explanation, never an internal name
 
     @property
-    def authentic(self) -> bool:
-        sig = self.signature
-        return self.issued is not None and (not sig.present or sig.valid)
+    def ok(self) -> bool:
+        return self.word in (AUTHENTIQUE, SIGNE)
+
+
+def kind_label(entry: Entry) -> str:
+    return KINDS.get(entry.kind, "document")
 
 
 def document_code(pdf: bytes) -> str | None:
-    """The verification code kept in the PDF's metadata (Keywords), if readable."""
-    try:
-        from pyhanko.pdf_utils.reader import PdfFileReader
-
-        info = PdfFileReader(io.BytesIO(pdf), strict=False).trailer_view.get("/Info")
-        keywords = str(info.get("/Keywords", "")) if info is not None else ""
-    except Exception:
-        keywords = ""
-    match = CODE.search(keywords) or CODE.search(pdf.decode("latin-1"))
-    return match.group(0) if match else None
+    """The verification code the PDF carries in its metadata (Keywords), if any."""
+    match = CODE.search(pdf)
+    return match.group(0).decode("ascii") if match else None
 
 
-def verify_document(pdf: bytes, journal: Journal, trust: list[bytes]) -> Verdict:
-    from qualikit.documents.signing import check_signature
+def issued_documents(entries: list[Entry]) -> list[Entry]:
+    """Journal entries of documents issued: a file with its SHA-256."""
+    return [e for e in entries if isinstance(e.data, dict) and e.data.get("sha256") and e.data.get("file")
+            and str(e.data["file"]).endswith(".pdf")]
 
+
+def _when(entry: Entry) -> str:
+    from qualikit.base.frdates import long_date
+
+    moment = entry.ts.astimezone(PARIS) if isinstance(entry.ts, datetime) else entry.ts
+    return f"le {long_date(moment.date())} à {moment:%H:%M}"
+
+
+def verify_document(pdf: bytes, entries: list[Entry] | None, trust: Callable[[], list[bytes]] = list) -> Verdict:
+    """The verdict on `pdf`: with the project's journal (`entries`), or away from it (None). `trust`
+    gives the project's certificate, asked only when a signature must be checked."""
     digest = hashlib.sha256(pdf).hexdigest()
-    entries = [e for e in journal.entries() if isinstance(e.data, dict) and e.data.get("sha256")]
-    issued = next((e for e in reversed(entries) if e.data["sha256"] == digest), None)
-    code = issued.data.get("code") if issued else document_code(pdf)
-    claimed = None
-    if issued is None and code:
-        claimed = next((e for e in reversed(entries) if e.data.get("code") == code), None)
-    return Verdict(issued, claimed, code, check_signature(pdf, trust))
+    code = document_code(pdf)
+    signed = b"/ByteRange" in pdf
+    if entries is not None:
+        documents = issued_documents(entries)
+        issued = next((e for e in reversed(documents) if e.data["sha256"] == digest), None)
+        if issued is not None:
+            what = f"{kind_label(issued).capitalize()} délivré {_when(issued)}"
+            code_text = f", code {issued.data['code']}" if issued.data.get("code") else ""
+            if signed:
+                return Verdict(SIGNE, (f"{what}{code_text} ; contenu identique à l'original, signé "
+                                       "électroniquement à sa délivrance.",))
+            return Verdict(AUTHENTIQUE, (f"{what}{code_text} ; contenu identique à l'original.",))
+        claimed = next((e for e in reversed(documents) if code and e.data.get("code") == code), None)
+        if claimed is not None:
+            return Verdict(ALTERE, (f"Il porte le code {code} du {kind_label(claimed)} délivré {_when(claimed)}, "
+                                    "mais son contenu n'est plus celui d'origine.",))
+    if signed:
+        from qualikit.documents.signing import check_signature
 
-
-def project_trust(root: Path, certificate: Path | None, passphrase_env: str) -> list[bytes]:
-    """The project's own certificate as a trust root, when it can be read."""
-    if certificate is None or not certificate.is_file():
-        return []
-    from qualikit.documents.signing import SigningError, certificate_of
-
-    try:
-        return [certificate_of(certificate, passphrase_env)]
-    except SigningError:
-        return []
-
-
-
+        sig = check_signature(pdf, trust() if entries is not None else None)
+        if not sig.intact:
+            return Verdict(ALTERE, (f"Signature électronique : {sig.message}.",))
+        if sig.valid and entries is not None:
+            return Verdict(SIGNE, (f"Signature électronique : {sig.message}, mais ce document n'est pas au journal "
+                                   "du projet.",))
+        if entries is None:
+            who = f" de {sig.signer}" if sig.signer else ""
+            lines = [f"Signature intègre{who}, émetteur à vérifier sur la liste publiée par l'organisme."]
+            if sig.fingerprint:
+                lines.append(f"Empreinte SHA-256 du certificat du signataire : {sig.fingerprint}")
+            if code:
+                lines.append(f"Code de vérification : {code}.")
+            return Verdict(SIGNE, tuple(lines))
+        return Verdict(INCONNU, (f"Signature électronique : {sig.message} ; aucun document de ce projet "
+                                 "n'a ce contenu.",))
+    if entries is None:
+        lines = ["Ni journal de projet ici, ni signature électronique : rien ne permet de le vérifier."]
+        if code:
+            lines.append(f"Il porte le code {code} : vérifiez-le sur la page de vérification de l'organisme.")
+        return Verdict(INCONNU, tuple(lines))
+    return Verdict(INCONNU, ("Il ne correspond à aucun document délivré par ce projet.",))

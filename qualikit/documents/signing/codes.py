@@ -83,6 +83,10 @@ def qr_drawing(text: str, size_mm: float, *, border: int = 4) -> Any:
             path.lineTo(x1, top - unit)
             path.lineTo(x0, top - unit)
             path.closePath()
-    drawing = Drawing(size, size)
+    from qualikit.documents.pdf_common import FONT, register_fonts
+
+    register_fonts()
+    # the renderer sets the drawing's font before any shape, Helvetica unless told: keep PDFs free of it
+    drawing = Drawing(size, size, initialFontName=FONT, initialFontSize=9)
     drawing.add(path)
     return drawing
