@@ -26,17 +26,17 @@ CODE = re.compile(rb"QK-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
 AUTHENTIQUE, SIGNE, ALTERE, INCONNU = "authentique", "signé", "altéré", "inconnu"
 
 # journal kinds of issued documents, as the reader knows them
-KINDS = {
-    "close.attestation": "attestation de fin de formation",
-    "close.certificat": "certificat de réalisation",
-    "close.competences": "certificat de compétences",
-    "close.depart": "pack de fin de formation",
-    "contract.contrat": "contrat de formation",
-    "contract.convention": "convention de formation",
-    "contract.info": "information préalable à l'inscription",
-    "onboard.kit": "convocation et livret d'accueil",
-    "onboard.attendance_sheet": "feuille d'émargement",
-    "programme.sheet": "fiche programme",
+KINDS = {  # (what it is, « délivré » agreed with it)
+    "close.attestation": ("attestation de fin de formation", "délivrée"),
+    "close.certificat": ("certificat de réalisation", "délivré"),
+    "close.competences": ("certificat de compétences", "délivré"),
+    "close.depart": ("pack de fin de formation", "délivré"),
+    "contract.contrat": ("contrat de formation", "délivré"),
+    "contract.convention": ("convention de formation", "délivrée"),
+    "contract.info": ("information préalable à l'inscription", "délivrée"),
+    "onboard.kit": ("convocation et livret d'accueil", "délivrés"),
+    "onboard.attendance_sheet": ("feuille d'émargement", "délivrée"),
+    "programme.sheet": ("fiche programme", "délivrée"),
 }
 
 
@@ -51,7 +51,13 @@ class Verdict:
 
 
 def kind_label(entry: Entry) -> str:
-    return KINDS.get(entry.kind, "document")
+    return KINDS.get(entry.kind, ("document", ""))[0]
+
+
+def _issued_as(entry: Entry) -> str:
+    """« certificat de réalisation délivré le lundi 19 octobre 2026 à 9 h 00 »."""
+    label, participle = KINDS.get(entry.kind, ("document", "délivré"))
+    return f"{label} {participle} {_when(entry)}"
 
 
 def document_code(pdf: bytes) -> str | None:
@@ -67,10 +73,11 @@ def issued_documents(entries: list[Entry]) -> list[Entry]:
 
 
 def _when(entry: Entry) -> str:
-    from qualikit.base.frdates import long_date
+    """« le 19/10/2026 à 9 h 05 » (babel, for the long form, would double the time of a check)."""
+    from qualikit.base.frdates import clock_time, short_date
 
     moment = entry.ts.astimezone(PARIS) if isinstance(entry.ts, datetime) else entry.ts
-    return f"le {long_date(moment.date())} à {moment:%H:%M}"
+    return f"le {short_date(moment.date())} à {clock_time(moment)}"
 
 
 def verify_document(pdf: bytes, entries: list[Entry] | None, trust: Callable[[], list[bytes]] = list) -> Verdict:
@@ -83,7 +90,7 @@ def verify_document(pdf: bytes, entries: list[Entry] | None, trust: Callable[[],
         documents = issued_documents(entries)
         issued = next((e for e in reversed(documents) if e.data["sha256"] == digest), None)
         if issued is not None:
-            what = f"{kind_label(issued).capitalize()} délivré {_when(issued)}"
+            what = _issued_as(issued).capitalize()
             code_text = f", code {issued.data['code']}" if issued.data.get("code") else ""
             if signed:
                 return Verdict(SIGNE, (f"{what}{code_text} ; contenu identique à l'original, signé "
@@ -91,8 +98,8 @@ def verify_document(pdf: bytes, entries: list[Entry] | None, trust: Callable[[],
             return Verdict(AUTHENTIQUE, (f"{what}{code_text} ; contenu identique à l'original.",))
         claimed = next((e for e in reversed(documents) if code and e.data.get("code") == code), None)
         if claimed is not None:
-            return Verdict(ALTERE, (f"Il porte le code {code} du {kind_label(claimed)} délivré {_when(claimed)}, "
-                                    "mais son contenu n'est plus celui d'origine.",))
+            return Verdict(ALTERE, (f"Il porte le code {code} : {_issued_as(claimed)}, mais son contenu n'est plus "
+                                    "celui d'origine.",))
     if signed:
         from qualikit.documents.signing import check_signature
 
@@ -117,4 +124,7 @@ def verify_document(pdf: bytes, entries: list[Entry] | None, trust: Callable[[],
         if code:
             lines.append(f"Il porte le code {code} : vérifiez-le sur la page de vérification de l'organisme.")
         return Verdict(INCONNU, tuple(lines))
+    if not pdf.startswith(b"%PDF-"):
+        return Verdict(INCONNU, ("Ce fichier n'est pas un PDF, et ne correspond à aucun document délivré par ce "
+                                 "projet.",))
     return Verdict(INCONNU, ("Il ne correspond à aucun document délivré par ce projet.",))
