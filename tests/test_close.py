@@ -64,15 +64,25 @@ def test_documents_state_hours_done_and_results_and_are_signed(demo):
     assert "Signature is Valid" in pdfsig.stdout
     verified = CliRunner().invoke(app, ["verify", str(folder / "certificat-realisation.pdf"), "-p", str(demo)])
     assert verified.exit_code == 0, verified.output
-    assert "Document délivré par qualikit" in verified.output and "signature valide" in verified.output
+    assert verified.output.startswith("Signé : certificat-realisation.pdf")
+    assert "Certificat de réalisation délivré le" in verified.output and "contenu identique" in verified.output
+    away = demo.parent / "ailleurs"  # a client or an OPCO: no journal, only the signature speaks
+    away.mkdir()
+    shutil.copy(folder / "certificat-realisation.pdf", away / "certificat.pdf")
+    outside = CliRunner().invoke(app, ["verify", str(away / "certificat.pdf"), "-p", str(away)])
+    assert outside.exit_code == 0, outside.output
+    assert outside.output.startswith("Signé : ") and "émetteur à vérifier sur la liste publiée" in outside.output
+    assert "Empreinte SHA-256 du certificat du signataire" in outside.output
 
     tampered = bytearray((folder / "certificat-realisation.pdf").read_bytes())
     position = tampered.index(b"/Producer") + 12
     tampered[position] ^= 1
     (demo / "copie.pdf").write_bytes(bytes(tampered))
     refused = CliRunner().invoke(app, ["verify", str(demo / "copie.pdf"), "-p", str(demo)])
-    assert refused.exit_code == 1
-    assert "Document modifié" in refused.output or "Document inconnu" in refused.output
+    assert refused.exit_code == 1 and refused.output.startswith("Altéré : copie.pdf"), refused.output
+    (away / "copie.pdf").write_bytes(bytes(tampered))
+    broken = CliRunner().invoke(app, ["verify", str(away / "copie.pdf"), "-p", str(away)])
+    assert broken.exit_code == 1 and broken.output.startswith("Altéré : copie.pdf"), broken.output
 
 
 def test_closing_twice_issues_and_sends_nothing_new(demo):

@@ -44,3 +44,21 @@ def survey_token(secret: bytes, survey: str, session_id: str, learner_id: str) -
 
 def survey_link(template: str, token: str) -> str:
     return template.replace("{token}", token)
+
+
+def verification_page(verification_url: str | None, website: str | None, email: str | None) -> tuple[str | None, bool]:
+    """(base URL of the verification pages, whether the trainer set it). Unset: the organisation's web
+    site + /verification, else its e-mail domain's; None when there is neither (then no QR code)."""
+    if verification_url:
+        return verification_url.rstrip("/"), True
+    if website and website.startswith(("https://", "http://")):
+        return website.rstrip("/") + "/verification", False
+    if email and "@" in email:
+        return f"https://www.{email.rpartition('@')[2].lower()}/verification", False
+    return None, False
+
+
+def verification_link(base: str | None, code: str) -> str:
+    """What the QR code encodes: the page `verify --publish` writes for this code (a folder: any web
+    server answers base/CODE with its index.html); empty when there is no base."""
+    return f"{base}/{code}" if base else ""

@@ -15,6 +15,7 @@ from pathlib import Path
 from qualikit.base.diagnostics import Diagnostic, Level, Report, quote
 from qualikit.base.files import inside
 from qualikit.base.frdates import hours
+from qualikit.base.tokens import verification_page
 from qualikit.project.model import Funder, Modality, Project, Status
 
 D = Diagnostic
@@ -208,6 +209,11 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                     "representant_legal.nom")
     if not (org.sender and org.sender.email) and not org.email:
         yield _warn(org.loc, "aucune adresse d'expédition pour les e-mails", "expediteur.email")
+    if not p.settings.verification_url:
+        base, _ = verification_page(None, org.website, org.sender_email)
+        yield _warn(p.settings.loc, "aucune page de vérification des documents (verification_url) : les QR codes "
+                    f"mènent à {base or 'aucune adresse'} ; mettez-y en ligne les pages de « qualikit verify "
+                    "--publish » ou indiquez l'adresse où vous les publiez", "verification_url")
     for key, value in (("logo", org.logo), ("signature", org.signature)):
         if value and not inside(ctx.root, ctx.root / value):
             yield D(org.loc, f"{quote(value)} doit être un chemin relatif dans le dossier du projet", key)

@@ -6,6 +6,10 @@ import hashlib
 import hmac
 from typing import Any
 
+from qualikit.base.tokens import verification_link, verification_page
+
+__all__ = ["verification_link", "verification_page"]  # where the codes lead: base/tokens.py (checks read it too)
+
 # 32 symbols, without 0/O and 1/I, which are read or typed one for the other
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_PREFIX = "QK"
@@ -19,24 +23,6 @@ def verification_code(secret: bytes, document_key: str) -> str:
     bits = int.from_bytes(digest[:8], "big") >> 4  # 60 bits
     chars = "".join(CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in reversed(range(12)))
     return "-".join([CODE_PREFIX, chars[0:4], chars[4:8], chars[8:12]])
-
-
-def verification_page(verification_url: str | None, website: str | None, email: str | None) -> tuple[str | None, bool]:
-    """(base URL of the verification pages, whether the trainer set it). Unset: the organisation's web
-    site + /verification, else its e-mail domain's; None when there is neither (then no QR code)."""
-    if verification_url:
-        return verification_url.rstrip("/"), True
-    if website and website.startswith(("https://", "http://")):
-        return website.rstrip("/") + "/verification", False
-    if email and "@" in email:
-        return f"https://www.{email.rpartition('@')[2].lower()}/verification", False
-    return None, False
-
-
-def verification_link(base: str | None, code: str) -> str:
-    """What the QR code encodes: the page `verify --publish` writes for this code (a folder: any web
-    server answers base/CODE with its index.html); empty when there is no base."""
-    return f"{base}/{code}" if base else ""
 
 
 def code_matches(secret: bytes, document_key: str, typed: str) -> bool:
