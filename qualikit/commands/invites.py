@@ -7,7 +7,7 @@ content (`documents.ics.invite_digest`), so the revision number is read back fro
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from qualikit.base.frdates import long_date, time_range
 from qualikit.delivery.send import Outgoing
@@ -48,13 +48,15 @@ def next_sequence(history: dict[str, InviteState], uid: str, digest: str) -> int
 
 
 def invite_attachment(project: Project, session: Session, learner: Learner, now: datetime, domain: str,
-                      history: dict[str, InviteState], method: str = REQUEST) -> tuple[Attachment, dict]:
+                      history: dict[str, InviteState], method: str = REQUEST,
+                      cancelled: tuple[date, ...] = ()) -> tuple[Attachment, dict]:
     """The .ics attachment and the journal data that records it."""
     org, programme = project.organisation, project.programme(session.programme_id)
     uid = invite_uid(session, learner, domain)
     digest = CANCELLED if method == CANCEL else invite_digest(org, programme, session, learner, domain)
     sequence = next_sequence(history, uid, digest)
-    content = render_invite(org, programme, session, learner, now, domain, sequence=sequence, method=method)
+    content = render_invite(org, programme, session, learner, now, domain, sequence=sequence, method=method,
+                            cancelled=cancelled)
     name = "annulation.ics" if method == CANCEL else "formation.ics"
     attachment = Attachment(name, content, "text/calendar", tuple(mime_params(method).items()))
     return attachment, {"invite": uid, "invite_digest": digest, "sequence": sequence}
@@ -78,22 +80,26 @@ def invite_changes(project: Project, entries: list[Entry], journey, env, now: da
             if last is None or last.digest == CANCELLED:
                 continue
             lj = journey.learner(session.id, learner.id)
-            withdrawn = enrolment.status is Status.ABANDON or (lj is not None and lj.dropped)
-            if withdrawn:
+            cancelled: tuple[date, ...] = ()
+            if enrolment.status is Status.ABANDON or (lj is not None and lj.dropped):
+                left = enrolment.dropout_date or now.date()
+                cancelled = tuple(d.date for d in session.days if d.date > left)
+                if not cancelled:
+                    continue  # gone on the last day: nothing left in the calendar to take out
                 method, template = CANCEL, "convocation-annulee"
             else:
                 if invite_digest(org, project.programme(session.programme_id), session, learner, domain) == last.digest:
                     continue
                 method, template = REQUEST, "convocation-modifiee"
-            attachment, data = invite_attachment(project, session, learner, now, domain, history, method)
-            message = _message(env, project, session, learner, template, attachment, now, domain)
+            attachment, data = invite_attachment(project, session, learner, now, domain, history, method, cancelled)
+            message = _message(env, project, session, learner, template, attachment, now, domain, cancelled)
             out.append(Outgoing(key=f"onboard:invite:{session.id}:{learner.id}:{data['sequence']}", message=message,
                                 kind="onboard.invite", data={"session": session.id, "learner": learner.id,
                                                              "method": method, **data}))
     return out
 
 
-def _message(env, project, session, learner, template, attachment, now, domain):
+def _message(env, project, session, learner, template, attachment, now, domain, cancelled=()):
     from qualikit.base.typography import fr
 
     org = project.organisation
@@ -106,6 +112,7 @@ def _message(env, project, session, learner, template, attachment, now, domain):
              else f"du {long_date(session.start)} au {long_date(session.end)}")
     context = {"learner": learner, "session": session, "programme": programme, "organisation": org,
                "days": days, "dates": dates,
+               "from": long_date(min(cancelled)) if cancelled and len(cancelled) < len(session.days) else None,
                "signature": trainer.name if trainer else org.sender_name}
     rendered = render_email(env, template, context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)

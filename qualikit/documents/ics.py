@@ -15,9 +15,10 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from qualikit.base.clock import PARIS
+from qualikit.base.frdates import time_range
 from qualikit.project.model import Day, Learner, Organisation, Programme, Session
 
 REQUEST, CANCEL = "REQUEST", "CANCEL"
@@ -62,8 +63,10 @@ def day_location(session: Session, day: Day) -> str:
 
 
 def render_invite(org: Organisation, programme: Programme, session: Session, learner: Learner,
-                  stamp: datetime, domain: str, *, sequence: int = 0, method: str = REQUEST) -> bytes:
-    """The .ics bytes; `stamp` is DTSTAMP (when the message is made), `sequence` its revision."""
+                  stamp: datetime, domain: str, *, sequence: int = 0, method: str = REQUEST,
+                  cancelled: tuple[date, ...] = ()) -> bytes:
+    """The .ics bytes; `stamp` is DTSTAMP (when the message is made), `sequence` its revision. A
+    CANCEL cancels the whole event, or only the `cancelled` days (a learner leaving mid-session)."""
     from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
     cal = Calendar()
@@ -94,7 +97,7 @@ def render_invite(org: Organisation, programme: Programme, session: Session, lea
         where = day_location(session, day)
         if where:
             ev.add("location", where)
-        lines = [f"{half.value.capitalize()} : {hours}" for half, hours in halves]
+        lines = [f"{half.value.capitalize()} : {time_range(hours)}" for half, hours in halves]
         if session.distance_link and where == session.distance_link:
             lines.append(f"Lien de connexion : {session.distance_link}")
             if session.connection_help:
@@ -116,8 +119,14 @@ def render_invite(org: Organisation, programme: Programme, session: Session, lea
         ev.add("attendee", attendee, encode=0)
         return ev
 
-    cal.add_component(event(1, days[0], True))
-    if method != CANCEL:  # a cancellation of the UID cancels every instance
+    if method == CANCEL and cancelled and days[0].date not in cancelled:
+        for n, day in enumerate(days, start=1):  # those instances only, by their RECURRENCE-ID
+            if day.date in cancelled:
+                cal.add_component(event(n, day, False))
+    elif method == CANCEL:  # the UID: every instance
+        cal.add_component(event(1, days[0], True))
+    else:
+        cal.add_component(event(1, days[0], True))
         for n, day in enumerate(days[1:], start=2):
             cal.add_component(event(n, day, False))
     return cal.to_ical()
