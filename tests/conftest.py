@@ -88,3 +88,13 @@ def write_project(root: Path, files: dict[str, str]) -> Path:
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     return write_project(tmp_path / "projet", MINI)
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> Path:
+    """`qualikit demo` run once for the session: the whole journey's files. Read it, never change it."""
+    from qualikit.commands.demo import run_demo
+
+    dest = tmp_path_factory.mktemp("built") / "demo"
+    run_demo(dest)
+    return dest
