@@ -74,7 +74,7 @@ def trainers_table(trainers: Sequence[Trainer], width: float):
     st = styles()
     rows = []
     for trainer in trainers:
-        quals = [para(prose(q), st.cell, bulletText="•") for q in trainer.qualifications] or [
+        quals = [para(prose(q), st.bullet, bulletText="•") for q in trainer.qualifications] or [
             para(prose("Titres et références communiqués sur demande"), st.cell_small)]
         rows.append([para(f"<b>{esc(trainer.name)}</b>", st.cell), quals])
     if not rows:
