@@ -140,3 +140,16 @@ def test_published_pages_hold_every_code_and_no_name(built_demo, tmp_path):
     for learner in learners:
         for word in (learner["nom"], learner["prenom"], learner["id"], learner["email"]):
             assert word not in text, word
+
+
+def test_the_qr_code_leads_to_a_web_page_even_without_settings():
+    from qualikit.base.tokens import verification_link, verification_page
+
+    assert verification_page("https://monsite.fr/verif/", None, None) == ("https://monsite.fr/verif", True)
+    assert verification_page(None, "https://www.exemple.fr/", "a@b.fr") == ("https://www.exemple.fr/verification",
+                                                                            False)
+    assert verification_page(None, None, "julie@durand-formation.fr") == (
+        "https://www.durand-formation.fr/verification", False)
+    assert verification_page(None, None, None) == (None, False)
+    assert verification_link("https://monsite.fr/verif", "QK-2345-6789-ABCD") == "https://monsite.fr/verif/QK-2345-6789-ABCD"
+    assert verification_link(None, "QK-2345-6789-ABCD") == ""  # then no QR code is drawn at all
