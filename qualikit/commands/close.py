@@ -17,7 +17,7 @@ from pathlib import Path
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import hours, long_date, short_date
 from qualikit.base.tokens import project_secret, survey_link, survey_token
-from qualikit.commands.onboard import OUTPUT, active, journal_sha, latest_of, sha256
+from qualikit.commands.onboard import OUTPUT, active, journal_sha, latest_of, sha256, unchanged
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, build_message, render_email, template_env
 from qualikit.journey import as_of
@@ -168,7 +168,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
                 for name, kind, content, code in docs:
                     key = f"close:{kind}:{session.id}:{learner.id}"
                     path = folder / name
-                    if journal_sha(done, key) == sha256(content) and path.is_file():
+                    if unchanged(path, journal_sha(done, key), content):  # the same, but for its date
                         continue
                     write_atomic(path, content)
                     done[key] = journal.append(f"close.{kind}", {"session": session.id, "learner": learner.id,
