@@ -20,7 +20,8 @@ e-mails copied only when issued by then. Sessions planned later may appear, as p
 Integrity: the pack is written into a hidden sibling folder and renamed into place whole, so an
 interrupted run leaves no partial folder; sources are only read; the same data as of the same day
 gives the same bytes: that day appears once as the pack's date, in index.html and the manifest
-header; PDFs are built invariant; workbooks and the zip have fixed timestamps.
+header, and as the creation date of the PDFs the pack makes; workbooks and the zip have fixed
+timestamps.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import os
 import secrets
 import shutil
 import zipfile
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from qualikit.audit.context import Context, Period, year_before
@@ -48,6 +49,7 @@ from qualikit.audit.results import (
     PackResult,
 )
 from qualikit.audit.sheets import FIXED_ZIP_TIME
+from qualikit.base.clock import PARIS
 from qualikit.project.journal import Entry
 from qualikit.project.model import Project
 
@@ -246,7 +248,9 @@ def _sync_tree(folder: Path) -> None:
 
 def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
     from qualikit.audit.index import render_index_html, render_index_xlsx
+    from qualikit.documents.pdf_common import issued
 
+    made_on = datetime.combine(ctx.stamp, time(0), PARIS)  # the pack's own PDFs bear its date, not 2000
     for r in pack.indicators:
         if r.folder is None:
             continue
@@ -255,7 +259,10 @@ def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
         for f in r.files():
             target = base / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.data if f.data is not None else f.source.read_bytes())
+            if f.data is None:
+                target.write_bytes(f.source.read_bytes())
+            else:
+                target.write_bytes(issued(f.data, made_on) if f.path.endswith(".pdf") else f.data)
     (staging / "index.html").write_bytes(render_index_html(pack).encode("utf-8"))
     (staging / "index.xlsx").write_bytes(render_index_xlsx(pack, ctx))
     (staging / MANIFEST).write_bytes(manifest(pack, staging).encode("utf-8"))
