@@ -16,7 +16,9 @@ def messages(root) -> list[str]:
 
 def test_minimal_project_loads_clean(mini):
     loaded = load_project(mini)
-    assert loaded.report.items == [], [d.format() for d in loaded.report.items]
+    [hint] = [d for d in loaded.report.items if d.field == "verification_url"]  # the one hint: where QR codes lead
+    assert "https://www.durand-formation.fr/verification" in hint.message and "verify --publish" in hint.message
+    assert [d for d in loaded.report.items if d is not hint] == [], [d.format() for d in loaded.report.items]
     p = loaded.project
     assert p.organisation.name == "Formation Durand"
     session = p.session("s1")

@@ -112,9 +112,10 @@ def test_a_whole_journey_day_by_day(demo):
         lid = enrolment.learner_id
         convocation = [("convocation", date(2026, 11, 27) if lid == LATE else date(2026, 11, 23))]
         if lid == DROPS_OUT:
-            # attended the first day: a certificat for those hours, then nothing more
+            # attended the first day: the days left taken out of the calendar, a certificat for those
+            # hours, then nothing more
             expected[lid] = [*convocation, ("rappel-veille", date(2026, 11, 27)),
-                             ("fin-de-formation", E + timedelta(days=1))]
+                             ("convocation-annulee", date(2026, 12, 1)), ("fin-de-formation", E + timedelta(days=1))]
             continue
         steps = [s for s in common if not (lid == ANSWERS_HOT and s[0] == "relance-chaud")]
         if lid == ABSENT:

@@ -359,8 +359,8 @@ def test_values_are_written_typed(tmp_path):
 
     days = book[s.DAYS.sheet]
     assert [c.value for c in days[2]] == [
-        "s-2025-03", datetime(2025, 3, 10), "09:00-12:30", "13:30-17:00"]
-    assert [c.value for c in days[3]] == ["s-2025-03", datetime(2025, 3, 11), "09:00-12:30", None]
+        "s-2025-03", datetime(2025, 3, 10), "09:00-12:30", "13:30-17:00", None]  # a_distance: not said
+    assert [c.value for c in days[3]] == ["s-2025-03", datetime(2025, 3, 11), "09:00-12:30", None, None]
     enrolments = book[s.ENROLMENTS.sheet]
     # the child rows carry their parent in a Session column
     assert [enrolments.cell(r, 1).value for r in (2, 3, 4)] == ["s-2025-03"] * 3
