@@ -45,6 +45,8 @@ def verification_pages(entries: list[Entry], organisation: str, base: str | None
                        certificate: str | None) -> dict[str, bytes]:
     """{relative path: bytes}: index.html and <CODE>/index.html for every code of an issued PDF.
     `certificate` is the fingerprint of the trainer's signing certificate, when there is one."""
+    from qualikit.documents.pdf_common import de
+
     documents = [e for e in issued_documents(entries) if e.data.get("code")]
     by_code: dict[str, list[Entry]] = {}
     for e in documents:
@@ -54,7 +56,7 @@ def verification_pages(entries: list[Entry], organisation: str, base: str | None
         rows = "".join(f"<tr><td>{escape(fr(kind_label(e).capitalize()))}</td><td>{escape(_date(e))}</td>"
                        f"<td>{'oui' if e.data.get('signed') else 'non'}</td>"
                        f"<td><code>{escape(e.data['sha256'])}</code></td></tr>\n" for e in versions)
-        known = fr(f"Le code {code} est bien un code de vérification de {organisation}.")
+        known = fr(f"Le code {code} est bien un code de vérification {de(organisation)}.")
         body = (f"<h1>Document délivré par {escape(fr(organisation))}</h1>\n"
                 f'<p class="ok">{escape(known)}</p>\n'
                 + _p("Ce qui a été délivré sous ce code (la dernière ligne est la version en vigueur) :")
@@ -68,12 +70,12 @@ def verification_pages(entries: list[Entry], organisation: str, base: str | None
                    f"<td>{escape(_date(e))}</td></tr>\n"
                    for e in sorted(documents, key=lambda e: (e.ts, e.data["sha256"])))
     where = f" ({base}/CODE)" if base else ""
-    body = (f"<h1>Vérifier un document de {escape(fr(organisation))}</h1>\n"
+    body = (f"<h1>Vérifier un document {escape(fr(de(organisation)))}</h1>\n"
             + _p("Chaque attestation, certificat, contrat ou convention porte un code de vérification "
                  f"(QK-XXXX-XXXX-XXXX) et un QR code qui mène à sa page{where}.")
             + _p("Sans le code : " + _HOW + " Cherchez-la ensuite dans cette page (Ctrl+F).")
-            + (_p(f"Documents signés électroniquement : empreinte SHA-256 du certificat de signature de "
-                  f"{organisation} : {certificate}. Un lecteur PDF ou « qualikit verify » affiche celle du "
+            + (_p(f"Documents signés électroniquement : empreinte SHA-256 du certificat de signature "
+                  f"{de(organisation)} : {certificate}. Un lecteur PDF ou « qualikit verify » affiche celle du "
                   "document : elles doivent être identiques.") if certificate else "")
             + "<table>\n<tr><th>Empreinte SHA-256</th><th>Document</th><th>Délivré le</th></tr>\n"
             + rows + "</table>\n")
