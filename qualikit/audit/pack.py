@@ -185,7 +185,7 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
     audit_dir = root / "audit"
     final = audit_dir / period.label
     pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, day,
-                      new_entrant, project.organisation.name, results)
+                      new_entrant, project.organisation.name, results, ctx.journal_head)
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
         from qualikit.base.files import write_atomic

@@ -6,13 +6,19 @@ from pathlib import Path
 
 from qualikit.base.clock import Clock
 from qualikit.base.diagnostics import Diagnostic, Location
+from qualikit.base.tokens import existing_secret, project_secret
 from qualikit.project.journal import Journal
+from qualikit.project.journal_head import journal_key
 
 FILENAME = "journal.jsonl"
 
 
 def open_journal(root: Path, clock: Clock) -> Journal:
-    return Journal(root / FILENAME, clock.now)
+    """The project's journal, keyed with the project's secret (.qualikit/secret, which the trainer
+    keeps and never shares; created at the first write if the project has none yet)."""
+    secret = existing_secret(root)
+    return Journal(root / FILENAME, clock.now, key=journal_key(secret) if secret is not None else None,
+                   make_key=lambda: journal_key(project_secret(root)))
 
 
 def journal_problems(root: Path) -> list[Diagnostic]:
