@@ -246,7 +246,9 @@ def _sync_tree(folder: Path) -> None:
 
 def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
     from qualikit.audit.index import render_index_html, render_index_xlsx
+    from qualikit.audit.masking import masked_eml
 
+    templates = tuple(url for _, url in ctx.project.settings.survey_urls)
     for r in pack.indicators:
         if r.folder is None:
             continue
@@ -255,7 +257,10 @@ def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
         for f in r.files():
             target = base / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.data if f.data is not None else f.source.read_bytes())
+            data = f.data if f.data is not None else f.source.read_bytes()
+            if f.path.lower().endswith(".eml"):  # survey links: the token masked, the outbox untouched
+                data = masked_eml(data, templates)
+            target.write_bytes(data)
     (staging / "index.html").write_bytes(render_index_html(pack).encode("utf-8"))
     (staging / "index.xlsx").write_bytes(render_index_xlsx(pack, ctx))
     (staging / MANIFEST).write_bytes(manifest(pack, staging).encode("utf-8"))
