@@ -25,10 +25,10 @@ values = st.recursive(scalars, lambda inner: st.one_of(
 
 def located(d) -> bool:
     """A problem points at a place: a line of a file, a cell of a sheet (or the sheet, for a whole
-    column), or the whole file when the file as a whole is the problem (not UTF-8, nesting too deep)."""
+    column), or the whole file when the file as a whole is the problem (nesting too deep)."""
     if not d.loc.file or not d.format():
         return False
-    whole_file = ("UTF-8", "imbriqués", "à la fois des fichiers YAML et un classeur")
+    whole_file = ("imbriqués", "à la fois des fichiers YAML et un classeur")
     return d.loc.line is not None or d.loc.sheet is not None or any(w in d.message for w in whole_file)
 
 

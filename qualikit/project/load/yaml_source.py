@@ -41,12 +41,16 @@ def read_yaml_project(root: Path, report: Report) -> tuple[Tables, bool]:
 
 
 def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
+    raw = b""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
         if not text.strip():
             return yaml.ScalarNode("tag:yaml.org,2002:str", "")
     except UnicodeDecodeError as exc:
-        report.error(Location(filename), f"le fichier n'est pas en UTF-8 (octet {exc.start}) ; "
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        report.error(Location(filename, line, col), f"le fichier n'est pas en UTF-8 (octet {exc.start}) ; "
                      "enregistrez-le en UTF-8 depuis votre éditeur")
         return None
     except OSError as exc:
