@@ -53,14 +53,14 @@ def test_shared_aliases_are_still_fine():
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
-    ("- id: ana\n  nom: a: b\n", 2, "« : » inattendu"),
-    ("- id: ana\n  nom\n", 3, "« : » manquant"),
+    ("- id: ana\n  nom: a: b\n", 2, "«\u00a0:\u00a0» inattendu"),
+    ("- id: ana\n  nom\n", 3, "«\u00a0:\u00a0» manquant"),
     ("- id: ana\n\tnom: Lopez\n", 2, "tabulation"),
     ('- id: ana\n  nom: "Lopez\n', 2, "guillemet non fermé"),
     ("- id: ana\n    nom: Lopez\n  prenom: Ana\n", 2, "indentation"),
     ("- id: ana\n  nom: Lopez\n prenom: Ana\n", 3, "indentation"),
     ("- id: ana\n - id: paul\n", 2, "indentation"),
-    ("- id: *x\n", 1, "alias « * » inconnu"),
+    ("- id: *x\n", 1, "alias «\u00a0*\u00a0» inconnu"),
     ("- id: ana\n  nom: @Lopez\n", 2, "caractère «\u00a0@\u00a0» interdit"),
     ('- id: ana\n  nom: "\\q"\n', 2, "échappement"),
     ("- id: [ana, paul\n- id: x\n", 2, "crochets"),

@@ -49,7 +49,7 @@ def encoder(tp: Any) -> Convert:
     if origin in (typing.Union, types.UnionType):
         inner = [encoder(a) for a in args if a is not type(None)]
         if len(inner) != 1:
-            raise TypeError(f"union non prise en charge : {tp}")
+            raise TypeError(f"union non prise en charge\u00a0: {tp}")
         one = inner[0]
         return None if one is None else (lambda v: None if v is None else one(v))
     if origin in (tuple, list):
@@ -61,7 +61,7 @@ def encoder(tp: Any) -> Convert:
     if isinstance(tp, type) and (dataclasses.is_dataclass(tp) or hasattr(tp, "_fields")):
         names = [(name, encoder(hint) or _same) for name, hint in _fields(tp)]
         return lambda v: [conv(getattr(v, name)) for name, conv in names]
-    raise TypeError(f"type non pris en charge : {tp}")
+    raise TypeError(f"type non pris en charge\u00a0: {tp}")
 
 
 @cache
@@ -88,7 +88,7 @@ def decoder(tp: Any) -> Convert:
         return lambda v: tuple([p(x) for p, x in zip(parts, _list(v), strict=True)])
     if isinstance(tp, type) and hasattr(tp, "_fields"):  # NamedTuple of plain values (Location)
         if any(decoder(hint) is not None for _, hint in _fields(tp)):
-            raise TypeError(f"type non pris en charge : {tp}")
+            raise TypeError(f"type non pris en charge\u00a0: {tp}")
         size = len(tp._fields)
         return lambda v: tp(*v) if type(v) is list and len(v) == size else _fail()
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
@@ -109,7 +109,7 @@ def decoder(tp: Any) -> Convert:
             return obj
 
         return build
-    raise TypeError(f"type non pris en charge : {tp}")
+    raise TypeError(f"type non pris en charge\u00a0: {tp}")
 
 
 def _same(v: Any) -> Any:

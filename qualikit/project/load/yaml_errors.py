@@ -14,39 +14,39 @@ from qualikit.base.diagnostics import Location, Report
 
 # (words of PyYAML's problem, words of its context or "", French sentence); the first match wins.
 _PROBLEMS: tuple[tuple[str, str, str], ...] = (
-    ("single document", "", "un seul document est attendu (retirez les « --- » en trop)"),
-    ("another document", "", "un seul document est attendu (retirez les « --- » en trop)"),
-    ("mapping values are not allowed", "", "« : » inattendu (une valeur contenant « : » doit être entre "
+    ("single document", "", "un seul document est attendu (retirez les « --- » en trop)"),
+    ("another document", "", "un seul document est attendu (retirez les « --- » en trop)"),
+    ("mapping values are not allowed", "", "« : » inattendu (une valeur contenant « : » doit être entre "
                                            "guillemets, ou l'indentation de cette ligne est incorrecte)"),
-    ("could not find expected ':'", "", "« : » manquant après une clé (ou guillemet non fermé plus haut)"),
+    ("could not find expected ':'", "", "« : » manquant après une clé (ou guillemet non fermé plus haut)"),
     ("tab character", "", "tabulation interdite (indentez avec des espaces)"),
     ("unexpected end of stream", "quoted", "guillemet non fermé (la valeur commencée ici n'a pas de "
                                            "guillemet de fin)"),
     ("unexpected end of stream", "", "fin de fichier inattendue"),
-    ("undefined alias", "", "alias « * » inconnu (aucune ancre « & » de ce nom plus haut ; mettez la valeur "
-                            "entre guillemets si « * » en fait partie)"),
-    ("duplicate anchor", "", "ancre « & » en double"),
-    ("unknown escape character", "", "caractère d'échappement inconnu après « \\ » (doublez-le : « \\\\ », "
+    ("undefined alias", "", "alias « * » inconnu (aucune ancre « & » de ce nom plus haut ; mettez la valeur "
+                            "entre guillemets si « * » en fait partie)"),
+    ("duplicate anchor", "", "ancre « & » en double"),
+    ("unknown escape character", "", "caractère d'échappement inconnu après « \\ » (doublez-le : « \\\\ », "
                                      "ou mettez la valeur entre guillemets simples)"),
-    ("',' or ']'", "", "liste entre crochets mal fermée (il manque « , » ou « ] »)"),
-    ("',' or '}'", "", "accolades mal fermées (il manque « , » ou « } »)"),
-    ("alphabetic or numeric character", "anchor", "nom d'ancre « & » invalide (mettez la valeur entre "
-                                                  "guillemets si « & » en fait partie)"),
-    ("alphabetic or numeric character", "alias", "nom d'alias « * » invalide (mettez la valeur entre "
-                                                 "guillemets si « * » en fait partie)"),
-    ("", "block scalar", "bloc « | » ou « > » mal formé (rien ne doit suivre « | » ou « > » sur sa ligne)"),
+    ("',' or ']'", "", "liste entre crochets mal fermée (il manque « , » ou « ] »)"),
+    ("',' or '}'", "", "accolades mal fermées (il manque « , » ou « } »)"),
+    ("alphabetic or numeric character", "anchor", "nom d'ancre « & » invalide (mettez la valeur entre "
+                                                  "guillemets si « & » en fait partie)"),
+    ("alphabetic or numeric character", "alias", "nom d'alias « * » invalide (mettez la valeur entre "
+                                                 "guillemets si « * » en fait partie)"),
+    ("", "block scalar", "bloc « | » ou « > » mal formé (rien ne doit suivre « | » ou « > » sur sa ligne)"),
     ("did not find expected key", "", "indentation incorrecte, ou texte inattendu après une valeur (alignez "
-                                      "les champs d'un même élément ; mettez entre guillemets une valeur qui "
+                                      "les champs d'un même élément ; mettez entre guillemets une valeur qui "
                                       "en contient)"),
     ("expected <block end>", "", "indentation incorrecte, ou texte inattendu après une valeur (alignez les "
-                                 "champs d'un même élément ; mettez entre guillemets une valeur qui en "
+                                 "champs d'un même élément ; mettez entre guillemets une valeur qui en "
                                  "contient)"),
-    ("'-' indicator", "", "indentation incorrecte (les « - » d'une même liste doivent être alignés)"),
+    ("'-' indicator", "", "indentation incorrecte (les « - » d'une même liste doivent être alignés)"),
     ("comment or a line break", "", "texte inattendu après une valeur (mettez la valeur entre guillemets)"),
     ("comment or line break", "", "texte inattendu après une valeur (mettez la valeur entre guillemets)"),
-    ("directive", "", "directive « % » invalide ou en double"),
+    ("directive", "", "directive « % » invalide ou en double"),
 )
-_GENERIC = "syntaxe incorrecte à cet endroit (vérifiez l'indentation, les « : », les « - » et les guillemets)"
+_GENERIC = "syntaxe incorrecte à cet endroit (vérifiez l'indentation, les « : », les « - » et les guillemets)"
 # Aliases may share a node; a walk that expands them must stay near the size of the file.
 _MAX_EXPANDED = 200_000
 
@@ -56,8 +56,8 @@ def syntax_error(exc: yaml.YAMLError, text: str, filename: str, report: Report) 
     if isinstance(exc, yaml.reader.ReaderError):
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        report.error(Location(filename, line, col), f"syntaxe YAML incorrecte\u00a0: caractère de contrôle "
-                     f"interdit (code {exc.character:#06x} ; retirez-le ou retapez la ligne)")
+        report.error(Location(filename, line, col), f"syntaxe YAML incorrecte : caractère de contrôle "
+                     f"interdit (code {exc.character:#06x} ; retirez-le ou retapez la ligne)")
         return
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if "end of stream" in str(getattr(exc, "problem", "")) and getattr(exc, "context_mark", None):
@@ -65,7 +65,7 @@ def syntax_error(exc: yaml.YAMLError, text: str, filename: str, report: Report) 
     loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
     problem = str(getattr(exc, "problem", "") or "")
     context = str(getattr(exc, "context", "") or "")
-    report.error(loc, f"syntaxe YAML incorrecte\u00a0: {translate(problem, context, text, mark)}")
+    report.error(loc, f"syntaxe YAML incorrecte : {translate(problem, context, text, mark)}")
 
 
 def translate(problem: str, context: str, text: str = "", mark=None) -> str:
@@ -73,7 +73,7 @@ def translate(problem: str, context: str, text: str = "", mark=None) -> str:
         char = _char_at(text, mark)
         if char == "\t" or "'\\t'" in problem:
             return "tabulation interdite (indentez avec des espaces)"
-        shown = f"«\u00a0{char}\u00a0» " if char and char.isprintable() and not char.isspace() else ""
+        shown = f"« {char} » " if char and char.isprintable() and not char.isspace() else ""
         return f"caractère {shown}interdit en début de valeur (mettez la valeur entre guillemets)"
     for words, where, french in _PROBLEMS:
         if words in problem and where in context:
@@ -114,7 +114,7 @@ def check_graph(root: yaml.Node, filename: str, report: Report) -> bool:
         if ident in expanded:
             continue
         if ident in on_path:
-            _refuse(report, filename, where or node, "alias en boucle\u00a0: « * » renvoie à une ancre « & » "
+            _refuse(report, filename, where or node, "alias en boucle : « * » renvoie à une ancre « & » "
                     "qui le contient (retirez l'alias ou recopiez la valeur)")
             return False
         on_path.add(ident)
