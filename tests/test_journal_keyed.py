@@ -181,3 +181,12 @@ def test_the_export_carries_the_head(tmp_path):
     write_xlsx([], tmp_path / "export.xlsx", journal.head())
     sheet = load_workbook(tmp_path / "export.xlsx")["Journal"]
     assert f"--tete {journal.head().short}" in sheet["A1"].value
+
+
+def test_a_deleted_journal_shows_in_check(tmp_path):
+    from qualikit.project.journal_check import journal_problems
+
+    journal = filled(tmp_path / "p", 2)
+    journal.path.unlink()
+    [problem] = journal_problems(tmp_path / "p")
+    assert "tronqué" in problem.message

@@ -22,6 +22,9 @@ def open_journal(root: Path, clock: Clock) -> Journal:
 
 
 def journal_problems(root: Path) -> list[Diagnostic]:
-    if not (root / FILENAME).is_file():
+    """The journal's breaks; a journal deleted while its head file remains is one."""
+    from qualikit.project.journal_head import head_path
+
+    if not (root / FILENAME).is_file() and not head_path(root / FILENAME).is_file():
         return []
     return [Diagnostic(Location(FILENAME, p.line), p.message) for p in open_journal(root, Clock()).verify()]

@@ -47,7 +47,8 @@ _PROBLEMS: tuple[tuple[str, str, str], ...] = (
     ("directive", "", "directive « % » invalide ou en double"),
 )
 _GENERIC = "syntaxe incorrecte à cet endroit (vérifiez l'indentation, les « : », les « - » et les guillemets)"
-# Aliases may share a node; a walk that expands them must stay near the size of the file.
+# Aliases may share a node; a walk that expands them must stay near the size of the file: refused
+# when the expanded document passes this many values and ten times the values actually written.
 _MAX_EXPANDED = 200_000
 
 
@@ -105,9 +106,9 @@ def check_graph(root: yaml.Node, filename: str, report: Report) -> bool:
         if done:
             on_path.discard(ident)
             size = 1 + sum(expanded[id(c)] for c in _children(node))
-            if size > _MAX_EXPANDED:
+            if size > _MAX_EXPANDED and size > 10 * (len(expanded) + 1):  # a large file is fine, a bomb is not
                 _refuse(report, filename, where or node, "des alias répètent ce contenu trop de fois (plus de "
-                        f"{_MAX_EXPANDED:,} valeurs une fois développés)".replace(",", "\u202f"))
+                        f"{size:,} valeurs une fois développés)".replace(",", "\u202f"))
                 return False
             expanded[ident] = size
             continue
