@@ -205,6 +205,7 @@ def test_the_digest_says_what_is_new_and_repeats_the_rest_once_a_week(demo):
         for path in sorted((demo / "outbox").glob("*remind_digest_*.eml")):
             message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
             out[path.name[:8]] = (str(message["Subject"]), message.get_body(("plain",)).get_content())
+            assert "Tête du journal" in message.get_body(("html",)).get_content()
         return out
 
     for day in ("2026-11-16", "2026-11-17", "2026-11-20", "2026-11-23", "2026-11-26"):

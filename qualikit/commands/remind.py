@@ -278,7 +278,10 @@ def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: s
     rendered = render_email(env, "alertes", {"new": new, "still": still, "today": long_date(now.date()),
                                              "organisation": project.organisation})
     if head is not None:  # a copy of the journal's head outside the folder: a cut journal shows
-        rendered = type(rendered)(rendered.subject, f"{rendered.text.rstrip()}\n\n{head.text()}\n", rendered.html)
+        from html import escape
+
+        rendered = type(rendered)(rendered.subject, f"{rendered.text.rstrip()}\n\n{head.text()}\n",
+                                  rendered.html.replace("</body>", f"<p>{escape(head.text())}</p>\n</body>", 1))
     message = build_message(sender_name="qualikit", sender_email=email, to_name=name, to_email=to,
                             rendered=rendered, attachments=[], date=now, domain=email.rpartition("@")[2])
     alerts = [*new, *still]
