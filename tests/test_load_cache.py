@@ -86,3 +86,24 @@ def test_the_key_is_the_content_not_the_dates(tmp_path):
     os.utime(learners, ns=(0, 0))
     assert cache.fingerprint(project) != key
     assert "Lefebvre" in {x.last_name for x in load_project(project).project.learners}
+
+
+def test_every_kind_of_field_comes_back_the_same():
+    import json
+    from dataclasses import replace
+    from datetime import date
+
+    from qualikit.project.load import Loaded
+    from qualikit.project.load.codec import decoder, encoder
+    from qualikit.project.model import SmtpSettings
+
+    loaded = load_project(DEMO, use_cache=False)
+    settings = replace(loaded.project.settings, smtp=SmtpSettings("smtp.example.fr", 465, "ssl", "moi"),
+                       closed_days=(date(2026, 12, 24), date(2026, 12, 31)), audit_date=date(2027, 1, 15))
+    loaded = replace(loaded, project=replace(loaded.project, settings=settings))
+    loaded.report.warning(loaded.project.learners[0].loc, "un point d'attention", "email", indicator=4)
+    back = decoder(Loaded)(json.loads(json.dumps(encoder(Loaded)(loaded))))
+    assert back == loaded
+    assert [e.loc for s in back.project.sessions for e in s.enrolments] == \
+        [e.loc for s in loaded.project.sessions for e in s.enrolments]
+    assert any(e.schedule for s in back.project.sessions for e in s.enrolments)
