@@ -67,6 +67,7 @@ def test_shared_aliases_are_still_fine():
     ("- id: ana\n---\n- id: paul\n", 2, "un seul document"),
     ("- id: ana\n  nom: Lopez\n  nom: Lopes\n", 3, "en double"),
     ("- id: ana\n  nom: \x07\n", 2, "caractère de contrôle"),
+    ("- id: " + "[" * 3000 + "\n", 1, "imbriqués"),
 ])
 @pytest.mark.parametrize("loader", ["CBaseLoader", "BaseLoader"])
 def test_syntax_errors_are_french_and_located(tmp_path, monkeypatch, text, line, words, loader):

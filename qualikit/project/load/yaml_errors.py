@@ -44,6 +44,7 @@ _PROBLEMS: tuple[tuple[str, str, str], ...] = (
     ("'-' indicator", "", "indentation incorrecte (les « - » d'une même liste doivent être alignés)"),
     ("comment or a line break", "", "texte inattendu après une valeur (mettez la valeur entre guillemets)"),
     ("comment or line break", "", "texte inattendu après une valeur (mettez la valeur entre guillemets)"),
+    ("nesting depth", "", "trop de niveaux imbriqués (plus de mille)"),
     ("directive", "", "directive « % » invalide ou en double"),
 )
 _GENERIC = "syntaxe incorrecte à cet endroit (vérifiez l'indentation, les « : », les « - » et les guillemets)"
@@ -92,6 +93,28 @@ def _char_at(text: str, mark) -> str:
     if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
         return ""
     return lines[mark.line][mark.column]
+
+
+_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.BlockMappingStartToken)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
+def deep_mark(text: str, limit: int = 200):
+    """Where the nesting first passes `limit` levels, read with the scanner (which, unlike the
+    pure Python composer, does not recurse); None if it never does or the text does not scan."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.BaseLoader):
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > limit:
+                    return token.start_mark
+            elif isinstance(token, _CLOSE):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return None
 
 
 def check_graph(root: yaml.Node, filename: str, report: Report) -> bool:

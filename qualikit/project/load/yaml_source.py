@@ -15,7 +15,7 @@ import yaml
 from qualikit.base.diagnostics import Location, Report, quote
 from qualikit.project.load.schema import BY_NAME, REQUIRED_YAML, YAML_FILES, Table
 from qualikit.project.load.tables import Cell, Row, Tables
-from qualikit.project.load.yaml_errors import check_graph, syntax_error
+from qualikit.project.load.yaml_errors import check_graph, deep_mark, syntax_error
 
 # The base loader types nothing: every scalar stays a string for our own parsers (and it is faster).
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -67,8 +67,10 @@ def compose_text(text: str, filename: str, report: Report) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         syntax_error(exc, text, filename, report)
         return None
-    except RecursionError:
-        report.error(Location(filename), "syntaxe YAML refusée : trop de niveaux imbriqués")
+    except RecursionError:  # the pure Python parser (the C one has its own limit, translated above)
+        mark = deep_mark(text)
+        loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
+        report.error(loc, "syntaxe YAML incorrecte\u00a0: trop de niveaux imbriqués")
         return None
     if node is None:
         return yaml.ScalarNode("tag:yaml.org,2002:str", "")
