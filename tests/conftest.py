@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# The load cache goes to the user's cache folder: never the tester's own (subprocesses inherit it).
+os.environ["QUALIKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="qualikit-test-cache-")
+atexit.register(shutil.rmtree, os.environ["QUALIKIT_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "examples" / "demo"

@@ -94,7 +94,7 @@ def test_missing_organisation_and_not_a_project(tmp_path):
 def test_not_utf8(tmp_path):
     root = write_project(tmp_path, MINI)
     (root / "apprenants.yaml").write_bytes("- id: ana\n  nom: Lopez\n  prenom: Zoé\n".encode("cp1252"))
-    assert messages(root)[0].startswith("apprenants.yaml: le fichier n'est pas en UTF-8")
+    assert messages(root)[0].startswith("apprenants.yaml:3:13: le fichier n'est pas en UTF-8")
 
 
 def test_duplicate_key(tmp_path):

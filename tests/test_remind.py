@@ -206,6 +206,7 @@ def test_the_digest_says_what_is_new_and_repeats_the_rest_once_a_week(demo):
         for path in sorted((demo / "outbox").glob("*remind_digest_*.eml")):
             message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
             out[path.name[:8]] = (str(message["Subject"]), message.get_body(("plain",)).get_content())
+            assert "Tête du journal" in message.get_body(("html",)).get_content()
         return out
 
     for day in ("2026-11-16", "2026-11-17", "2026-11-20", "2026-11-23", "2026-11-26"):
@@ -222,3 +223,8 @@ def test_the_digest_says_what_is_new_and_repeats_the_rest_once_a_week(demo):
     assert subject.startswith("qualikit : 1 nouvelle alerte")
     new, still = body.split("Toujours en attente")
     assert "parole-2026-11-23 terminée" in new and "parole-2026-11-04 terminée" in still
+    # the journal's head travels with each digest: a copy outside the folder to check the journal against
+    head = body.split("--tete ")[1].split(")")[0]
+    assert "Tête du journal" in body and ":" in head
+    checked = CliRunner().invoke(app, ["journal", "verify", "-p", str(demo), "--tete", head])
+    assert checked.exit_code == 0, checked.output

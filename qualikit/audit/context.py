@@ -135,7 +135,15 @@ class Context:
                 ("Référentiel", f"{self.grid.name} ({self.grid.period})"),
                 ("Texte", self.grid.legal_text),
                 ("Date d'audit", f"{self.audit_date:%d/%m/%Y}"),
-                ("Période", self.period.text)]
+                ("Période", self.period.text),
+                *([("Journal", head)] if (head := self.journal_head) else [])]
+
+    @property
+    def journal_head(self) -> str | None:
+        """The head of the journal as read for the pack: a later copy of the journal must still hold it."""
+        from qualikit.project.journal_head import Head
+
+        return Head(self.entries[-1].seq, self.entries[-1].hash).text() if self.entries else None
 
 
 def latest(entries: Iterable[Entry], kind: str) -> dict[str, Entry]:

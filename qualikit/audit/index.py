@@ -65,6 +65,7 @@ def context(pack: PackResult) -> dict[str, Any]:
         "sessions": SESSIONS,
         "learners": LEARNERS,
         "zip": pack.zip_path.name if pack.zip_path else None,
+        "journal_head": pack.journal_head,
     }
 
 

@@ -187,7 +187,7 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
     audit_dir = root / "audit"
     final = audit_dir / period.label
     pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, day,
-                      new_entrant, project.organisation.name, results)
+                      new_entrant, project.organisation.name, results, ctx.journal_head)
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
         from qualikit.base.files import write_atomic
@@ -248,9 +248,9 @@ def _sync_tree(folder: Path) -> None:
 
 def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
     from qualikit.audit.index import render_index_html, render_index_xlsx
-    from qualikit.documents.pdf_common import issued
 
     made_on = datetime.combine(ctx.stamp, time(0), PARIS)  # the pack's own PDFs bear its date, not 2000
+    templates = tuple(url for _, url in ctx.project.settings.survey_urls)
     for r in pack.indicators:
         if r.folder is None:
             continue
@@ -259,13 +259,22 @@ def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
         for f in r.files():
             target = base / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if f.data is None:
-                target.write_bytes(f.source.read_bytes())
-            else:
-                target.write_bytes(issued(f.data, made_on) if f.path.endswith(".pdf") else f.data)
+            target.write_bytes(_content(f, made_on, templates))
     (staging / "index.html").write_bytes(render_index_html(pack).encode("utf-8"))
     (staging / "index.xlsx").write_bytes(render_index_xlsx(pack, ctx))
     (staging / MANIFEST).write_bytes(manifest(pack, staging).encode("utf-8"))
+
+
+def _content(f: PackFile, made_on: datetime, templates: tuple[str, ...]) -> bytes:
+    """A file's bytes as the pack holds them: its own PDFs dated, survey tokens masked in e-mail copies
+    (the outbox itself untouched)."""
+    from qualikit.audit.masking import masked_eml
+    from qualikit.documents.pdf_common import issued
+
+    if f.data is not None:
+        return issued(f.data, made_on) if f.path.endswith(".pdf") else f.data
+    data = f.source.read_bytes()
+    return masked_eml(data, templates) if f.path.lower().endswith(".eml") else data
 
 
 def _files(folder: Path) -> list[str]:

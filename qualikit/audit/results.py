@@ -81,6 +81,7 @@ class PackResult:
     new_entrant: bool
     organisation: str
     indicators: list[IndicatorResult]
+    journal_head: str | None = None  # the journal's head as read for this pack (journal_head.Head.text)
 
     def applicable(self) -> list[IndicatorResult]:
         return [r for r in self.indicators if r.applies]

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from qualikit.audit.context import Context, kpis, survey_answers
-from qualikit.quality.figures import CRITERIA, CRITERIA_LABELS, SMALL_N, Figure, compute
+from qualikit.quality.figures import CRITERIA, CRITERIA_LABELS, SMALL_N, Figure, _num, compute
 
 PUBLIC_FUNDERS = {"OPCO", "CPF", "France Travail", "région", "État", "Agefiph", "Transitions Pro"}
 COMMENT_FIELDS = (("chaud", "commentaire", "Apprenants, à chaud"),
@@ -35,15 +34,6 @@ class SurveyStats:
     others: list[Figure]  # satisfaction, NPS, felt supported, cold satisfaction
     sessions: list[tuple[str, str, str, str]]  # session, hot answers, mean of criteria, NPS
     comments: list[tuple[str, str, str]]  # group, session, text
-
-
-def _num(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return Decimal(str(value).replace(",", "."))
-    except ArithmeticError:
-        return None
 
 
 def survey_stats(ctx: Context) -> SurveyStats:

@@ -18,6 +18,14 @@ from pathlib import Path
 SECRET = Path(".qualikit") / "secret"
 
 
+def existing_secret(root: Path) -> bytes | None:
+    """The project's secret if it has one; never creates it (for readers)."""
+    try:
+        return bytes.fromhex((root / SECRET).read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        return None
+
+
 def project_secret(root: Path) -> bytes:
     """Read the project's secret, creating it on first use (never overwritten)."""
     path = root / SECRET

@@ -34,20 +34,40 @@ def _open(project: Path):
 
 
 @journal_app.command("verify", help="Vérifie que le journal est intact\u00a0: aucune entrée modifiée, "
-                                    "supprimée ou déplacée.")
-def verify(project: Path = ProjectOpt) -> None:
+                                    "supprimée ou déplacée, ni fin coupée (d'après journal.head et, avec --tete, "
+                                    "d'après une tête recopiée d'un récapitulatif, d'un export ou d'un dossier "
+                                    "d'audit).")
+def verify(
+    head: str = typer.Option(None, "--tete", show_default=False, metavar="N:EMPREINTE",
+                             help="La tête du journal recopiée d'un récapitulatif d'alertes, d'un export ou "
+                                  "d'un dossier d'audit, ex. 1234:3fa2b1c4d5e6f7a8."),
+    project: Path = ProjectOpt,
+) -> None:
     from qualikit.base.diagnostics import Diagnostic, Location
     from qualikit.project.journal_check import FILENAME
+    from qualikit.project.journal_head import parse_head
 
+    expected = None
+    if head is not None:
+        expected = parse_head(head)
+        if expected is None:
+            err.print(f"[red]Erreur\u00a0:[/] --tete «\u00a0{_escape(head)}\u00a0» illisible (attendu\u00a0: le numéro "
+                      "et l'empreinte tels qu'imprimés, ex. 1234:3fa2b1c4d5e6f7a8).")
+            raise typer.Exit(2)
     journal = _open(project)
-    problems = journal.verify()
+    result = journal.check(expected)
     count = len(journal.entries())
-    if not problems:
-        console.print(f"[green]✓[/] Journal intact\u00a0: {_plural(count, 'entrée')}")
+    for note in result.notes:
+        console.print(f"[yellow]note[/] {_escape(note)}")
+    if not result.problems:
+        console.print(f"[green]✓[/] Journal intact\u00a0: {_plural(count, 'entrée')}"
+                      + (f" (conforme à la tête n°\u00a0{expected.seq} donnée)" if expected else ""))
+        if result.head is not None:
+            console.print(_escape(result.head.text()))
         return
-    console.print(f"[red]✗ Journal altéré[/]\u00a0: {_plural(len(problems), 'problème')} "
+    console.print(f"[red]✗ Journal altéré[/]\u00a0: {_plural(len(result.problems), 'problème')} "
                   f"({_plural(count, 'entrée')} lisible{'s' if count > 1 else ''})")
-    for p in problems:
+    for p in result.problems:
         console.print(f"  {_escape(Diagnostic(Location(FILENAME, p.line), p.message).format())}")
     console.print("Le journal est la preuve de ce qui a été fait\u00a0: ne le modifiez jamais à la main. "
                   "Restaurez-le depuis votre dernière sauvegarde si une entrée a été modifiée ou supprimée.")
@@ -68,6 +88,7 @@ def export(
     """With --today D, only the rows written by the end of D: the register as it stood that day."""
     from qualikit.documents.journal_export import reminder_log, write_csv, write_xlsx
     from qualikit.journey.asof import entries_as_of, project_as_of
+    from qualikit.project.journal_head import Head
 
     if xlsx is not None and csv is not None:
         err.print("[red]Erreur\u00a0:[/] choisissez --xlsx ou --csv, pas les deux.")
@@ -78,10 +99,14 @@ def export(
     entries = journal.entries()
     if day is not None:
         entries = entries_as_of(entries, day)
+    head = Head(entries[-1].seq, entries[-1].hash) if entries else None
     rows = reminder_log(project_as_of(loaded.project, day) if day else loaded.project, entries)
     target = csv if csv is not None else (xlsx if xlsx is not None else project / DEFAULT_EXPORT)
     try:
-        (write_csv if csv is not None else write_xlsx)(rows, target)
+        if csv is not None:
+            write_csv(rows, target)
+        else:
+            write_xlsx(rows, target, head)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         err.print(f"[red]Erreur\u00a0:[/] impossible d'écrire {_escape(str(target))}\u00a0: {_escape(reason)} "
@@ -93,6 +118,8 @@ def export(
     else:
         console.print(f"[green]✓[/] Registre des relances et suivis écrit (vide pour l'instant\u00a0: aucun e-mail, "
                       f"document ni suivi au journal) → {_escape(str(target))}")
+    if head is not None:
+        console.print(_escape(head.text()))
     problems = journal.verify()
     if problems:
         console.print(f"[yellow]attention[/] le journal présente {_plural(len(problems), 'problème')}\u00a0: "

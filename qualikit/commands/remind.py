@@ -208,7 +208,7 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
         digests = journal.entries_of("remind.digest")
         news = digest_news(result.alerts, digests, today)
         if news and digest_to and f"remind:digest:{today.isoformat()}" not in {e.key for e in digests}:
-            digest = _digest(env or template_env(root), project, news, now, digest_to)
+            digest = _digest(env or template_env(root), project, news, now, digest_to, journal.head())
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")
     return result
@@ -272,11 +272,16 @@ def digest_news(alerts: list, entries: list[Entry], today) -> tuple[list, list] 
     return None
 
 
-def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: str) -> Outgoing:
+def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: str, head=None) -> Outgoing:
     name, email = _sender(project)
     new, still = news
     rendered = render_email(env, "alertes", {"new": new, "still": still, "today": long_date(now.date()),
                                              "organisation": project.organisation})
+    if head is not None:  # a copy of the journal's head outside the folder: a cut journal shows
+        from html import escape
+
+        rendered = type(rendered)(rendered.subject, f"{rendered.text.rstrip()}\n\n{head.text()}\n",
+                                  rendered.html.replace("</body>", f"<p>{escape(head.text())}</p>\n</body>", 1))
     message = build_message(sender_name="qualikit", sender_email=email, to_name=name, to_email=to,
                             rendered=rendered, attachments=[], date=now, domain=email.rpartition("@")[2])
     alerts = [*new, *still]

@@ -136,8 +136,9 @@ def _text(value: object) -> str:
 # --- files --------------------------------------------------------------------------------------
 
 
-def write_xlsx(rows: list[dict], path: Path) -> None:
-    """The log as a workbook: bold frozen header, filters, every text cell stored as text."""
+def write_xlsx(rows: list[dict], path: Path, head=None) -> None:
+    """The log as a workbook: bold frozen header, filters, every text cell stored as text; the
+    journal's head (journal_head.Head) on a sheet of its own, so a later cut journal shows."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -172,6 +173,8 @@ def write_xlsx(rows: list[dict], path: Path) -> None:
     for c, column in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = min(widths[column], 60)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+    if head is not None:
+        _put_text(book.create_sheet("Journal").cell(1, 1), head.text())
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(Path(path), buffer.getvalue())

@@ -3,8 +3,13 @@
 It is the proof that a document was issued or a message sent, and the
 memory that lets a command do things exactly once. Hence three properties:
 
-- tamper-evident: each entry carries the SHA-256 of the previous one, so an
-  edited, deleted or reordered line shows up in `verify()`;
+- tamper-evident: each entry carries the hash of the previous one, so an
+  edited, deleted or reordered line shows up in `verify()`; the hash is an
+  HMAC under the project's key (`"v": 2` entries), so a line edited and the
+  chain rebuilt without the key shows too; and the head (last number and
+  hash) is kept outside the journal (journal_head.py), so cut last lines do;
+  an older journal (plain SHA-256, no `"v"`) still verifies, with a note,
+  and new entries are keyed from the next write on;
 - crash-safe: an entry is one `os.write` of a whole line to an O_APPEND file,
   then fsync; a torn last line is reported on read and moved aside to
   `journal.jsonl.torn` by the next append, never silently dropped;
@@ -21,7 +26,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,9 +35,12 @@ from typing import BinaryIO
 from filelock import FileLock
 
 from qualikit.base.files import sync_dir
+from qualikit.project.journal_head import Head, compare, read_head, write_head
 
 GENESIS = "0" * 64
 REPAIRED = "journal.repaired"
+KEYED = 2  # the "v" of an entry whose hash is an HMAC under the project's key
+_DUE: dict[str, bytes | None] = {}  # journal path → key: appended to, head not yet rewritten
 
 _BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise turn "\n" into "\r\n"
 _BLOCK = 1 << 16
@@ -68,15 +76,29 @@ class JournalProblem:
     message: str  # French, for the trainer
 
 
+@dataclass(frozen=True)
+class Verification:
+    problems: list[JournalProblem]
+    notes: list[str]  # French: what the trainer should know, but not a break (unkeyed start, …)
+    head: Head | None  # the last entry's number and hash
+
+
 def _canonical(obj: object) -> str:
     """The one serialisation used both for hashing and for writing lines."""
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def _digest(obj: dict) -> str:
-    """SHA-256 of an entry's canonical JSON without its own `hash` field."""
-    body = {k: v for k, v in obj.items() if k != "hash"}
-    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
+def _digest(obj: dict, key: bytes | None = None) -> str:
+    """An entry's hash over its canonical JSON without its own `hash` field: HMAC-SHA256 under the
+    key for a keyed entry, plain SHA-256 for an older one."""
+    import hmac
+
+    body = _canonical({k: v for k, v in obj.items() if k != "hash"}).encode("utf-8")
+    if obj.get("v") == KEYED:
+        if key is None:
+            raise ValueError("clé du journal absente")
+        return hmac.new(key, body, hashlib.sha256).hexdigest()
+    return hashlib.sha256(body).hexdigest()
 
 
 def _parse(line: bytes) -> tuple[dict, Entry] | None:
@@ -182,10 +204,16 @@ def _sync(fd: int) -> None:
 class Journal:
     """journal.jsonl in the trainer's project folder."""
 
-    def __init__(self, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, path: Path, clock: Callable[[], datetime], key: bytes | None = None,
+                 make_key: Callable[[], bytes] | None = None) -> None:
+        """`key` seals new entries and checks sealed ones; without it, entries are written the
+        older, unkeyed way. `make_key` gives one at the first write (the project's secret is
+        created then, never by a reader)."""
         self.path = Path(path)
         self.torn_path = self.path.with_name(self.path.name + ".torn")
         self._clock = clock
+        self.key = key
+        self._make_key = make_key
         # One lock object per path in this process: nested locked()/append() calls, even
         # from two Journal objects, count up instead of deadlocking on the OS lock (a
         # second FileLock on the same file would).
@@ -221,11 +249,20 @@ class Journal:
         found = (_parse(line) for line in raw.split(b"\n") if needle in line)
         return [p[1] for p in found if p is not None and p[1].kind == kind]
 
-    def verify(self) -> list[JournalProblem]:
+    def verify(self, expected: Head | None = None) -> list[JournalProblem]:
         """Every break in the chain, one problem per line; [] when intact."""
+        return self.check(expected).problems
+
+    def check(self, expected: Head | None = None) -> Verification:
+        """The chain, the seal of each keyed entry, the head file, and `expected` (a head copied
+        from a digest, an export or a pack) when given."""
         scan = self._read()
         problems: list[JournalProblem] = []
+        notes: list[str] = []
         expected_seq, last_hash = 1, GENESIS
+        keyed = unkeyed = 0
+        no_key_reported = False
+        by_seq: dict[int, str] = {}
         for line, parsed in enumerate(scan.parsed, 1):
             if parsed is None:
                 problems.append(
@@ -236,7 +273,23 @@ class Journal:
                 )
                 continue
             obj, entry = parsed
-            if _digest(obj) != entry.hash:
+            sealed = obj.get("v") == KEYED
+            if sealed:
+                keyed += 1
+            elif keyed:
+                problems.append(JournalProblem(line, f"entrée n°\u00a0{entry.seq} sans sceau après des entrées "
+                                                     "scellées (journal réécrit sans la clé du projet\u00a0?)"))
+            else:
+                unkeyed += 1
+            if sealed and self.key is None:
+                if not no_key_reported:
+                    problems.append(JournalProblem(line, "clé du projet introuvable (.qualikit/secret)\u00a0: les "
+                                                         "entrées scellées ne peuvent pas être vérifiées"))
+                    no_key_reported = True
+                good = True
+            else:
+                good = _digest(obj, self.key) == entry.hash
+            if not good:
                 problems.append(
                     JournalProblem(line, f"entrée n° {entry.seq} modifiée après coup (empreinte incorrecte)")
                 )
@@ -257,6 +310,8 @@ class Journal:
                     )
                 )
             expected_seq, last_hash = entry.seq + 1, entry.hash
+            by_seq[entry.seq] = entry.hash
+        last_line = len(scan.parsed)
         if scan.torn is not None:
             line, size = scan.torn
             problems.append(
@@ -266,7 +321,35 @@ class Journal:
                     f"elle sera mise de côté dans {self.torn_path.name} au prochain enregistrement",
                 )
             )
-        return problems
+        last = max(by_seq) if by_seq else 0
+        head = Head(last, by_seq[last]) if by_seq else None
+        recorded, trouble = read_head(self.path, self.key)
+        if trouble:
+            problems.append(JournalProblem(last_line, trouble))
+        elif recorded is not None:
+            if (found := compare(recorded, by_seq, last, "journal.head")) is not None:
+                problems.append(JournalProblem(last_line, found))
+            elif recorded.seq < last:
+                notes.append(f"{last - recorded.seq} entrée(s) après la tête enregistrée (n°\u00a0{recorded.seq}"
+                             ", écriture interrompue\u00a0?)\u00a0: elle sera mise à jour au prochain enregistrement")
+        elif keyed:
+            problems.append(JournalProblem(last_line, "fichier journal.head absent\u00a0: impossible de savoir si "
+                                                      "les dernières entrées ont été supprimées"))
+        if expected is not None and (found := compare(expected, by_seq, last, "la tête donnée")) is not None:
+            problems.append(JournalProblem(last_line, found))
+        if unkeyed and not keyed:
+            notes.append("journal à l'ancien format, non scellé par la clé du projet\u00a0: sa chaîne prouve "
+                         "qu'aucune ligne n'a été modifiée au milieu, pas qu'il n'a pas été réécrit en entier. "
+                         "Il sera scellé à partir du prochain enregistrement.")
+        elif unkeyed:
+            notes.append(f"les {unkeyed} premières entrées datent d'avant le scellement par la clé du projet "
+                         "(ancien format)\u00a0; les suivantes sont scellées.")
+        return Verification(problems, notes, head)
+
+    def head(self) -> Head | None:
+        """The last entry's number and hash, read from the end of the file (O(1))."""
+        _, _, last = self._tail()
+        return None if last is None else Head(last.seq, last.hash)
 
     def done(self, key: str) -> Entry | None:
         """The last entry recorded with `key`, or None: "was this already done?"."""
@@ -305,11 +388,21 @@ class Journal:
                 last = self._salvage(torn_start, size, last)
             return self._write(kind, data, key, last)
 
-    def _acquire(self) -> AbstractContextManager[object]:
-        """The lock, refusing a missing folder: filelock would silently create it."""
+    @contextmanager
+    def _acquire(self) -> Iterator[None]:
+        """The lock, refusing a missing folder (filelock would silently create it). The last
+        writer to let go rewrites the head file: once per batch, not once per entry."""
         if not self.path.parent.is_dir():
             raise FileNotFoundError(f"dossier introuvable\u00a0: {self.path.parent}")
-        return self._lock.acquire(poll_interval=_POLL)
+        with self._lock.acquire(poll_interval=_POLL):
+            try:
+                yield
+            finally:
+                if self._lock.lock_counter == 1 and str(self.path) in _DUE:
+                    key = _DUE.pop(str(self.path))
+                    head = self.head()
+                    if key is not None and head is not None:
+                        write_head(self.path, head, key)
 
     def _now(self) -> str:
         now = self._clock()
@@ -359,6 +452,8 @@ class Journal:
         return self._write(REPAIRED, data, None, last)
 
     def _write(self, kind: str, data: dict, key: str | None, last: Entry | None) -> Entry:
+        if self.key is None and self._make_key is not None:
+            self.key = self._make_key()
         obj = {
             "seq": 1 if last is None else last.seq + 1,
             "ts": self._now(),
@@ -367,7 +462,10 @@ class Journal:
             "data": data,
             "prev": GENESIS if last is None else last.hash,
         }
-        obj["hash"] = _digest(obj)
+        if self.key is not None:
+            obj["v"] = KEYED
+        obj["hash"] = _digest(obj, self.key)
+        _DUE[str(self.path)] = self.key
         line = _canonical(obj).encode("utf-8") + b"\n"
         _write_all(self.path, line)
         parsed = _parse(line[:-1])  # exactly what readers will see (tuples become lists, ...)

@@ -256,12 +256,15 @@ def _complaints(root: Path, sessions: list[Session], start: date | None, end: da
 
 
 def _num(value) -> Decimal | None:
+    """A survey answer as a number; None for no answer, text, and NaN/inf/huge values an older
+    import may have journaled (they would break every mean)."""
     if isinstance(value, bool) or value is None:
         return None
     try:
-        return Decimal(str(value).replace(",", "."))
-    except ArithmeticError:
+        number = Decimal(str(value).replace(",", "."))
+    except (ArithmeticError, ValueError):
         return None
+    return number if number.is_finite() and (not number or number.adjusted() < 6) else None
 
 
 def _mean(values: list[Decimal | None]) -> Decimal:

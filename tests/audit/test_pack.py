@@ -413,3 +413,28 @@ def test_survey_report_escapes_comments_and_names_the_grid(demo):
     assert "Référentiel national qualité 2026" in text
     assert "<b>merci</b> & bravo" in text  # shown as typed, not interpreted
     assert "Financeurs" in text and "bilan du formateur" in text
+
+
+def test_survey_tokens_are_masked_in_the_packs_email_copies_and_the_journal_head_is_given(demo):
+    import re
+    from email import policy
+    from email.parser import BytesParser
+
+    pack(demo, "--audit-date", "2026-11-15")
+    folder = demo / "audit" / PERIOD_2026
+    tokens = {t for path in (demo / "outbox").glob("*.eml")
+              for t in re.findall(r"token=([a-z2-7]{26})", BytesParser(policy=policy.default).parsebytes(
+                  path.read_bytes()).get_body(("plain",)).get_content())}
+    assert tokens  # the reminders in outbox/ carry live links…
+    copies = sorted(folder.rglob("*.eml"))
+    assert copies
+    seen = 0
+    for path in copies:
+        message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                text = part.get_content()
+                assert not any(t in text for t in tokens), path  # …their copies in the pack do not
+                seen += len(re.findall(r"token=[a-z2-7]{4}••••", text))
+    assert seen
+    assert "Tête du journal" in (folder / "index.html").read_text(encoding="utf-8")

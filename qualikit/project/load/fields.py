@@ -8,13 +8,12 @@ it into a located Diagnostic.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -132,21 +131,28 @@ def _timerange(value: Any) -> TimeRange:
 TIMERANGE = Parser(_timerange, "une plage horaire (09:00-12:30)")
 
 
+# No field of a training project needs a number this large (hours, prices, days, percentages); a
+# bound keeps Decimal's arithmetic and int() away from overflows on a typo such as 1e999999999.
+_LARGEST_EXPONENT = 12
+
+
 def _decimal(value: Any) -> Decimal:
+    """A finite number of sensible size; NaN, inf, sNaN, Infinity and 1e999999 are refused."""
     if isinstance(value, bool):
         raise bad(value, "un nombre")
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise bad(value, "un nombre")
-        return Decimal(str(value)).normalize()
-    text = _text(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    text = text.removesuffix("€").removesuffix("h").replace(",", ".")
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        if isinstance(value, (int, float)):
+            number = Decimal(str(value))
+        else:
+            text = _text(value).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+            text = text.removesuffix("€").removesuffix("h").replace(",", ".")
+            number = Decimal(text)
+    except (ArithmeticError, ValueError):
         raise bad(value, "un nombre, ex. 14 ou 10,5") from None
     if not number.is_finite():
-        raise bad(value, "un nombre, ex. 14 ou 10,5")
+        raise bad(value, "un nombre fini, ex. 14 ou 10,5", "n'est pas un nombre")
+    if number and number.adjusted() > _LARGEST_EXPONENT:
+        raise bad(value, "un nombre de taille raisonnable, ex. 14 ou 10,5", "est trop grand")
     return number.normalize()
 
 

@@ -15,6 +15,7 @@ import yaml
 from qualikit.base.diagnostics import Location, Report, quote
 from qualikit.project.load.schema import BY_NAME, REQUIRED_YAML, YAML_FILES, Table
 from qualikit.project.load.tables import Cell, Row, Tables
+from qualikit.project.load.yaml_errors import check_graph, deep_mark, syntax_error
 
 # The base loader types nothing: every scalar stays a string for our own parsers (and it is faster).
 _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
@@ -40,12 +41,16 @@ def read_yaml_project(root: Path, report: Report) -> tuple[Tables, bool]:
 
 
 def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
+    raw = b""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
         if not text.strip():
             return yaml.ScalarNode("tag:yaml.org,2002:str", "")
     except UnicodeDecodeError as exc:
-        report.error(Location(filename), f"le fichier n'est pas en UTF-8 (octet {exc.start}) ; "
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        report.error(Location(filename, line, col), f"le fichier n'est pas en UTF-8 (octet {exc.start}) ; "
                      "enregistrez-le en UTF-8 depuis votre éditeur")
         return None
     except OSError as exc:
@@ -55,33 +60,21 @@ def _compose(path: Path, filename: str, report: Report) -> yaml.Node | None:
 
 
 def compose_text(text: str, filename: str, report: Report) -> yaml.Node | None:
-    """YAML text → nodes that keep their line and column; a syntax error becomes a located problem."""
+    """YAML text → nodes that keep their line and column; a syntax error, an alias loop or a
+    nesting too deep becomes a located problem in French."""
     try:
-        return yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
-        problem = exc.problem or exc.context or "syntaxe incorrecte"
-        report.error(loc, f"syntaxe YAML incorrecte\u00a0: {_translate(problem)}")
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        report.error(Location(filename), f"syntaxe YAML incorrecte\u00a0: {exc}")
-    return None
-
-
-_PROBLEMS = {
-    "expected a single document in the stream": "un seul document est attendu (retirez les « --- » en trop)",
-    "mapping values are not allowed": "« : » inattendu (une valeur contenant « : » doit être entre guillemets)",
-    "found character '\\t' that cannot start any token": "tabulation interdite (indentez avec des espaces)",
-    "could not find expected ':'": "« : » manquant après une clé",
-    "found undefined alias": "alias inconnu",
-}
-
-
-def _translate(problem: str) -> str:
-    for english, french in _PROBLEMS.items():
-        if problem.startswith(english):
-            return french
-    return problem
+        syntax_error(exc, text, filename, report)
+        return None
+    except RecursionError:  # the pure Python parser (the C one has its own limit, translated above)
+        mark = deep_mark(text)
+        loc = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)
+        report.error(loc, "syntaxe YAML incorrecte\u00a0: trop de niveaux imbriqués")
+        return None
+    if node is None:
+        return yaml.ScalarNode("tag:yaml.org,2002:str", "")
+    return node if check_graph(node, filename, report) else None
 
 
 class _FileReader:

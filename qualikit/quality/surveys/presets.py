@@ -14,10 +14,11 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 from qualikit.base.clock import PARIS
 from qualikit.base.diagnostics import Location, Report, quote
+from qualikit.quality.surveys.moments import day_order, parse_moment
 from qualikit.quality.surveys.readers import Cell, RawTable
 
 # -- normalised fields -------------------------------------------------------------------------------
@@ -471,6 +472,16 @@ def _number(value: Cell) -> int | float | None:
     return int(number) if float(number).is_integer() else number
 
 
+_NOT_FINITE = re.compile(r"[+-]?\s*(?:s?nan|inf(?:inity|ini)?|∞)", re.I)
+
+
+def _not_finite(value: Cell) -> bool:
+    """NaN, inf, -Infinity, sNaN, ∞: what a spreadsheet or a script writes for a failed formula."""
+    if isinstance(value, float):
+        return value != value or value in (float("inf"), float("-inf"))
+    return isinstance(value, str) and _NOT_FINITE.fullmatch(clean_text(value)) is not None
+
+
 def _yes_no(value: Cell) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -493,6 +504,9 @@ def normalise(name: str, value: Cell, preset: Preset | None = None) -> Value:
     spec = FIELDS.get(name, Field(name, "any"))
     if isinstance(value, datetime | date | time):
         return Value(value.isoformat())
+    if spec.kind != "text" and _not_finite(value):
+        return Value(None, f"{quote(clean_text(value))} n'est pas un nombre fini (attendu\u00a0: une note, "
+                           "ex. 4)")
     if spec.kind == "scale":
         number = _number(value)
         if number is None:
@@ -523,78 +537,5 @@ def normalise(name: str, value: Cell, preset: Preset | None = None) -> Value:
     return Value(text)
 
 
-# -- times -------------------------------------------------------------------------------------------
-
-_ZONES = {"utc": 0, "gmt": 0, "z": 0, "ut": 0, "wet": 0, "bst": 1, "cet": 1, "west": 1, "cest": 2, "eet": 2,
-          "eest": 3, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
-          "akst": -9, "akdt": -8, "hst": -10, "jst": 9, "aest": 10, "aedt": 11}
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(.*)")
-_YMD = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?)?\s*(.*)")
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:(?:\s*-\s*|\s+|T)(\d{1,2})[:h](\d{2})(?::(\d{2}))?"
-                  r"\s*([AaPp]\.?[Mm]\.?)?)?\s*(.*)")
-
-
-def _zone(text: str, default: tzinfo) -> tzinfo | None:
-    """`UTC+1`, `GMT+2`, `+01:00`, `EST`, `Z`, '' (→ default); None when it is not a zone."""
-    text = text.strip()
-    if not text:
-        return default
-    m = re.fullmatch(r"(?:UTC|GMT|UT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?", text, re.I)
-    if m:
-        hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-        if hours > 14 or minutes > 59:
-            return None
-        sign = -1 if m.group(1) == "-" else 1
-        return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    if text.lower() in _ZONES:
-        return timezone(timedelta(hours=_ZONES[text.lower()]))
-    if re.fullmatch(r"[A-Za-z]{2,5}", text):  # an abbreviation we do not know: the tool's default
-        return default
-    return None
-
-
-def day_order(values: list[Cell], default: bool) -> bool:
-    """Day first (21/07/2023) or month first (1/15/2025), decided on the whole column."""
-    day = month = False
-    for value in values:
-        if isinstance(value, str) and (m := _DMY.fullmatch(value.strip())):
-            a, b = int(m.group(1)), int(m.group(2))
-            day |= a > 12
-            month |= b > 12
-    if day != month:
-        return day
-    return default
-
-
-def parse_moment(value: Cell, zone: tzinfo, day_first: bool = True) -> datetime | None:
-    """A submission time, timezone-aware (`zone` when the export gives none); None if unreadable."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(0, 0), zone)
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        if m := _ISO.fullmatch(text):
-            y, mo, d, hh, mm, ss, rest = m.groups()
-            ampm = None
-        elif m := _YMD.fullmatch(text):
-            y, mo, d, hh, mm, ss, ampm, rest = m.groups()
-        elif m := _DMY.fullmatch(text):
-            a, b, y, hh, mm, ss, ampm, rest = m.groups()
-            d, mo = (a, b) if day_first else (b, a)
-            y = str(2000 + int(y)) if len(y) == 2 else y
-        else:
-            return None
-        tz = _zone(rest.strip(), zone)
-        if tz is None:
-            return None
-        hour = int(hh or 0)
-        if ampm:
-            if hour > 12 or hour == 0:
-                return None
-            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
-        return datetime(int(y), int(mo), int(d), hour, int(mm or 0), int(ss or 0), tzinfo=tz)
-    except (ValueError, OverflowError):
-        return None
+__all__ = ["BY_NAME", "GENERIC", "PRESETS", "Preset", "Value", "classify", "clean_text", "columns", "detect",
+           "find_token", "normalise", "parse_moment"]

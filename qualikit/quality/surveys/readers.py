@@ -193,9 +193,12 @@ def _read_text(raw: bytes, name: str, report: Report) -> RawTable | None:
         return None
     text, encoding = decoded
     text = text.lstrip("\ufeff")
-    if _CONTROL.search(text):
-        report.error(Location(name), "ce n'est ni un fichier texte (CSV) ni un classeur .xlsx\u00a0: "
-                     "téléchargez les réponses au format CSV ou .xlsx")
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        col = control.start() - text.rfind("\n", 0, control.start())
+        report.error(Location(name, line, col), f"caractère de contrôle (code {ord(control.group()[0]):#04x})\u00a0: "
+                     "ce n'est ni un fichier texte (CSV) ni un classeur .xlsx\u00a0; téléchargez les réponses au "
+                     "format CSV ou .xlsx")
         return None
     head = text[:2000].lower()
     if head.lstrip().startswith("<") and ("<table" in head or "<html" in head):
