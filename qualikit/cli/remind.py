@@ -55,15 +55,20 @@ def command(
         console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
                       f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")
     ok = True
-    if result.onboarding and (result.onboarding.delivery.sent or result.onboarding.delivery.failed):
+    onboarding = result.onboarding.delivery if result.onboarding else None
+    if onboarding and (onboarding.sent or onboarding.failed or onboarding.waiting):
         console.print("[bold]Convocations[/]")
-        ok &= print_delivery(result.onboarding.delivery, transport, project)
+        ok &= print_delivery(onboarding, transport, project)
     if result.due:
         ok &= print_delivery(result.delivery, transport, project)
     for alert in result.alerts:
         console.print(f"[yellow]alerte[/] {alert.text}")
-    if result.digest is not None and result.digest.sent and not dry_run:
-        console.print(f"Résumé des alertes envoyé à {digest_to}.")
+    if result.digest is not None and not dry_run:
+        if result.digest.sent:
+            console.print(f"Résumé des alertes envoyé à {digest_to}.")
+        elif not result.digest.ok:
+            console.print("[bold]Résumé des alertes[/]")
+            ok &= print_delivery(result.digest, transport, project)
     if not ok or not result.ok:
         raise typer.Exit(1)
 
