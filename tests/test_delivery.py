@@ -306,7 +306,7 @@ def test_smtp_delivers_once_with_the_right_headers(journal, spool, smtp):
     [
         ({"refuse": {3: "451 4.3.0 Trop de messages, réessayez plus tard"}},
          "refusé temporairement par le serveur SMTP (451 4.3.0 Trop de messages, réessayez plus tard)",
-         "non tenté\u00a0: le serveur SMTP refuse temporairement les envois (451), réessai au prochain passage"),
+         "non tenté\u00a0: le serveur SMTP refuse temporairement les envois (451)"),
         ({"drop_on_data": {3}}, DROPPED, f"non tenté\u00a0: {DROPPED}"),
     ],
     ids=["451", "drop"],

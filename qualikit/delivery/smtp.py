@@ -236,7 +236,7 @@ class SmtpTransport:
                 self._drop()
                 raise DeliveryError(f"{DROPPED} ({reply})", fatal=DROPPED, reply=reply) from None
             if 400 <= code < 500:
-                busy = f"le serveur SMTP refuse temporairement les envois ({code}), réessai au prochain passage"
+                busy = f"le serveur SMTP refuse temporairement les envois ({code})"
                 raise DeliveryError(f"refusé temporairement par le serveur SMTP ({reply})", fatal=busy,
                                     reply=reply) from None
             raise DeliveryError(f"refusé par le serveur SMTP ({reply})", permanent=True, reply=reply) from None
