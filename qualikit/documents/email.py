@@ -6,7 +6,9 @@ internals: the sandbox refuses attribute tricks, and the error names the file.
 
 from __future__ import annotations
 
+import base64
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email.headerregistry import Address
@@ -102,13 +104,69 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+")  # a display name that needs no quoting
+_WORD_BYTES = 40  # UTF-8 bytes per encoded word: "=?utf-8?b?" + 56 base64 characters + "?=" = 68
+
+
+def address_value(name: str, addr: str) -> str:
+    """A From/To value already folded (lines of at most 78 characters with the header's name),
+    whose display name can never turn into a second address.
+
+    Python 3.11's folder drops the quotes of a long display name holding commas when it
+    splits it over lines, and the message then shows an extra recipient. So a name that is
+    not plain words is written as RFC 2047 encoded words (base64 of UTF-8), split at its
+    spaces, each space kept inside the word that follows it (RFC 2047 decoders drop the
+    folding between words; Python's address parser keeps it, so it reads one extra space).
+    """
+    name = one_line(name)
+    if not name:
+        return addr
+    if _ATEXT.fullmatch(name) and len(name) + len(addr) <= 60:
+        return f"{name} <{addr}>"
+    if name.isascii() and name.isprintable() and not re.search(r'["\\]', name) and len(name) + len(addr) <= 60:
+        return f'"{name}" <{addr}>'  # one short line: nothing to fold, the quotes stay
+    words = [f"=?utf-8?b?{base64.b64encode(chunk.encode()).decode('ascii')}?=" for chunk in _chunks(name)]
+    return "\n ".join([*words, f"<{addr}>"])
+
+
+def _chunks(text: str) -> list[str]:
+    """Pieces of at most _WORD_BYTES bytes, cut before a space where possible, never inside a character."""
+    pieces: list[str] = []
+    current = ""
+    for token in re.findall(r" ?[^ ]+| ", text):
+        if len((current + token).encode()) <= _WORD_BYTES:
+            current += token
+            continue
+        if current:
+            pieces.append(current)
+            current = ""
+        for char in token:  # a token longer than a word is cut between characters
+            if len((current + char).encode()) > _WORD_BYTES:
+                pieces.append(current)
+                current = ""
+            current += char
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def attachment_name(text: str) -> str:
+    """A whole, readable file name for an attachment (accents kept: RFC 2231 carries them):
+    no path separator, no control or reserved character, at most 150 characters."""
+    name = unicodedata.normalize("NFC", text)
+    name = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]+', "-", name)
+    return re.sub(r"\s+", " ", name).strip(" .-")[:150] or "document"
+
+
 def build_message(*, sender_name: str, sender_email: str, to_name: str, to_email: str, rendered: RenderedEmail,
                   attachments: list[Attachment], date: datetime, domain: str,
                   tags: dict[str, str] | None = None) -> EmailMessage:
     """`tags` become X-Qualikit-* headers (step, session): handy for the trainer's mail filters."""
     msg = EmailMessage()
-    msg["From"] = Address(display_name=one_line(sender_name), addr_spec=sender_email)
-    msg["To"] = Address(display_name=one_line(to_name), addr_spec=to_email)
+    Address(display_name=one_line(sender_name), addr_spec=sender_email)  # refuses a malformed address
+    Address(display_name=one_line(to_name), addr_spec=to_email)
+    msg.set_raw("From", address_value(sender_name, sender_email))  # written as folded here
+    msg.set_raw("To", address_value(to_name, to_email))
     msg["Subject"] = rendered.subject
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = make_msgid(domain=domain)
