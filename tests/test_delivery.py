@@ -371,9 +371,9 @@ def test_connection_lost_after_the_body_is_sent_again_under_the_same_message_id(
         again = deliver(journal, smtp_transport(server), batch(3), spool=spool)
         assert keys(again.sent) == keys(items[1:]) and again.ok
     received = [(r.rcpt_tos[0], r.message["Message-ID"]) for r in server.received]
-    # the server got message 2 once before cutting (dropped here by the test server) and once after
-    assert sorted(received) == sorted((f"a{i}@example.fr", str(o.message["Message-ID"]))
-                                      for i, o in enumerate(items, 1))
+    # the server kept message 2 before cutting, then got it again: twice, the same message
+    expected = [(f"a{i}@example.fr", str(o.message["Message-ID"])) for i, o in enumerate(items, 1)]
+    assert sorted(received) == sorted([*expected, expected[1]])
     assert server.handler.data_commands == 4
 
 
