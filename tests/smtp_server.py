@@ -198,7 +198,9 @@ class _SMTP(SMTP):
 
 class _Controller(Controller):
     def factory(self):
-        return _SMTP(self.handler, **self.SMTP_kwargs)
+        with warnings.catch_warnings():  # AUTH without TLS (to 127.0.0.1) is what some tests are about
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
+            return _SMTP(self.handler, **self.SMTP_kwargs)
 
 
 def free_port() -> int:
@@ -264,10 +266,8 @@ def running_smtp(*, tls: TlsFiles | None = None, implicit_tls: bool = False,
             return AuthResult(success=ok, handled=False)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=auth_require_tls)
-    with warnings.catch_warnings():  # AUTH without TLS is what some tests are about
-        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
-        controller = _Controller(handler, **kwargs)
-        controller.start()
+    controller = _Controller(handler, **kwargs)
+    controller.start()
     try:
         yield SmtpServer(
             host=HOST, port=kwargs["port"], handler=handler, security=security,
