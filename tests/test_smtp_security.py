@@ -35,7 +35,7 @@ def test_self_signed_server_refused_by_default_accepted_when_told(smtp_tls, tmp_
     # aiosmtpd does not count implicit TLS as TLS for AUTH: the connection is encrypted all the same
     with running_smtp(tls=smtp_tls, implicit_tls=implicit, auth=(USER, PASSWORD), auth_require_tls=not implicit) \
             as server:
-        with pytest.raises(DeliveryError, match="certificat du serveur SMTP 127.0.0.1:.* refusé.*smtp.certificat"):
+        with pytest.raises(DeliveryError, match=r"certificat du serveur SMTP 127\.0\.0\.1:.* refusé.*smtp\.certificat"):
             SmtpTransport(server.settings(), timeout=5).open()
         assert server.messages == []
         shutil.copy(smtp_tls.cert, tmp_path / "autorite.pem")
@@ -49,7 +49,7 @@ def test_self_signed_server_refused_by_default_accepted_when_told(smtp_tls, tmp_
 
 def test_a_missing_authority_file_is_named(tmp_path):
     settings = SmtpSettings(host="127.0.0.1", port=1, security="starttls", certificate="absent.pem")
-    with pytest.raises(DeliveryError, match="certificat du serveur SMTP introuvable.*absent.pem"):
+    with pytest.raises(DeliveryError, match=r"certificat du serveur SMTP introuvable.*absent\.pem"):
         SmtpTransport(settings, root=tmp_path).open()
 
 
