@@ -22,8 +22,10 @@ from typer.testing import CliRunner
 from conftest import DEMO
 from qualikit.base.clock import Clock
 from qualikit.cli import app
+from qualikit.documents.journal_export import LEARNER, RESULT, reminder_log
 from qualikit.project import outbound
 from qualikit.project.journal_check import open_journal
+from qualikit.project.load import load_project
 
 pytest_plugins = ["smtp_server"]
 
@@ -113,6 +115,9 @@ def test_a_recipient_refused_for_good_is_journaled_and_goes_once_fixed(demo):
         assert len(failed) == 1 and refusal in failed[0].data["reply"]  # his convocation (no reminder before it)
         assert len(server.received) == 9  # the others went on (his reminder waits for his convocation)
         assert "550 5.1.1" in status(demo)
+        rows = reminder_log(load_project(demo).project, journal(demo))
+        [row] = [r for r in rows if r[RESULT].startswith("refusé par le serveur")]
+        assert row[LEARNER] == "Nicolas Faure" and "550 5.1.1" in row[RESULT]
 
         again = remind(demo)  # nothing changed: not sent again, still said
         assert again.exit_code == 1 and len(server.received) == 9
@@ -181,3 +186,34 @@ def _closed_port() -> int:
     from smtp_server import free_port
 
     return free_port()
+
+
+def test_exit_codes_say_whether_to_wait_or_to_fix(demo):
+    people = demo / "apprenants.yaml"
+    good = people.read_text(encoding="utf-8")
+    people.write_text(good.replace(REFUSED, "nicolas.faure@"), encoding="utf-8")
+    broken = remind(demo)
+    assert broken.exit_code == 2 and "apprenants.yaml" in broken.output  # fix the project: waiting won't help
+    people.write_text(good, encoding="utf-8")
+    with running_smtp() as server:
+        use(demo, server)
+        assert remind(demo).exit_code == 0
+        assert remind(demo).exit_code == 0 and len(server.received) == 11  # nothing twice
+
+
+def test_the_alert_digest_has_the_same_guarantees(demo):
+    trainer = "contact@atelier-clement-formation.fr"
+    with running_smtp(refuse_rcpt={trainer: "452 4.2.2 Boîte pleine, réessayez"}) as server:
+        use(demo, server)
+        first = remind(demo)
+        assert first.exit_code == 1
+        assert "Résumé des alertes" in first.output and "452 4.2.2" in first.output
+        [deferred] = [e for e in journal(demo) if e.kind == outbound.DEFERRED]
+        assert deferred.data["key"].startswith("remind:digest:")
+        server.handler.refuse_rcpt.clear()
+        second = remind(demo)
+        assert second.exit_code == 0, second.output
+        assert "Résumé des alertes envoyé" in second.output
+        [digest] = [r for r in server.received if r.rcpt_tos == [trainer]]
+        assert str(digest.message["Message-ID"]).strip() == deferred.data["message_id"]
+        assert_all_received_once_per_message(demo, server)

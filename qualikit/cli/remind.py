@@ -28,16 +28,19 @@ def command(
     from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
-    loaded = load_or_exit(project)
+    try:
+        loaded = load_or_exit(project)
+    except typer.Exit:  # the errors are printed; 2: the project needs fixing, waiting will not help
+        raise typer.Exit(2) from None
     p = loaded.project
     transport = transport_for(p, project, outbox, clock)
     digest_to = p.organisation.email or (p.organisation.sender.email if p.organisation.sender else None)
     try:
         result = remind(p, project, open_journal(project, clock), transport, clock.now(), dry_run=dry_run,
                         digest_to=digest_to)
-    except (OnboardError, TemplateProblem) as exc:
+    except (OnboardError, TemplateProblem) as exc:  # project data: nothing was sent
         err.print(f"[red]Erreur :[/] {exc}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     finally:
         transport.close()
     stamp = clock.now().strftime("%d/%m/%Y %H:%M")

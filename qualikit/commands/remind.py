@@ -206,11 +206,14 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
             journey = as_of(project, entries, today, only=wanted)
         result.alerts = alerts(project, entries, now, root, journey=journey)
         digests = journal.entries_of("remind.digest")
-        news = digest_news(result.alerts, digests, today)
         # a digest that did not leave is sent again, updated, under its first key and Message-ID
-        pending = next((a.about for a in result.alerts if a.kind == "envoi" and a.about.startswith(DIGEST)), None)
-        if (news or pending) and digest_to and not any(e.ts.date() == today for e in digests):
-            news = news or ([a for a in result.alerts if a.kind != "envoi" or a.about != pending], [])
+        unsent = [a.about for a in result.alerts if a.kind == "envoi" and a.about.startswith(DIGEST)]
+        pending = unsent[0] if unsent else None
+        told = [a for a in result.alerts if a.about not in unsent]  # the digest does not speak of itself
+        news = digest_news(told, digests, today)
+        if pending and told:
+            news = news or (told, [])
+        if news and digest_to and not any(e.ts.date() == today for e in digests):
             digest = _digest(env or template_env(root), project, news, now, digest_to, key=pending)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")
