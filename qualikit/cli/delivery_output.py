@@ -18,9 +18,10 @@ def transport_for(project, root: Path, force_outbox: bool, clock):
     return SmtpTransport(smtp, root=root)
 
 
-def print_delivery(report, transport, root: Path) -> bool:
+def print_delivery(report, transport, root: Path, said: set[str] | None = None) -> bool:
     """Print the delivery summary and one line per message not sent, with its cause and what
-    happens next; False when something waits or failed (the caller exits 1)."""
+    happens next; False when something waits or failed (the caller exits 1). `said`: the
+    causes already printed by an earlier batch of the same run, not repeated in full."""
     from rich.table import Table
 
     if report.dry_run:
@@ -49,7 +50,12 @@ def print_delivery(report, transport, root: Path) -> bool:
     reasons: dict[str, int] = {}
     for _, reason in report.waiting:  # a server down is one line, not one per message
         reasons[reason.removeprefix("non tenté\u00a0: ")] = reasons.get(reason.removeprefix("non tenté\u00a0: "), 0) + 1
+    said = set() if said is None else said
     for reason, count in reasons.items():
+        if reason in said:
+            console.print(f"[yellow]en attente[/] {count} message(s) : même cause que ci-dessus.")
+            continue
+        said.add(reason)
         console.print(f"[yellow]en attente[/] {count} message(s) : {escape(reason)} — ils repartiront "
                       "automatiquement au prochain passage (rien à faire).")
     for o, text in report.warnings:

@@ -58,12 +58,13 @@ def command(
         console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
                       f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")
     ok = True
+    said: set[str] = set()  # a cause (the server is down) is said once for the whole run
     onboarding = result.onboarding.delivery if result.onboarding else None
     if onboarding and (onboarding.sent or onboarding.failed or onboarding.waiting):
         console.print("[bold]Convocations[/]")
-        ok &= print_delivery(onboarding, transport, project)
+        ok &= print_delivery(onboarding, transport, project, said)
     if result.due:
-        ok &= print_delivery(result.delivery, transport, project)
+        ok &= print_delivery(result.delivery, transport, project, said)
     for alert in result.alerts:
         console.print(f"[yellow]alerte[/] {alert.text}")
     if result.digest is not None and not dry_run:
@@ -71,7 +72,7 @@ def command(
             console.print(f"Résumé des alertes envoyé à {digest_to}.")
         elif not result.digest.ok:
             console.print("[bold]Résumé des alertes[/]")
-            ok &= print_delivery(result.digest, transport, project)
+            ok &= print_delivery(result.digest, transport, project, said)
     if not ok or not result.ok:
         raise typer.Exit(1)
 

@@ -109,6 +109,7 @@ class SmtpTransport:
         self._local_hostname = local_hostname
         self._root = Path(root) if root is not None else Path.cwd()
         self._conn: _SMTP | _SMTP_SSL | None = None
+        self._broken: str | None = None  # why connecting failed: said again, not tried again, in this run
 
     @property
     def _where(self) -> str:
@@ -146,6 +147,8 @@ class SmtpTransport:
     def _connect(self) -> _SMTP | _SMTP_SSL:
         if self._conn is not None:
             return self._conn
+        if self._broken is not None:  # a cron run with the server down waits once, not once per batch
+            raise self._fatal(self._broken)
         s = self.settings
         if s.security not in SECURITIES:
             raise self._fatal(f"sécurité SMTP «\u00a0{s.security}\u00a0» inconnue "
@@ -213,7 +216,8 @@ class SmtpTransport:
                 conn.close()
             except OSError:
                 pass
-        return self._fatal(redact(reason, self.settings.user, password))
+        self._broken = redact(reason, self.settings.user, password)
+        return self._fatal(self._broken)
 
     def send(self, message: EmailMessage, *, key: str | None = None) -> Receipt:
         conn = self._connect()
