@@ -92,6 +92,27 @@ def test_subject_decodes_with_its_spaces_in_a_strict_decoder():
     assert all(len(word) <= 75 for word in folded.split() if word.startswith("=?"))
 
 
+@pytest.mark.parametrize("subject", [
+    "xxxxxxxxxxxxxxxxxxxx tableaux maîtriser données séance de n° et",  # Python 3.11: "donnéesséance"
+    "Excel dynamiques : Les gestion de avancée données Power la « à Query tableaux maîtriser",
+    "Convocation : " + "é" * 60 + " et " + "x" * 90,
+    "Relance n° 2 =?utf-8?q?pas_un_mot_encod=C3=A9?= _souligné_ a=b?",
+    "A plain ASCII subject long enough to be folded over two lines by qualikit itself, at a space",
+    "密码 Ωμέγα — « formation » à Lyon",
+    "Votre convocation\u00a0: «\u00a0Excel\u00a0» le lundi 30\u202fnovembre",
+])
+def test_every_subject_reads_back_whole_with_lines_within_78(subject):
+    message = build_message(sender_name="Julie Durand", sender_email="julie@durand-formation.fr", to_name="Ana",
+                            to_email="ana@example.fr", rendered=RenderedEmail(subject, "Bonjour", "<p>Bonjour</p>"),
+                            attachments=[], date=NOW, domain="durand-formation.fr")
+    raw = message.as_bytes()
+    folded = raw.split(b"\nSubject: ", 1)[1].split(b"\nDate:", 1)[0].decode("ascii")
+    assert str(make_header(decode_header(folded.replace("\n", "")))) == subject  # a strict RFC 2047 decoder
+    assert email.message_from_bytes(raw, policy=email.policy.default)["Subject"] == subject
+    assert all(len(line) <= 78 for line in f"Subject: {folded}".split("\n"))
+    assert all(len(word) <= 75 for word in folded.split() if word.startswith("=?"))
+
+
 def test_attachment_names_are_whole_and_safe():
     assert attachment_name(LONG_FILE) == LONG_FILE
     assert attachment_name('../../etc/passwd:"x"') == "etc-passwd-x"

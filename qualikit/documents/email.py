@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from email import quoprimime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -129,19 +130,61 @@ def address_value(name: str, addr: str) -> str:
     return "\n ".join([*words, f"<{addr}>"])
 
 
-def _chunks(text: str) -> list[str]:
-    """Pieces of at most _WORD_BYTES bytes, cut before a space where possible, never inside a character."""
+def subject_value(text: str) -> str:
+    """A Subject value already folded, lines of at most 78 characters with "Subject: ".
+
+    Python 3.11's folder loses the space between two encoded words ("donnéesséance") and
+    writes encoded words of up to 77 characters (RFC 2047 allows 75). So a subject that is
+    not plain ASCII is written here as encoded words (quoted-printable UTF-8, still readable
+    in the raw file), cut before a space, each space kept inside the word that follows it.
+    """
+    text = re.sub(r"[^\S\u00a0\u202f]+", " ", text).strip()  # one line; French non-breaking spaces kept
+    if text.isascii() and "=?" not in text:
+        lines = _fold_words(text, 78 - len("Subject: "))
+        if lines is not None:
+            return "\n ".join(lines)
+    words = [quoprimime.header_encode(chunk.encode(), "utf-8") for chunk in _chunks(text, _q_length, 57)]
+    return "\n ".join(words)
+
+
+def _fold_words(text: str, first: int) -> list[str] | None:
+    """Plain text cut at spaces into lines that fit, or None when a word is too long to fit."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        room = first if not lines else 77
+        candidate = f"{current} {word}" if current else word
+        if len(candidate) <= room:
+            current = candidate
+            continue
+        if not current or len(word) > 77:
+            return None
+        lines.append(current)
+        current = word
+    return [*lines, current]
+
+
+def _q_length(text: str) -> int:
+    return len(quoprimime.header_encode(text.encode(), "utf-8")) - len("=?utf-8?q??=")
+
+
+def _b_length(text: str) -> int:
+    return len(text.encode())
+
+
+def _chunks(text: str, measure=_b_length, limit: int = _WORD_BYTES) -> list[str]:
+    """Pieces of at most `limit` (by `measure`), cut before a space where possible, never inside a character."""
     pieces: list[str] = []
     current = ""
     for token in re.findall(r" ?[^ ]+| ", text):
-        if len((current + token).encode()) <= _WORD_BYTES:
+        if measure(current + token) <= limit:
             current += token
             continue
         if current:
             pieces.append(current)
             current = ""
         for char in token:  # a token longer than a word is cut between characters
-            if len((current + char).encode()) > _WORD_BYTES:
+            if measure(current + char) > limit:
                 pieces.append(current)
                 current = ""
             current += char
@@ -167,7 +210,7 @@ def build_message(*, sender_name: str, sender_email: str, to_name: str, to_email
     Address(display_name=one_line(to_name), addr_spec=to_email)
     msg.set_raw("From", address_value(sender_name, sender_email))  # written as folded here
     msg.set_raw("To", address_value(to_name, to_email))
-    msg["Subject"] = rendered.subject
+    msg.set_raw("Subject", subject_value(rendered.subject))
     msg["Date"] = format_datetime(date)
     msg["Message-ID"] = make_msgid(domain=domain)
     for name, value in (tags or {}).items():
