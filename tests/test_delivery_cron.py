@@ -123,12 +123,24 @@ def test_a_recipient_refused_for_good_is_journaled_and_goes_once_fixed(demo):
         assert again.exit_code == 1 and len(server.received) == 9
         assert len([e for e in journal(demo) if e.kind == outbound.FAILED]) == 1
 
+        assert convoked(demo, "nicolas-faure") is None  # refused is not sent, for the whole journey
+
         people = demo / "apprenants.yaml"
         people.write_text(people.read_text(encoding="utf-8").replace(REFUSED, "nicolas.faure@example.fr"),
                           encoding="utf-8")
         fixed = remind(demo)
         assert fixed.exit_code == 0, fixed.output
         assert_all_received_once_per_message(demo, server)
+        assert convoked(demo, "nicolas-faure") is not None
+
+
+def convoked(root, learner: str):
+    from datetime import date
+
+    from qualikit.journey import as_of
+
+    journey = as_of(load_project(root).project, journal(root), date(2026, 11, 29))
+    return next(lj.convoked for sj in journey for lj in sj.learners if lj.learner.id == learner)
 
 
 def test_a_run_killed_during_a_send_is_caught_up_by_the_next_one(demo):

@@ -42,7 +42,8 @@ class OutboxTransport:
         self.outbox = Path(outbox)
         self._clock = clock or (lambda: datetime.now().astimezone())
 
-    def open(self) -> None:
+    def clean(self) -> None:
+        """Remove the temporary files a killed run left in the outbox (under the journal lock)."""
         clean_stale(self.outbox)
 
     def send(self, message: EmailMessage, *, key: str | None = None) -> Receipt:

@@ -45,7 +45,8 @@ class Transport(Protocol):
 
     A transport may also have `open()` (connect before anything is journaled: an unreachable
     server then costs no journal entry) and `was_sent(key, message_id) -> bool` (the outbox
-    can tell whether an interrupted send went through; SMTP cannot).
+    can tell whether an interrupted send went through; SMTP cannot) and `clean()` (remove what
+    a killed run left behind).
     """
 
     name: str  # "outbox" | "smtp"
