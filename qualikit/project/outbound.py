@@ -67,9 +67,9 @@ def _event(e, key: str, old: Message | None) -> Message:
     subject = str(data.get("subject") or (old.subject if old else ""))
     attempts = old.attempts if old else 0
     if e.kind == PLANNED:
-        return Message(key, mid, INTERRUPTED, e.ts, "envoi interrompu (il sera refait)", to, subject, 1, data)
+        return Message(key, mid, INTERRUPTED, e.ts, "envoi interrompu", to, subject, 1, data)
     if e.kind == RETRY:
-        return Message(key, mid, INTERRUPTED, e.ts, "envoi interrompu (il sera refait)", to, subject,
+        return Message(key, mid, INTERRUPTED, e.ts, "envoi interrompu", to, subject,
                        attempts + 1, {**(old.data if old else {}), **data})
     state = WAITING if e.kind == DEFERRED else REFUSED
     return Message(key, mid, state, e.ts, str(data.get("reason") or ""), to, subject, attempts,
@@ -81,9 +81,12 @@ def unsent(entries) -> list[Message]:
     return sorted((m for m in messages(entries).values() if not m.sent), key=lambda m: m.since)
 
 
-def advice(message: Message) -> str:
-    """What the trainer can do about a message not sent, in French."""
+def describe(message: Message) -> str:
+    """One French line: which message, what happened, what the trainer can do."""
+    what = f"e-mail «\u00a0{message.subject}\u00a0» à {message.to or '?'}"
     if message.state == REFUSED:
-        return ("refusé par le serveur\u00a0: corrigez l'adresse (ou le contenu) dans le projet, "
+        why = message.data.get("reply") or message.reason
+        return (f"{what} refusé par le serveur ({why})\u00a0: corrigez l'adresse dans le projet, "
                 "il repartira au prochain envoi")
-    return "rien à faire\u00a0: il repartira automatiquement au prochain envoi, sous le même Message-ID"
+    return (f"{what} pas encore parti ({message.reason})\u00a0: rien à faire, il repartira de lui-même "
+            "au prochain envoi, sous le même Message-ID")

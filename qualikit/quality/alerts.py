@@ -89,16 +89,10 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
 
 def delivery_alerts(entries: list[Entry]) -> list[Alert]:
     """One alert per message planned and not sent: what happened and what the trainer can do."""
-    from qualikit.project.outbound import REFUSED, advice, unsent
+    from qualikit.project.outbound import describe, unsent
 
-    out = []
-    for m in unsent(entries):
-        session = m.data.get("session") if isinstance(m.data.get("session"), str) else ""
-        what = "refusé" if m.state == REFUSED else "pas encore parti"
-        reason = f" ({m.reason})" if m.reason else ""
-        out.append(Alert("envoi", session, f"e-mail «\u00a0{m.subject}\u00a0» à {m.to} {what}{reason}\u00a0: "
-                         f"{advice(m)}", m.key))
-    return out
+    return [Alert("envoi", m.data["session"] if isinstance(m.data.get("session"), str) else "", describe(m), m.key)
+            for m in unsent(entries)]
 
 
 def watched_sessions(project: Project, today) -> set[str]:
