@@ -105,7 +105,7 @@ def test_cli_exit_status_and_message_when_smtp_refuses(demo):
         result = CliRunner().invoke(app, ["onboard", "-p", str(demo), "--today", "2026-11-23"],
                                     env={"COLUMNS": "150"})
     assert result.exit_code == 1, result.output
-    assert "en attente" in result.output and "prochain passage" in result.output
+    assert "en attente" in result.output and "prochaine exécution" in result.output
     assert "Traceback" not in result.output
 
 

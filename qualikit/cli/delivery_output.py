@@ -39,14 +39,14 @@ def print_delivery(report, transport, root: Path, said: set[str] | None = None) 
     summary.add_row("déposés dans outbox/" if outbox else "envoyés", str(len(report.sent)))
     summary.add_row("déjà envoyés (rien de renvoyé)", str(len(report.already)))
     if report.waiting:
-        summary.add_row("[yellow]en attente (repartiront au prochain passage)[/]", str(len(report.waiting)))
+        summary.add_row("[yellow]en attente (repartiront à la prochaine exécution)[/]", str(len(report.waiting)))
     summary.add_row("[red]refusés[/]" if report.failed else "refusés", str(len(report.failed)))
     console.print(summary)
     if report.sent and outbox:
         console.print(f"Les e-mails sont dans {root / 'outbox'} (fichiers .eml) : rien n'a quitté votre ordinateur.")
     for o, reason in report.failed:
         console.print(f"[red]refusé[/] {escape(str(o.message['To']))} : {escape(reason)} — corrigez l'adresse "
-                      "dans le projet : il repartira au prochain passage.")
+                      "dans le projet : il repartira à la prochaine exécution.")
     reasons: dict[str, int] = {}
     for _, reason in report.waiting:  # a server down is one line, not one per message
         reasons[reason.removeprefix("non tenté\u00a0: ")] = reasons.get(reason.removeprefix("non tenté\u00a0: "), 0) + 1
@@ -57,7 +57,7 @@ def print_delivery(report, transport, root: Path, said: set[str] | None = None) 
             continue
         said.add(reason)
         console.print(f"[yellow]en attente[/] {count} message(s) : {escape(reason)} — ils repartiront "
-                      "automatiquement au prochain passage (rien à faire).")
+                      "à la prochaine exécution, sous le même identifiant (rien d'autre à faire).")
     for o, text in report.warnings:
         console.print(f"[yellow]attention[/] {escape(str(o.message['To']))} : {escape(text)}")
     return report.ok

@@ -88,5 +88,16 @@ def describe(message: Message) -> str:
         why = message.data.get("reply") or message.reason
         return (f"{what} refusé par le serveur ({why})\u00a0: corrigez l'adresse dans le projet, "
                 "il repartira au prochain envoi")
-    return (f"{what} pas encore parti ({message.reason})\u00a0: rien à faire, il repartira de lui-même "
-            "au prochain envoi, sous le même Message-ID")
+    return f"{what} pas encore parti ({message.reason})\u00a0: {_next(message)}"
+
+
+def _next(message: Message) -> str:
+    """Who sends it again: the daily run for convocations and reminders, the command otherwise."""
+    kind, session = str(message.data.get("kind") or ""), message.data.get("session") or "SESSION"
+    if kind == "close.email":
+        return (f"il repartira sous le même Message-ID en relançant «\u00a0qualikit close-session {session}\u00a0» "
+                "(rien n'est envoyé deux fois)")
+    if kind.startswith("contract."):
+        return (f"il repartira sous le même Message-ID en relançant «\u00a0qualikit contract {session}\u00a0» "
+                "(rien n'est envoyé deux fois)")
+    return "rien à faire, il repartira de lui-même au prochain envoi, sous le même Message-ID"
