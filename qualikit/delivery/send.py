@@ -160,8 +160,8 @@ def deliver(journal: Journal, transport: Transport, outgoing: Iterable[Outgoing]
         with nullcontext() if dry_run else journal.locked():
             if not dry_run:
                 _clean(Path(spool))
-                if (clean := getattr(transport, "clean", None)) is not None:
-                    clean()
+                if items and (clean := getattr(transport, "clean", None)) is not None:
+                    clean()  # the outbox can hold years of .eml: looked through only when writing to it
             if items:
                 _deliver(journal, transport, items, set(force), report)
     finally:
