@@ -17,7 +17,7 @@ context manager directly:
 
     with running_smtp(refuse={3: "451 4.3.0 Réessayez plus tard"}) as server: ...
     with running_smtp(drop_on_data={3}) as server: ...     # connection cut at the 3rd DATA command
-    with running_smtp(drop_after_data={3}) as server: ...  # cut after the 3rd body, before the reply
+    with running_smtp(drop_after_data={3}) as server: ...  # keeps the 3rd body, cuts before the reply
     with running_smtp(refuse_rcpt={"bad@example.fr": "550 5.1.1 Inconnu"}) as server: ...
     with running_smtp(tls=smtp_tls, implicit_tls=True) as server: ...  # security "ssl"
     with running_smtp(hold_on_data={3}) as server: ...  # keeps the 3rd body, answers only once
