@@ -17,9 +17,12 @@ context manager directly:
 
     with running_smtp(refuse={3: "451 4.3.0 Réessayez plus tard"}) as server: ...
     with running_smtp(drop_on_data={3}) as server: ...     # connection cut at the 3rd DATA command
-    with running_smtp(drop_after_data={3}) as server: ...  # cut after the 3rd body, before the reply
+    with running_smtp(drop_after_data={3}) as server: ...  # keeps the 3rd body, cuts before the reply
     with running_smtp(refuse_rcpt={"bad@example.fr": "550 5.1.1 Inconnu"}) as server: ...
     with running_smtp(tls=smtp_tls, implicit_tls=True) as server: ...  # security "ssl"
+    with running_smtp(hold_on_data={3}) as server: ...  # keeps the 3rd body, answers only once
+        server.handler.held.wait(10)                     # released (the test kills the client first)
+        ...; server.handler.release.set()
 
 Numbering (3rd message) counts DATA commands received by that server, over all connections.
 
@@ -28,12 +31,14 @@ PYTEST_DONT_REWRITE (no asserts here; test modules may import it before pytest_p
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import socket
 import ssl
 import subprocess
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -124,8 +129,12 @@ class Recorder:
     """aiosmtpd handler: keeps every accepted message; can refuse or cut on the n-th DATA."""
 
     def __init__(self, *, refuse: dict[int, str] | None = None, drop_on_data: set[int] = frozenset(),
-                 drop_after_data: set[int] = frozenset(), refuse_rcpt: dict[str, str] | None = None) -> None:
+                 drop_after_data: set[int] = frozenset(), refuse_rcpt: dict[str, str] | None = None,
+                 hold_on_data: set[int] = frozenset()) -> None:
         self.refuse = dict(refuse or {})
+        self.hold_on_data = set(hold_on_data)
+        self.held = threading.Event()  # set when a held body has arrived
+        self.release = threading.Event()  # set by the test to let the server answer
         self.drop_on_data = set(drop_on_data)
         self.drop_after_data = set(drop_after_data)
         self.refuse_rcpt = dict(refuse_rcpt or {})
@@ -150,13 +159,16 @@ class Recorder:
         if n in self.refuse:
             return self.refuse[n]
         raw = bytes(envelope.original_content)
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        with self._lock:  # kept even when the client is cut off: a real server may have queued it
+            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), raw, message))
         if n in self.drop_after_data:  # the body arrived; the client never hears back
             server.transport.abort()
             return "250 OK"
-        message = BytesParser(policy=policy.default).parsebytes(raw)
-        with self._lock:
-            self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), raw, message))
-        return "250 OK"
+        if n in self.hold_on_data:  # queued, like a real server, but the client hears nothing yet
+            self.held.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+        return f"250 2.0.0 Ok: queued as Q{n:04d}"
 
 
 class _Session(Session):
@@ -186,7 +198,9 @@ class _SMTP(SMTP):
 
 class _Controller(Controller):
     def factory(self):
-        return _SMTP(self.handler, **self.SMTP_kwargs)
+        with warnings.catch_warnings():  # AUTH without TLS (to 127.0.0.1) is what some tests are about
+            warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
+            return _SMTP(self.handler, **self.SMTP_kwargs)
 
 
 def free_port() -> int:

@@ -87,7 +87,7 @@ def test_a_dropped_connection_leaves_the_rest_for_the_next_run(demo):
     _, learners = enrolled(demo)
     with running_smtp(drop_on_data={3}) as flaky:
         result = run_onboard(demo, flaky)
-    assert len(result.delivery.sent) == 2 and len(result.delivery.failed) == len(learners) - 2
+    assert len(result.delivery.sent) == 2 and len(result.delivery.waiting) == len(learners) - 2
     journal = open_journal(demo, Clock(NOW))
     assert len([e for e in journal.entries() if e.kind == "onboard.email"]) == 2
     with running_smtp() as healthy:
@@ -105,7 +105,7 @@ def test_cli_exit_status_and_message_when_smtp_refuses(demo):
         result = CliRunner().invoke(app, ["onboard", "-p", str(demo), "--today", "2026-11-23"],
                                     env={"COLUMNS": "150"})
     assert result.exit_code == 1, result.output
-    assert "non envoyé" in result.output and "prochaine exécution" in result.output
+    assert "en attente" in result.output and "prochaine exécution" in result.output
     assert "Traceback" not in result.output
 
 

@@ -153,7 +153,8 @@ def test_smtp_failure_leaves_steps_due_and_exits_1(demo):
                                                        f"    port: {server.port}\n    securite: aucune")
         result = CliRunner().invoke(app, ["remind", "-p", str(demo), "--today", "2026-11-29"])
         assert result.exit_code == 1, result.output
-        assert "non envoyé" in result.output and "prochaine exécution" in result.output
+        assert "en attente" in result.output and "prochaine exécution" in result.output
+        assert "--force" not in result.output
         first = len(sent_keys(demo))
         assert first == len(server.messages) > 1  # the others were still served
     with running_smtp() as healthy:

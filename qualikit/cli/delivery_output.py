@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
+
 from qualikit.cli.common import console
 
 
@@ -13,11 +15,13 @@ def transport_for(project, root: Path, force_outbox: bool, clock):
     smtp = project.settings.smtp
     if smtp is None or force_outbox:
         return OutboxTransport(root / "outbox", clock.now)
-    return SmtpTransport(smtp)
+    return SmtpTransport(smtp, root=root)
 
 
-def print_delivery(report, transport, root: Path) -> bool:
-    """Print the delivery summary; False when something was not sent (the caller exits 1)."""
+def print_delivery(report, transport, root: Path, said: set[str] | None = None) -> bool:
+    """Print the delivery summary and one line per message not sent, with its cause and what
+    happens next; False when something waits or failed (the caller exits 1). `said`: the
+    causes already printed by an earlier batch of the same run, not repeated in full."""
     from rich.table import Table
 
     if report.dry_run:
@@ -25,27 +29,35 @@ def print_delivery(report, transport, root: Path) -> bool:
         table.add_column("Destinataire")
         table.add_column("Objet")
         for o in report.sent:
-            table.add_row(str(o.message["To"]), str(o.message["Subject"]))
+            table.add_row(escape(str(o.message["To"])), escape(str(o.message["Subject"])))
         console.print(table if report.sent else "Simulation : aucun message à envoyer.")
         return True
+    outbox = transport.name == "outbox"
     summary = Table(title="Envoi des e-mails", title_justify="left")
     summary.add_column("Résultat")
     summary.add_column("Nombre", justify="right")
-    summary.add_row("envoyés", str(len(report.sent)))
+    summary.add_row("déposés dans outbox/" if outbox else "envoyés", str(len(report.sent)))
     summary.add_row("déjà envoyés (rien de renvoyé)", str(len(report.already)))
-    summary.add_row("[red]non envoyés[/]" if report.failed else "non envoyés", str(len(report.failed)))
-    if report.uncertain:
-        summary.add_row("[yellow]envoi incertain[/]", str(len(report.uncertain)))
+    if report.waiting:
+        summary.add_row("[yellow]en attente (repartiront à la prochaine exécution)[/]", str(len(report.waiting)))
+    summary.add_row("[red]refusés[/]" if report.failed else "refusés", str(len(report.failed)))
     console.print(summary)
-    if report.sent and transport.name == "outbox":
+    if report.sent and outbox:
         console.print(f"Les e-mails sont dans {root / 'outbox'} (fichiers .eml) : rien n'a quitté votre ordinateur.")
     for o, reason in report.failed:
-        console.print(f"[red]non envoyé[/] à {o.message['To']} : {reason}")
-    for o in report.uncertain:
-        console.print(f"[yellow]incertain[/] {o.message['To']} : envoi interrompu ; vérifiez s'il est parti, "
-                      f"puis relancez avec --force {o.data.get('learner', '')}")
-    for o, text in getattr(report, "warnings", []):
-        console.print(f"[yellow]attention[/] {o.message['To']} : {text}")
-    if report.failed:
-        console.print("Les messages non envoyés le seront à la prochaine exécution.")
+        console.print(f"[red]refusé[/] {escape(str(o.message['To']))} : {escape(reason)} — corrigez l'adresse "
+                      "dans le projet : il repartira à la prochaine exécution.")
+    reasons: dict[str, int] = {}
+    for _, reason in report.waiting:  # a server down is one line, not one per message
+        reasons[reason.removeprefix("non tenté\u00a0: ")] = reasons.get(reason.removeprefix("non tenté\u00a0: "), 0) + 1
+    said = set() if said is None else said
+    for reason, count in reasons.items():
+        if reason in said:
+            console.print(f"[yellow]en attente[/] {count} message(s) : même cause que ci-dessus.")
+            continue
+        said.add(reason)
+        console.print(f"[yellow]en attente[/] {count} message(s) : {escape(reason)} — ils repartiront "
+                      "à la prochaine exécution, sous le même identifiant (rien d'autre à faire).")
+    for o, text in report.warnings:
+        console.print(f"[yellow]attention[/] {escape(str(o.message['To']))} : {escape(text)}")
     return report.ok

@@ -28,16 +28,19 @@ def command(
     from qualikit.project.journal_check import open_journal
 
     clock = clock_from(today)
-    loaded = load_or_exit(project)
+    try:
+        loaded = load_or_exit(project)
+    except typer.Exit:  # the errors are printed; 2: the project needs fixing, waiting will not help
+        raise typer.Exit(2) from None
     p = loaded.project
     transport = transport_for(p, project, outbox, clock)
     digest_to = p.organisation.email or (p.organisation.sender.email if p.organisation.sender else None)
     try:
         result = remind(p, project, open_journal(project, clock), transport, clock.now(), dry_run=dry_run,
                         digest_to=digest_to)
-    except (OnboardError, TemplateProblem) as exc:
+    except (OnboardError, TemplateProblem) as exc:  # project data: nothing was sent
         err.print(f"[red]Erreur :[/] {exc}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     finally:
         transport.close()
     stamp = clock.now().strftime("%d/%m/%Y %H:%M")
@@ -55,15 +58,21 @@ def command(
         console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
                       f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")
     ok = True
-    if result.onboarding and (result.onboarding.delivery.sent or result.onboarding.delivery.failed):
+    said: set[str] = set()  # a cause (the server is down) is said once for the whole run
+    onboarding = result.onboarding.delivery if result.onboarding else None
+    if onboarding and (onboarding.sent or onboarding.failed or onboarding.waiting):
         console.print("[bold]Convocations[/]")
-        ok &= print_delivery(result.onboarding.delivery, transport, project)
+        ok &= print_delivery(onboarding, transport, project, said)
     if result.due:
-        ok &= print_delivery(result.delivery, transport, project)
+        ok &= print_delivery(result.delivery, transport, project, said)
     for alert in result.alerts:
         console.print(f"[yellow]alerte[/] {alert.text}")
-    if result.digest is not None and result.digest.sent and not dry_run:
-        console.print(f"Résumé des alertes envoyé à {digest_to}.")
+    if result.digest is not None and not dry_run:
+        if result.digest.sent:
+            console.print(f"Résumé des alertes envoyé à {digest_to}.")
+        elif not result.digest.ok:
+            console.print("[bold]Résumé des alertes[/]")
+            ok &= print_delivery(result.digest, transport, project, said)
     if not ok or not result.ok:
         raise typer.Exit(1)
 

@@ -17,7 +17,7 @@ from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date, time_range
 from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
-from qualikit.documents.email import Attachment, build_message, render_email, template_env
+from qualikit.documents.email import Attachment, attachment_name, build_message, render_email, template_env
 from qualikit.documents.pdf_common import issued, same_document
 from qualikit.documents.signing import verification_code
 from qualikit.project.journal import Entry, Journal
@@ -239,7 +239,7 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
     }
     rendered = render_email(env, "convocation", context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
-    stem = safe_name(f"convocation-{programme.title}")[:60]
+    stem = attachment_name(f"Convocation - {programme.title}")
     return build_message(
         sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name, to_email=learner.email,
         rendered=rendered, date=now, domain=domain, tags={"Step": "convocation", "Session": session.id},

@@ -206,9 +206,15 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
             journey = as_of(project, entries, today, only=wanted)
         result.alerts = alerts(project, entries, now, root, journey=journey)
         digests = journal.entries_of("remind.digest")
-        news = digest_news(result.alerts, digests, today)
-        if news and digest_to and f"remind:digest:{today.isoformat()}" not in {e.key for e in digests}:
-            digest = _digest(env or template_env(root), project, news, now, digest_to, journal.head())
+        # a digest that did not leave is sent again, updated, under its first key and Message-ID
+        unsent = [a.about for a in result.alerts if a.kind == "envoi" and a.about.startswith(DIGEST)]
+        pending = unsent[0] if unsent else None
+        told = [a for a in result.alerts if a.about not in unsent]  # the digest does not speak of itself
+        news = digest_news(told, digests, today)
+        if pending and told:
+            news = news or (told, [])
+        if news and digest_to and not any(e.ts.date() == today for e in digests):
+            digest = _digest(env or template_env(root), project, news, now, digest_to, journal.head(), key=pending)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")
     return result
@@ -272,7 +278,11 @@ def digest_news(alerts: list, entries: list[Entry], today) -> tuple[list, list] 
     return None
 
 
-def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: str, head=None) -> Outgoing:
+DIGEST = "remind:digest:"
+
+
+def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: str, head=None,
+            key: str | None = None) -> Outgoing:
     name, email = _sender(project)
     new, still = news
     rendered = render_email(env, "alertes", {"new": new, "still": still, "today": long_date(now.date()),
@@ -285,5 +295,5 @@ def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: s
     message = build_message(sender_name="qualikit", sender_email=email, to_name=name, to_email=to,
                             rendered=rendered, attachments=[], date=now, domain=email.rpartition("@")[2])
     alerts = [*new, *still]
-    return Outgoing(key=f"remind:digest:{now.date().isoformat()}", message=message, kind="remind.digest",
+    return Outgoing(key=key or f"{DIGEST}{now.date().isoformat()}", message=message, kind="remind.digest",
                     data={"alerts": [a.text for a in alerts], "refs": [a.ref for a in alerts], "new": len(new)})

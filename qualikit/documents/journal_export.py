@@ -83,6 +83,10 @@ def _row(project: Project, entry: Entry) -> dict | None:
 def _describe(project: Project, entry: Entry) -> tuple[str, str, str] | None:
     """(channel, reason, result) for the kinds that belong in the log, else None."""
     kind, data = entry.kind, entry.data
+    if kind in _DELIVERY:
+        reason = _text(data.get("label")) or _text(data.get("subject"))
+        detail = _text(data.get("reason"))
+        return EMAIL, reason, _DELIVERY[kind] + (f"\u00a0: {detail}" if detail else "")
     if kind.startswith("onboard.email"):
         return EMAIL, f"Convocation J-{project.settings.lead_time_days}", _sent(data)
     if kind.startswith("close.email"):
@@ -98,6 +102,11 @@ def _describe(project: Project, entry: Entry) -> tuple[str, str, str] | None:
         reason = DOCUMENTS.get(kind) or f"Document de fin de formation ({kind.removeprefix('close.')})"
         return DOCUMENT, reason, _issued(data)
     return None
+
+
+# what became of a message not (yet) sent; "planned" is implied by the sent row that follows
+_DELIVERY = {"delivery.deferred": "en attente, renvoyé au passage suivant", "delivery.retry": "nouvel essai",
+             "delivery.failed": "refusé par le serveur"}
 
 
 def _closing_reason(project: Project, data: dict) -> str:
@@ -117,6 +126,8 @@ def _sent(data: dict) -> str:
         result = "déposé dans outbox/" if outbox else "envoyé"
     if data.get("recovered"):
         result += " (retrouvé après une interruption)"
+    if data.get("queue_id"):
+        result += f" (file du serveur\u00a0: {data['queue_id']})"
     return result
 
 

@@ -107,6 +107,7 @@ class SmtpSettings:
     security: str = "starttls"  # starttls | ssl | aucune
     user: str | None = None
     password_env: str = "QUALIKIT_SMTP_PASSWORD"  # the password itself never sits in a file
+    certificate: str | None = None  # None: the system's authorities; "ignorer"; or a CA file (project-relative)
 
 
 @dataclass(frozen=True)

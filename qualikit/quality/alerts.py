@@ -19,7 +19,7 @@ SURVEY_WATCH = (timedelta(days=4), timedelta(days=60))  # after the E+3 reminder
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # abandon | absences | reponses | cloture | convocation | reclamation
+    kind: str  # abandon | absences | reponses | cloture | convocation | reclamation | envoi
     session_id: str
     text: str  # French, one line
     about: str = ""  # the learner or complaint it concerns, so `ref` stays the same while the text changes
@@ -77,6 +77,7 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
                 out.append(Alert("reponses", session.id, f"session {session.id} : {hot.numerator} réponse(s) à "
                                  f"l'enquête à chaud sur {hot.denominator} envoyée(s), soit {percent(rate)}, "
                                  f"sous l'objectif de {percent(settings.response_target_rate)}"))
+    out += delivery_alerts(entries)
     if root is not None and (root / "registre-reclamations.yaml").is_file():
         from qualikit.quality.registers import incidents
 
@@ -84,6 +85,14 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
         if document.ok:
             out += complaint_alerts(document.register, now, incidents.target_hours(project))
     return out
+
+
+def delivery_alerts(entries: list[Entry]) -> list[Alert]:
+    """One alert per message planned and not sent: what happened and what the trainer can do."""
+    from qualikit.project.outbound import describe, unsent
+
+    return [Alert("envoi", m.data["session"] if isinstance(m.data.get("session"), str) else "", describe(m), m.key)
+            for m in unsent(entries)]
 
 
 def watched_sessions(project: Project, today) -> set[str]:

@@ -194,6 +194,7 @@ def _settings(r: _Reader) -> m.Settings:
             security=security,
             user=r.get("smtp.utilisateur"),
             password_env=r.get("smtp.variable_mot_de_passe") or "QUALIKIT_SMTP_PASSWORD",
+            certificate=r.get("smtp.certificat"),
         )
     return m.Settings(
         lead_time_days=_default(r.get("delai_convocation_jours"), defaults.lead_time_days),

@@ -153,6 +153,10 @@ SETTINGS = Table(
         Column("smtp.utilisateur", "SMTP : utilisateur"),
         Column("smtp.variable_mot_de_passe", "SMTP : variable d'environnement du mot de passe",
                help="QUALIKIT_SMTP_PASSWORD par défaut ; le mot de passe n'est jamais écrit dans un fichier."),
+        Column("smtp.certificat", "SMTP : certificat du serveur",
+               help="Vide : vérifié auprès des autorités du système (le cas normal). Un fichier .pem (chemin "
+                    "relatif au projet) : l'autorité d'un serveur interne. « ignorer » : serveur de test "
+                    "seulement, le certificat n'est pas vérifié."),
     ),
 )
 
