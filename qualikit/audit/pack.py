@@ -2,8 +2,9 @@
 index.html and index.xlsx, manifest.sha256; optionally audit/<period>.zip.
 
 Status rules, per applicable indicator of the grid in force on the audit date:
-- « prouvé » when every qualikit proof the grid lists for it is present in the period,
-  « partiel » when some are, « manquant » when none;
+- « prouvé » when every qualikit proof the grid lists for it is present for every learner and
+  session of the period (audit.coverage), « partiel » when some are or some people lack one
+  (named), « manquant » when none;
 - indicators qualikit cannot prove (17, 18, 21–25, and any applicable one with no qualikit proof)
   are « à fournir par vous », with the auditor's expected proofs; they count as missing in the
   readiness table unless the trainer drops files into <project>/preuves/<NN>/, which are copied
@@ -39,6 +40,7 @@ from qualikit.audit.context import Context, Period, year_before
 from qualikit.audit.evidence import EXTRAS, OUTSIDE, SLUGS, collect
 from qualikit.audit.results import (
     A_FOURNIR,
+    DROP_FOLDER,
     MANQUANT,
     NON_APPLICABLE,
     PARTIEL,
@@ -52,7 +54,6 @@ from qualikit.project.journal import Entry
 from qualikit.project.model import Project
 
 MANIFEST = "manifest.sha256"
-DROP_FOLDER = "preuves"
 DROPPED_PREFIX = "vos-pieces"
 STALE_SECONDS = 3600
 NEVER_COPIED = ("registre-signalements",)  # the restricted register never leaves the project
@@ -141,7 +142,8 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
         else:
             result.proofs = [collect(ctx, pid) for pid in ind.qualikit_proofs]
             present = sum(p.present for p in result.proofs)
-            result.status = PROUVE if present == len(result.proofs) else PARTIEL if present else MANQUANT
+            complete = all(p.complete for p in result.proofs)
+            result.status = PROUVE if complete else PARTIEL if present else MANQUANT
             for proof in result.proofs:
                 result.todo += [t for t in proof.todo if t not in result.todo]
         result.extras = [p for p in (collect(ctx, x) for x in EXTRAS.get(ind.number, ())) if p.files]
@@ -184,8 +186,10 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
     results = assess(ctx, new_entrant)
     audit_dir = root / "audit"
     final = audit_dir / period.label
+    from qualikit.audit.followed import follow, pages
+
     pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, day,
-                      new_entrant, project.organisation.name, results)
+                      new_entrant, project.organisation.name, results, pages(ctx), follow(ctx))
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
         from qualikit.base.files import write_atomic
@@ -256,6 +260,10 @@ def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
             target = base / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(f.data if f.data is not None else f.source.read_bytes())
+    for f in pack.pages:
+        target = staging / f.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(f.data if f.data is not None else f.source.read_bytes())
     (staging / "index.html").write_bytes(render_index_html(pack).encode("utf-8"))
     (staging / "index.xlsx").write_bytes(render_index_xlsx(pack, ctx))
     (staging / MANIFEST).write_bytes(manifest(pack, staging).encode("utf-8"))
