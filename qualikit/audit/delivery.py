@@ -225,6 +225,7 @@ def signed_sheets(ctx: Context) -> dict[tuple[str, date, str], Path]:
 
 
 def emargements(ctx: Context) -> Proof:
+    """Signed sheets only: the blank sheet printed at onboarding proves nobody was there."""
     label = "Feuilles d'émargement signées, par demi-journée"
     found = journal_files(ctx, "onboard.attendance_sheet")
     signed = signed_sheets(ctx)
@@ -232,12 +233,9 @@ def emargements(ctx: Context) -> Proof:
     files = [PackFile(f"{sid}/emargement-{day.isoformat()}-{half.replace('è', 'e')}{path.suffix.lower()}",
                       f"Feuille d'émargement signée — {sid}, {day:%d/%m/%Y} {half}", source=path)
              for (sid, day, half), path in sorted(signed.items()) if sid in {s.id for s in picked}]
-    blank = [s for s in ctx.sessions if (s.id, "") in found][:1]
-    files += [PackFile(f"{s.id}/emargement-vierge.pdf", f"Modèle de feuille d'émargement (vierge) — {s.id}",
-                       source=found[(s.id, "")]) for s in blank]
     missing = coverage.signed_attendance(ctx, set(signed))
     todo = [f"déposez chaque feuille signée (scan) dans sortie/<session>/{SIGNED_FOLDER}/, nommée par "
-            "demi-journée : 2026-11-04-matin.pdf, 2026-11-04-apres-midi.pdf"] if missing else []
+            "demi-journée : AAAA-MM-JJ-matin.pdf, AAAA-MM-JJ-apres-midi.pdf (ou .jpg, .png)"] if missing else []
     if not signed:
         return Proof("emargements", label, False, files, todo=[*todo, *(
             [f"lancez {_cmd(ctx, 'onboard <session>')} pour imprimer les feuilles"] if not found else [])],

@@ -101,7 +101,7 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
 # Files shown with an indicator without counting in its status (the auditor often asks for them).
 EXTRAS: dict[int, tuple[str, ...]] = {
     11: ("certificats_realisation",),
-    12: ("emargements", "relance_emails"),
+    12: ("relance_emails",),
     21: ("formateurs",),
     22: ("formateurs",),
 }

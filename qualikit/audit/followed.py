@@ -25,7 +25,12 @@ DOCUMENT_LABELS = {
     "kit": "Convocation et livret d'accueil", "attestation": "Attestation de fin de formation",
     "certificat": "Certificat de réalisation", "competences": "Certificat de compétences",
     "depart": "Pack de fin de formation", "contrat": "Contrat de formation", "info": "Information préalable",
+    "convention": "Convention de formation",
 }
+FILE_NAMES = {"kit": "convocation-livret-accueil", "attestation": "attestation-fin-formation",
+              "certificat": "certificat-realisation", "competences": "certificat-competences",
+              "depart": "pack-fin-de-formation", "contrat": "contrat-formation", "info": "information-prealable",
+              "convention": "convention"}
 SURVEY_TITLES = {"besoins": "Analyse des besoins", "positionnement": "Positionnement à l'entrée",
                  "chaud": "Enquête à chaud", "froid": "Enquête à froid"}
 HALF_STATES = {PRESENT: "présent", ABSENT: "absent", NOT_ADMITTED: "présent sans contrat en règle"}
@@ -120,10 +125,13 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
 
     root = ctx.root.resolve()
     copies = outbox_by_id(ctx)
+    rewritten = {e.data.get("file") for e in ctx.later if isinstance(e.data, dict)}  # not the day's document
     out = []
     for entry in ctx.entries:
         data = entry.data if isinstance(entry.data, dict) else {}
-        if data.get("session") != sj.id or data.get("learner") != lj.id or entry.kind == "survey.answer":
+        if data.get("session") != sj.id or entry.kind == "survey.answer":
+            continue
+        if data.get("learner") != lj.id and not (entry.kind == "contract.convention" and not lj.individual):
             continue
         rows = reminder_log(ctx.project, [entry])
         kind = entry.kind.partition(".")[2]
@@ -132,8 +140,9 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
             continue
         event = Event(entry.ts, what, rows[0][RESULT] if rows else "délivré")
         rel = data.get("file")
-        if isinstance(rel, str) and (path := (ctx.root / rel).resolve()).is_file() and path.is_relative_to(root):
-            event.links.append(link(path, f"{entry.seq:05d}-{path.name}", DOCUMENT_LABELS.get(kind, what)))
+        if isinstance(rel, str) and rel not in rewritten and (path := (ctx.root / rel).resolve()).is_file() and path.is_relative_to(root):
+            name = FILE_NAMES.get(kind, path.stem)
+            event.links.append(link(path, f"{entry.seq:05d}-{name}{path.suffix}", DOCUMENT_LABELS.get(kind, what)))
         mid = " ".join(str(data.get("message_id") or "").split())
         if mid and mid in copies:
             event.links.append(link(copies[mid], f"{entry.seq:05d}-email.eml", "copie de l'e-mail (.eml)"))
