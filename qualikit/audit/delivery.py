@@ -19,9 +19,9 @@ from qualikit.audit.context import (
 )
 from qualikit.audit.results import PackFile, Proof
 from qualikit.audit.shared import _cmd, grid_asks
-from qualikit.project.model import HalfDay
 from qualikit.audit.sheets import Sheet, workbook
 from qualikit.project.journal import Entry
+from qualikit.project.model import HalfDay
 
 FOLLOW_UP_STEPS = ("relance-absence", "recapitulatif", "suivi-j30")
 

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from qualikit.audit import coverage
-from qualikit.base.clock import PARIS
 from qualikit.audit.context import Context, outbox_by_id
 from qualikit.audit.results import PackFile
+from qualikit.base.clock import PARIS
 from qualikit.journey.facts import ABSENT, NOT_ADMITTED, PRESENT, LearnerJourney, SessionJourney
 
 FOLDER = "00-parcours"
@@ -71,7 +71,7 @@ def pick(ctx: Context) -> list[tuple[str, SessionJourney, LearnerJourney]]:
              lambda sj, lj: not lj.individual and not lj.dropped,
              lambda sj, lj: lj.dropped or bool(lj.learner.adaptation))
     out: list[tuple[str, SessionJourney, LearnerJourney]] = []
-    for role, test in zip(ROLES, tests):
+    for role, test in zip(ROLES, tests, strict=True):
         found = next(((sj, lj) for sj, lj in pool if test(sj, lj) and lj.id not in {x[2].id for x in out}), None)
         if found:
             out.append((role, *found))
@@ -140,7 +140,8 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
             continue
         event = Event(entry.ts, what, rows[0][RESULT] if rows else "délivré")
         rel = data.get("file")
-        if isinstance(rel, str) and rel not in rewritten and (path := (ctx.root / rel).resolve()).is_file() and path.is_relative_to(root):
+        path = (ctx.root / rel).resolve() if isinstance(rel, str) and rel not in rewritten else None
+        if path is not None and path.is_file() and path.is_relative_to(root):
             name = FILE_NAMES.get(kind, path.stem)
             event.links.append(link(path, f"{entry.seq:05d}-{name}{path.suffix}", DOCUMENT_LABELS.get(kind, what)))
         mid = " ".join(str(data.get("message_id") or "").split())

@@ -93,9 +93,9 @@ def _survey_proof(ctx: Context, proof_id: str, survey: str, label: str, what: st
             f"importez les réponses au questionnaire {SURVEY_LABELS[survey]} : "
             f"{_cmd(ctx, f'survey import <export> --enquete {survey}')}"])
     missing = coverage.survey(ctx, survey, what)
+    command = _cmd(ctx, f"survey import <export> --enquete {survey}")
     return Proof(proof_id, label, True, [file], [sample_note(picked, ctx, "journal.jsonl, réponses importées")],
-                 [f"relancez-les puis importez leurs réponses ({_cmd(ctx, f'survey import <export> --enquete {survey}')})"]
-                 if missing else [], missing)
+                 [f"relancez-les puis importez leurs réponses ({command})"] if missing else [], missing)
 
 
 def analyse_besoins(ctx: Context) -> Proof:

@@ -40,8 +40,8 @@ DATES = (
 # - the programme sheet's « Prochaines sessions »;
 # - programmes.xlsx, sheet « Calendrier des sessions »; the retention dashboard's « Par session »
 #   (start and end of each session begun, one still running at the cut included).
-CALENDAR_FILES = re.compile(r"(convocation-livret-accueil|emargement|fiche-programme-[\w-]+|convention|contrat-formation)"
-                            r"\.pdf$")
+CALENDAR_FILES = re.compile(r"(convocation-livret-accueil|emargement|fiche-programme-[\w-]+|convention"
+                            r"|contrat-formation)\.pdf$")
 CALENDAR_SHEETS = {"programmes.xlsx": "Calendrier des sessions", "tableau-retention.xlsx": "Par session"}
 # The end-of-training pack's action plan: targets « d'ici le 15 novembre 2026 (dans un mois) » the
 # learner sets at the end of the session; a plan, printed on the day of issue.
@@ -113,7 +113,7 @@ def later_dates(folder: Path, root: Path, cut: date) -> list[tuple[str, str, str
             if path.name.endswith("pack-fin-de-formation.pdf"):
                 text = ACTION_PLAN.sub("", text)
             calendar = (bool(CALENDAR_FILES.search(path.name)) or CALENDAR_SHEETS.get(path.name) == sheet
-                        or rel.startswith("00-parcours/") and path.suffix == ".html")
+                        or (rel.startswith("00-parcours/") and path.suffix == ".html"))
             for pattern, parts in DATES:
                 for m in pattern.finditer(text):
                     try:
