@@ -109,3 +109,30 @@ def evaluations(ctx: Context) -> list[str]:
     have = {(ev.session_id, ev.learner_id) for ev in ctx.project.evaluations}
     return gap(lacking(ctx, lambda sj, lj: (sj.id, lj.id) in have, ended_only=True,
                        where=lambda sj, lj: not lj.dropped and lj.hours_done > 0), "sans évaluation finale")
+
+
+def untreated_alerts(ctx: Context) -> list[str]:
+    """Alerts raised a week or more before the pack's day with nothing recorded after them."""
+    from qualikit.audit.retention import SLACK, raised_alerts
+
+    late = [a for a in raised_alerts(ctx) if not a.handling and a.raised.date() + SLACK <= ctx.today]
+    if not late:
+        return []
+    listed = ", ".join(f"{a.session} ({a.kind}, {a.raised:%d/%m/%Y})" for a in late[:SHOWN])
+    return [f"{len(late)} alerte{'s' if len(late) > 1 else ''} sans traitement consigné : {listed}"]
+
+
+def improvement_gaps(register) -> list[str]:
+    """An action an auditor can follow has an owner and a deadline, and once done, its observed effect."""
+    from qualikit.quality.registers.model import ImprovementStatus
+
+    out = []
+    vague = [a.id for a in register.entries if a.status is not ImprovementStatus.ABANDONNEE
+             and (not a.owner or a.due is None)]
+    if vague:
+        out.append(f"action{'s' if len(vague) > 1 else ''} sans responsable ou sans échéance : {', '.join(vague)}")
+    unmeasured = [a.id for a in register.entries if a.status is ImprovementStatus.REALISEE and not a.effect]
+    if unmeasured:
+        out.append(f"action{'s' if len(unmeasured) > 1 else ''} réalisée{'s' if len(unmeasured) > 1 else ''} "
+                   f"sans effet mesuré : {', '.join(unmeasured)}")
+    return out

@@ -263,7 +263,9 @@ def tableau_retention(ctx: Context) -> Proof:
     return Proof("tableau_retention", label, True, [PackFile("tableau-retention.xlsx", label,
                                                              data=retention_workbook(ctx))],
                  ["Par session et par mois : apprenants, achèvement, abandons et causes, relances, alertes et "
-                  "leur traitement."])
+                  "leur traitement."], missing=coverage.untreated_alerts(ctx),
+                 todo=[f"consignez ce qui a été fait après chaque alerte : {_cmd(ctx, 'log call|note <apprenant> …')} "
+                       f"ou {_cmd(ctx, 'improvement add')}"] if coverage.untreated_alerts(ctx) else [])
 
 
 def registre_signalements(ctx: Context) -> Proof:

@@ -135,9 +135,9 @@ def test_pack_as_of_an_earlier_audit_date_shows_nothing_that_came_later(played):
     assert list(nine.glob("excel-2026-10-15/*-convocation-livret-accueil.pdf"))
     assert list((folder / "00-parcours").glob("*/*-convocation-livret-accueil.pdf"))
     assert (next(folder.glob("12-*")) / "journal-relances.xlsx").is_file()
-    # ... and what came after is not: closing (17/10), answers (10/11), complaint (9/11), improvement (7/11).
+    # ... and what came after is not: closing (17/10), hot answers (10/11), complaint (9/11), improvement (7/11).
     assert not list(folder.rglob("*attestation*")) and not list(folder.rglob("*certificat*"))
-    assert not list(folder.rglob("reponses-*.xlsx"))
+    assert not list(folder.rglob("reponses-enquetes.xlsx"))  # the needs analyses (13/10) are there, not these
     manifest = (folder / "manifest.sha256").read_text(encoding="utf-8")
     assert "données connues à la date du 15/10/2026" in manifest
     assert "R-2026-001" not in "".join(t for _, t in _texts(next(folder.glob("31-*")) / "registre-reclamations.xlsx"))

@@ -93,7 +93,8 @@ def test_microsoft_forms_xlsx(tmp_path):
     assert ana.submitted_at == datetime(2026, 1, 12, 14, 3, 22, tzinfo=PARIS)  # « Heure de fin », a date cell
     assert ana.values == {"accueil": 5, "contenu": 4, "equipe": 5, "moyens": 4, "accompagnement": 5, "nps": 9,
                           "accompagne": True, "prefere": ["Les exercices", "Les échanges"],
-                          "commentaire": '=HYPERLINK("x")'}
+                          "commentaire": '=HYPERLINK("x")',
+                          "Ce que vous avez préféré2": "Le rythme;"}  # no field matches: kept as text
     assert ana.line == 2 and by_learner(result)["paul"].values["prefere"] == ["Les échanges"]
     # the unknown token is located at its cell of the sheet
     assert [s.line for s in result.unknown_tokens] == [4]
@@ -132,7 +133,8 @@ def test_google_sheets_csv_french():
     assert paul.survey == "chaud" and paul.session_id == SESSION and paul.source == "google_sheets_fr.csv"
     assert paul.submitted_at == datetime(2026, 1, 12, 14, 5, 10, tzinfo=PARIS)
     assert paul.values == {"accueil": 4, "contenu": 4, "equipe": 5, "moyens": 3, "accompagnement": 4, "nps": 8,
-                           "accompagne": True}  # « 5 - Tout à fait » → 5; no comment, no key
+                           "accompagne": True,  # « 5 - Tout à fait » → 5; no comment, no key
+                           "Qu'avez-vous le plus apprécié ?": "Les exercices"}  # no field: kept under its wording
     # a formula typed as an answer stays a plain string, never evaluated
     assert answers["lea"].values["commentaire"] == '=HYPERLINK("http://exemple.fr";"cliquez")'
     assert isinstance(answers["lea"].values["commentaire"], str)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from qualikit.base.diagnostics import Location, Report, quote
 from qualikit.project.journal import Entry, Journal
-from qualikit.quality.surveys.presets import columns, find_token, normalise, parse_moment
+from qualikit.quality.surveys.presets import clean_text, columns, find_token, normalise, parse_moment
 from qualikit.quality.surveys.readers import RawTable, read_table
 
 ANSWER = "survey.answer"  # the journal kind read by `remind` and `alerts`
@@ -84,7 +84,7 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                      "«\u00a0Jeton\u00a0» (ou le champ caché «\u00a0token\u00a0»), ou indiquez la colonne "
                      "dans la correspondance\u00a0; rien n'est importé")
         return result
-    if not plan.fields:
+    if not plan.fields and not plan.questions:
         report.warning(where, "aucune question reconnue\u00a0: seules les réponses reçues sont comptées, "
                        "indiquez les colonnes dans la correspondance pour lire les notes")
     if plan.submitted is None:
@@ -133,6 +133,10 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                 values[name] = value.value
             elif isinstance(before, str) and isinstance(value.value, str):  # several comment columns
                 values[name] = f"{before}\n{value.value}"
+        for column, wording in plan.questions:
+            text = clean_text(cells[column]) if column < len(cells) and cells[column] is not None else ""
+            if text and wording not in values:
+                values[wording] = text
         if problems:
             result.invalid.append(Skipped(line, token, "; ".join(problems)))
             continue

@@ -276,6 +276,8 @@ class Columns:
     token: int | None = None
     submitted: int | None = None
     fields: list[tuple[int, str]] = field(default_factory=list)  # (column, field), column order
+    # Questions no field matches (a needs analysis asks what it likes): kept as text under their wording.
+    questions: list[tuple[int, str]] = field(default_factory=list)
     day_first: bool = True
     meta: dict[str, int] = field(default_factory=dict)  # folded header → first column
 
@@ -403,7 +405,6 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
         plan.submitted = next((plan.meta[n] for n in preset.timestamps if n in plan.meta), None)
 
     taken: dict[str, int] = {}
-    ignored: list[str] = []
     for i, header in enumerate(table.headers):
         if i in (plan.token, plan.submitted) or not header:
             continue
@@ -413,7 +414,7 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
                 continue
             name = classify(header, preset)
             if name is None:
-                ignored.append(header)
+                plan.questions.append((i, " ".join(str(header).split())))
                 continue
         if name in (IGNORE, TOKEN, SUBMITTED):
             continue
@@ -425,10 +426,9 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
             continue
         taken.setdefault(name, i)
         plan.fields.append((i, name))
-    if ignored:
-        report.warning(Location(table.source), f"{len(ignored)} colonne(s) non reconnue(s), ignorée(s)\u00a0: "
-                       + ", ".join(quote(h) for h in ignored[:8]) + (" …" if len(ignored) > 8 else "")
-                       + " (indiquez-les dans la correspondance si elles comptent)")
+    if ignored := [q for _, q in plan.questions]:
+        report.warning(Location(table.source), f"{len(ignored)} question(s) sans correspondance, gardée(s) en texte"
+                       f"\u00a0: {', '.join(quote(h) for h in ignored[:8])}{' …' if len(ignored) > 8 else ''}")
 
     default = preset.day_first
     if default is None:
