@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qualikit.audit.context import LEARNERS, SESSIONS, Context
+from qualikit.audit.evidence import REGISTER_PROOFS
 from qualikit.audit.results import A_FOURNIR, DROP_FOLDER, PROUVE, WEIGHTING_LABELS, IndicatorResult, PackResult
 from qualikit.audit.sheets import Sheet, workbook
 
@@ -39,6 +40,9 @@ def summary(r: IndicatorResult) -> str:
     if r.deferred:
         return "Nouvel entrant : audité à la surveillance, pas à l'audit initial."
     if r.status == A_FOURNIR:
+        if r.number in REGISTER_PROOFS:
+            return f"Tenez le registre de veille (qualikit veille add) ou déposez vos pièces dans " \
+                   f"{DROP_FOLDER}/{r.number:02d}/."
         return "qualikit ne peut pas le prouver : déposez vos pièces dans " \
                f"{DROP_FOLDER}/{r.number:02d}/ de votre projet."
     if r.status == PROUVE:

@@ -37,7 +37,7 @@ from datetime import date
 from pathlib import Path
 
 from qualikit.audit.context import Context, Period, year_before
-from qualikit.audit.evidence import EXTRAS, OUTSIDE, SLUGS, collect
+from qualikit.audit.evidence import EXTRAS, OUTSIDE, REGISTER_PROOFS, SLUGS, collect
 from qualikit.audit.results import (
     A_FOURNIR,
     DROP_FOLDER,
@@ -131,7 +131,12 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
             continue
         folder = f"{ind.number:02d}-{SLUGS.get(ind.number, 'indicateur')}"
         result = IndicatorResult(ind, True, "", MANQUANT, folder, dropped=dropped_files(ctx.root, ind.number))
-        if ind.number in OUTSIDE or not ind.qualikit_proofs:
+        register = collect(ctx, REGISTER_PROOFS[ind.number]) if ind.number in REGISTER_PROOFS else None
+        if register is not None and register.present:
+            result.proofs = [register]
+            result.status = PROUVE if register.complete or result.dropped else PARTIEL
+            result.todo += register.todo
+        elif ind.number in OUTSIDE or not ind.qualikit_proofs:
             result.status = PROUVE if result.dropped else A_FOURNIR
             result.notes.append("qualikit ne peut pas prouver cet indicateur : il porte sur vos moyens, vos "
                                 "compétences ou votre veille." if ind.number in OUTSIDE else
@@ -139,6 +144,8 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
             if not result.dropped:
                 result.todo.append(f"déposez vos pièces dans {DROP_FOLDER}/{ind.number:02d}/ de votre projet : elles "
                                    "seront copiées ici et comptées comme preuves")
+                if register is not None:
+                    result.todo += register.todo
         else:
             result.proofs = [collect(ctx, pid) for pid in ind.qualikit_proofs]
             present = sum(p.present for p in result.proofs)

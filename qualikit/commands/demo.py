@@ -228,6 +228,31 @@ def _registers(root: Path, project) -> None:
                                  timedelta(hours=6), analysis="Certains employeurs exigent encore le papier")
     complaint = incidents.close(complaint, corrective_action="Demander à l'inscription le format attendu")
     store.replace(root, doc, complaint)
+    _watch(root)
+
+
+WATCH = (
+    (date(2026, 8, 6), "légale", "Légifrance, décret n° 2026-728 du 1er août 2026",
+     "Nouveau référentiel national qualité pour les audits dès novembre : 33 indicateurs, analyse des risques, "
+     "signalement des violences", "Registre des risques créé, procédure violences rédigée, livret d'accueil mis à "
+     "jour avant les sessions d'octobre"),
+    (date(2026, 9, 15), "métiers", "France Travail, enquête Besoins en main-d'œuvre 2026 (région Auvergne-Rhône-Alpes)",
+     "Les postes d'assistant de gestion demandent l'automatisation des tableaux de bord",
+     "Exemples d'automatisation des tableaux de bord ajoutés aux exercices du programme Excel"),
+    (date(2026, 10, 2), "pédagogique", "Webinaire Centre Inffo « L'évaluation des acquis en formation courte »",
+     "Les mises en situation filmées améliorent l'auto-évaluation en prise de parole",
+     "Exercice filmé (sur le téléphone de l'apprenant, supprimé ensuite) ajouté au 2e jour de Prise de parole"),
+)
+
+
+def _watch(root: Path) -> None:
+    """Three things the trainer read or heard this year, and what she changed."""
+    from qualikit.quality.registers import store, watch
+
+    for day, kind, source, finding, action in WATCH:
+        doc = watch.load(root)
+        store.append(root, doc, watch.new_entry(doc.register, day=day, kind=watch.KIND(kind), source=source,
+                                                finding=finding, action=action))
 
 
 def _trainer_reviews(root: Path, project, now: datetime) -> None:

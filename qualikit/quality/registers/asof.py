@@ -8,7 +8,8 @@ The registers date some steps only, so the cut is as fine as they allow:
   effect observed); the due date is a plan and stays;
 - risques: the register keeps the last review only; a risk reviewed later shows a state the
   register did not hold at the date, and the earlier one is lost → absent;
-- signalements: dated later → absent (their handling carries no date).
+- signalements: dated later → absent (their handling carries no date);
+- veille: dated later → absent.
 An entry with no date stays: nothing says it came later.
 """
 
@@ -26,6 +27,7 @@ from qualikit.quality.registers.model import (
     Register,
     Risk,
     ViolenceReport,
+    WatchEntry,
 )
 
 
@@ -42,7 +44,7 @@ def _entry(entry, day: date):
         return _improvement(entry, day)
     if isinstance(entry, Risk):
         return None if entry.reviewed and entry.reviewed > day else entry
-    if isinstance(entry, ViolenceReport):
+    if isinstance(entry, ViolenceReport | WatchEntry):
         return None if entry.date > day else entry
     return entry
 
