@@ -91,6 +91,7 @@ def context(pack: PackResult) -> dict[str, Any]:
         "period": pack.period.text,
         "generated": long_date(pack.generated),
         "new_entrant": pack.new_entrant,
+        "audit_kind": pack.audit_kind,
         "rows": rows,
         "followed": [{"href": quote(f.page, safe="/-_."), "name": f.learner.learner.full_name, "role": f.role,
                       "session": f.session.id} for f in pack.followed],

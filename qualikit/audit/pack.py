@@ -171,8 +171,13 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
 
 # --- writing ---------------------------------------------------------------------------------------
 
+AUDIT_KINDS = {"initial": "audit initial", "surveillance": "audit de surveillance",
+               "renouvellement": "audit de renouvellement"}
+
+
 def build_pack(project: Project, root: Path, entries: list[Entry], *, today: date, audit_date: date | None = None,
-               start: date | None = None, end: date | None = None, make_zip: bool = False) -> PackResult:
+               start: date | None = None, end: date | None = None, make_zip: bool = False,
+               audit_kind: str | None = None) -> PackResult:
     """Assess, then write audit/<period>/ whole (and the zip); the previous pack of the period is replaced.
 
     Everything is read as of the end of the audit date, or of `today` when earlier."""
@@ -189,14 +194,17 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
     cutoff = end_of(day)
     ctx = Context(project_as_of(project, day), root, entries_as_of(entries, day), grid, period, audit, day,
                   later=[e for e in entries if e.ts > cutoff])
-    new_entrant = project.settings.new_entrant
+    kind = audit_kind or ("initial" if project.settings.new_entrant else "surveillance")
+    if kind not in AUDIT_KINDS:
+        raise PackError(f"type d'audit « {kind} » inconnu (attendu : {', '.join(AUDIT_KINDS)})")
+    new_entrant = kind == "initial"  # what an initial audit does not ask is marked so
     results = assess(ctx, new_entrant)
     audit_dir = root / "audit"
     final = audit_dir / period.label
     from qualikit.audit.followed import follow, pages
 
     pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, day,
-                      new_entrant, project.organisation.name, results, pages(ctx), follow(ctx))
+                      new_entrant, project.organisation.name, results, pages(ctx), follow(ctx), AUDIT_KINDS[kind])
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
         from qualikit.base.files import write_atomic
@@ -285,7 +293,7 @@ def manifest(pack: PackResult, folder: Path) -> str:
     lines = ["# qualikit — pack de preuves Qualiopi",
              f"# Organisme : {pack.organisation}",
              f"# Référentiel : {pack.grid.name} ({pack.grid.period})",
-             f"# Date d'audit : {pack.audit_date:%d/%m/%Y} ; période {pack.period.text}",
+             f"# Date d'audit : {pack.audit_date:%d/%m/%Y} ({pack.audit_kind}) ; période {pack.period.text}",
              f"# Établi avec les données connues à la date du {pack.generated:%d/%m/%Y}",
              "# Vérifier : sha256sum -c manifest.sha256 (depuis ce dossier)"]
     for rel in _files(folder):

@@ -90,6 +90,7 @@ class PackResult:
     indicators: list[IndicatorResult]
     pages: list[PackFile] = field(default_factory=list)  # outside the indicators' folders, from the root
     followed: list = field(default_factory=list)  # qualikit.audit.followed.Followed
+    audit_kind: str = "audit de surveillance"  # French: audit initial, de surveillance, de renouvellement
 
     def applicable(self) -> list[IndicatorResult]:
         return [r for r in self.indicators if r.applies]

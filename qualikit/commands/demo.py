@@ -208,6 +208,12 @@ def _improvement_done(root: Path, project, day: date) -> None:
         effect="Session parole-2026-11-23 : l'apprenante absente le premier matin appelée dans l'heure, un "
                "rattrapage individuel lui a été proposé ; à confirmer au bilan de la session")
     store.replace(root, doc, action)
+    from qualikit.quality.registers import procedures
+
+    doc = procedures.load(root)
+    store.append(root, doc, procedures.adopt(doc.register, "abandons-relances", day,
+                                             "Appel le jour même de toute absence (action d'amélioration "
+                                             f"{action.id})"))
 
 
 def _registers(root: Path, project) -> None:
@@ -229,6 +235,17 @@ def _registers(root: Path, project) -> None:
     complaint = incidents.close(complaint, corrective_action="Demander à l'inscription le format attendu")
     store.replace(root, doc, complaint)
     _watch(root)
+    _procedures(root)
+
+
+def _procedures(root: Path) -> None:
+    """The five procedures, read and adopted before the first session of the demo."""
+    from qualikit.quality.registers import procedures, store
+
+    for name in procedures.NAMES:
+        doc = procedures.load(root)
+        day = date(2026, 8, 20) if name == "violences-harcelement-discriminations" else date(2026, 9, 1)
+        store.append(root, doc, procedures.adopt(doc.register, name, day, None))
 
 
 WATCH = (

@@ -420,6 +420,48 @@ def test_new_entrant_mode_defers_what_is_audited_at_surveillance(demo):
     assert any("formalisé" in n for n in by_number[26].notes)
 
 
+def test_the_audit_kind_is_chosen_when_the_pack_is_written(demo):
+    """An initial audit does not ask what only a surveillance audit checks; a renewal asks everything."""
+    pack(demo, "--audit-date", "2026-11-15", "--type-audit", "initial")
+    folder = demo / "audit" / PERIOD_2026
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "(audit initial)" in index and "Audit initial</strong>" in index
+    assert "(audit initial)" in (folder / "manifest.sha256").read_text(encoding="utf-8")
+    pack(demo, "--audit-date", "2026-11-15", "--type-audit", "renouvellement")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "(audit de renouvellement)" in index and "Audit initial</strong>" not in index
+    bad = CliRunner().invoke(_app(), ["audit-pack", "-p", str(demo), "--today", TODAY, "--type-audit", "blanc"])
+    assert bad.exit_code == 1 and "type d'audit" in bad.output
+
+
+def test_procedures_are_dated_and_versioned(demo):
+    from pypdf import PdfReader
+
+    pack(demo, "--audit-date", "2026-11-15")
+    folder = demo / "audit" / PERIOD_2026
+    assert statuses(folder)[31] == "partiel"  # the complaints procedure: neither dated nor versioned
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "ni datée ni versionnée" in index
+    p = str(demo)
+    for name in ("reclamations-difficultes-aleas", "amelioration-continue"):
+        run("procedure", "adopt", name, "--date", "2026-09-01", "-p", p, "--today", "2026-11-10")
+    run("procedure", "adopt", "reclamations-difficultes-aleas", "-c", "Accusé de réception sous 24 h",
+        "--date", "2026-11-10", "-p", p, "--today", "2026-11-10")
+    again = CliRunner().invoke(main_app, ["procedure", "adopt", "reclamations-difficultes-aleas", "-p", p,
+                                          "--today", "2026-11-12"])
+    assert again.exit_code == 1 and "--changements" in again.output  # a new version says what changes
+    pack(demo, "--audit-date", "2026-11-15")
+    assert statuses(folder)[31] == "prouvé"
+    text = " ".join(PdfReader(next(folder.glob("31-*")) / "procedure-reclamations-difficultes-aleas.pdf")
+                    .pages[0].extract_text().split())
+    assert "version 2, en vigueur depuis le mardi 10 novembre 2026" in text
+    # as of an earlier day, the second version does not exist yet
+    pack(demo, "--audit-date", "2026-10-15")
+    text = " ".join(PdfReader(next((demo / "audit" / PERIOD_V9).glob("31-*"))
+                              / "procedure-reclamations-difficultes-aleas.pdf").pages[0].extract_text().split())
+    assert "version 1, en vigueur depuis le mardi 1er septembre 2026" in text
+
+
 # --- integrity -----------------------------------------------------------------------------------------------
 
 

@@ -9,7 +9,8 @@ The registers date some steps only, so the cut is as fine as they allow:
 - risques: the register keeps the last review only; a risk reviewed later shows a state the
   register did not hold at the date, and the earlier one is lost → absent;
 - signalements: dated later → absent (their handling carries no date);
-- veille: dated later → absent.
+- veille: dated later → absent;
+- procedures: a version adopted later → absent; reviewed later → not reviewed yet.
 An entry with no date stays: nothing says it came later.
 """
 
@@ -24,6 +25,7 @@ from qualikit.quality.registers.model import (
     ImprovementStatus,
     Incident,
     IncidentStatus,
+    ProcedureVersion,
     Register,
     Risk,
     ViolenceReport,
@@ -46,6 +48,10 @@ def _entry(entry, day: date):
         return None if entry.reviewed and entry.reviewed > day else entry
     if isinstance(entry, ViolenceReport | WatchEntry):
         return None if entry.date > day else entry
+    if isinstance(entry, ProcedureVersion):
+        if entry.adopted > day:
+            return None
+        return replace(entry, reviewed=None) if entry.reviewed and entry.reviewed > day else entry
     return entry
 
 

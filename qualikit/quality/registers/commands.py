@@ -389,3 +389,21 @@ def add_watch(project: Path, clock, *, day: date, kind, source: str, finding: st
         store.append(project, doc, entry)
         journal.append("watch.recorded", {"id": entry.id, "kind": entry.kind.value})
     return entry
+
+
+def version_procedure(project: Path, clock, *, procedure: str, changes: str | None, version: str | None,
+                      day: date, reviewed_only: bool, show: Show):
+    """A new version adopted on `day`, or the version in force marked as read again on `day`."""
+    from qualikit.quality.registers import procedures
+
+    with editing(project, clock) as journal:
+        doc = checked(procedures.load(project), show)
+        if reviewed_only:
+            entry = procedures.review(doc.register, procedure, day)
+            store.replace(project, doc, entry)
+        else:
+            entry = procedures.adopt(doc.register, procedure, day, changes, version)
+            store.append(project, doc, entry)
+        journal.append("procedure.reviewed" if reviewed_only else "procedure.adopted",
+                       {"id": entry.id, "procedure": procedure, "version": entry.version})
+    return entry

@@ -189,6 +189,20 @@ class WatchEntry:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
+# -- Procedures, dated and versioned (indicators 12, 26, 31, 32) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureVersion:
+    id: str  # P-001
+    procedure: str  # the template's name: abandons-relances, accueil-handicap…
+    version: str  # « 1 », « 2 », « 2.1 »
+    adopted: date  # adoptée le
+    changes: str | None = None  # what changed from the previous version
+    reviewed: date | None = None  # last review without change
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
 # -- A register: one file's entries ------------------------------------------------------------------
 
 T = TypeVar("T")
