@@ -130,6 +130,16 @@ def _import_sample_answers(root: Path, project, now: datetime) -> None:
     path.parent.mkdir(exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     record(open_journal(root, Clock(now)), parse_answers(path, tokens), set())
+    # the client company of the first session answers its own survey (sent ten days after the end)
+    company = next(t for t, (kind, s, who) in tokens.items()
+                   if kind == "entreprise" and s == "excel-2026-10-15" and who == "entreprise")
+    path = root / "exports" / "reponses-entreprise.csv"
+    path.write_text("Horodateur,\"Globalement, êtes-vous satisfait(e) de la formation ?\","
+                    "Les compétences visées sont-elles mises en œuvre dans l'entreprise ?,Que faudrait-il améliorer ?,"
+                    "Recommanderiez-vous cette formation ?,Jeton (ne pas modifier)\r\n"
+                    f"{now.date() - timedelta(days=1):%d/%m/%Y} 11:20:00,4,Oui,"
+                    f"\"Un point d'étape avec le responsable à J+30\",8,{company}\r\n", encoding="utf-8")
+    record(open_journal(root, Clock(now)), parse_answers(path, tokens, survey="entreprise"), set())
 
 
 NEEDS = ("Quel est votre poste et votre contexte de travail ?", "Qu'attendez-vous de cette formation ?",

@@ -109,6 +109,10 @@ def base(tmp_path_factory) -> Path:
     run("incident", "add", "-t", "réclamation", "--de", "karim-haddad", "-s", "parole-2026-11-04", "-c", "e-mail",
         "-o", "Support de cours reçu en retard", "--recu-le", "2026-11-08 10:00", "-p", p, "--today", "2026-11-08")
     run("risk", "init", "-p", p, "--today", "2026-11-10")
+    from qualikit.quality.registers.procedures import NAMES
+
+    for name in NAMES:
+        run("procedure", "adopt", name, "--date", "2026-09-01", "-p", p, "--today", "2026-11-10")
     _violence_report(root)
     return root
 
@@ -437,6 +441,7 @@ def test_the_audit_kind_is_chosen_when_the_pack_is_written(demo):
 def test_procedures_are_dated_and_versioned(demo):
     from pypdf import PdfReader
 
+    (demo / "registre-procedures.yaml").unlink()
     pack(demo, "--audit-date", "2026-11-15")
     folder = demo / "audit" / PERIOD_2026
     assert statuses(folder)[31] == "partiel"  # the complaints procedure: neither dated nor versioned
