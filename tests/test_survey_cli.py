@@ -82,3 +82,51 @@ def test_a_negative_hot_survey_proposes_an_improvement(tmp_path):
     assert "Action d'amélioration proposée" in result.output
     register = (root / "registre-ameliorations.yaml").read_text(encoding="utf-8")
     assert "moyenne 2,2/5" in register and "enquête" in register
+
+
+def test_a_question_mapped_once_stays_mapped_and_questions_are_kept_as_asked(tmp_path):
+    """Unmapped questions are kept under their wording; `--colonne` maps one and the project remembers."""
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    secret = project_secret(root)
+    export = tmp_path / "froid.csv"
+    header = "Horodateur,Qu'en avez-vous fait au quotidien ?,Votre ressenti,Jeton (ne pas modifier)\r\n"
+    export.write_text(header + f"20/11/2026 10:00:00,Oui,Plus serein,"
+                               f"{survey_token(secret, 'froid', SESSION, 'karim-haddad')}\r\n", encoding="utf-8")
+    runner = CliRunner()
+    args = ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"]
+    first = runner.invoke(app, [*args, "--colonne", "Qu'en avez-vous fait au quotidien ?=utilisation"])
+    assert first.exit_code == 0, first.output
+    assert "correspondances-enquetes.yaml" in first.output
+    saved = (root / "correspondances-enquetes.yaml").read_text(encoding="utf-8")
+    assert "Qu'en avez-vous fait au quotidien ?" in saved and "utilisation" in saved
+    answer = next(e for e in open_journal(root, Clock()).entries() if e.kind == "survey.answer")
+    assert answer.data["values"] == {"utilisation": True, "Votre ressenti": "Plus serein"}
+
+    # the next export of the same form needs no option
+    export.write_text(header + f"21/11/2026 10:00:00,Non,Pareil,"
+                               f"{survey_token(secret, 'froid', SESSION, 'nathalie-fabre')}\r\n", encoding="utf-8")
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    answers = [e for e in open_journal(root, Clock()).entries() if e.kind == "survey.answer"]
+    assert answers[-1].data["values"]["utilisation"] is False
+
+    bad = runner.invoke(app, [*args, "--colonne", "sans signe égal"])
+    assert bad.exit_code == 2 and "Texte de la question=champ" in bad.output
+
+
+def test_an_answer_typed_as_a_formula_in_a_workbook_keeps_its_text(tmp_path):
+    """Some tools store an answer starting with « = » as a formula with no cached value."""
+    from openpyxl import Workbook
+
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    token = survey_token(project_secret(root), "chaud", SESSION, "karim-haddad")
+    book = Workbook()
+    ws = book.active
+    ws.append(["Horodateur", "Comment évaluez-vous l'accueil ?", "Commentaire libre", "Jeton (ne pas modifier)"])
+    ws.append(["07/11/2026 18:00:00", 5, "=1+1 c'était bien", token])  # openpyxl writes it as a formula
+    path = tmp_path / "chaud.xlsx"
+    book.save(path)
+    result = CliRunner().invoke(app, ["survey", "import", str(path), "-p", str(root), "--today", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    answer = next(e for e in open_journal(root, Clock()).entries() if e.kind == "survey.answer")
+    assert answer.data["values"]["commentaire"] == "=1+1 c'était bien"

@@ -247,6 +247,24 @@ def outbox(ctx: Context) -> list[tuple[Path, str, str, str]]:
     return found
 
 
+def outbox_by_id(ctx: Context) -> dict[str, Path]:
+    """Message-ID → its .eml copy in outbox/, for the messages sent by the as-of day."""
+    if "outbox_ids" not in ctx.cache:
+        from email.parser import BytesHeaderParser
+
+        parser = BytesHeaderParser()
+        out = {}
+        for path, *_ in outbox(ctx):
+            try:
+                mid = " ".join(str(parser.parsebytes(path.read_bytes()).get("Message-ID", "")).split())
+            except OSError:
+                continue
+            if mid:
+                out[mid] = path
+        ctx.cache["outbox_ids"] = out
+    return ctx.cache["outbox_ids"]
+
+
 def _message_ids(entries: list[Entry]) -> set[str]:
     return {" ".join(mid.split()) for e in entries
             if isinstance(e.data, dict) and isinstance(mid := e.data.get("message_id"), str)}

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
+from qualikit.audit import coverage
 from qualikit.audit.context import (
     SESSIONS,
     Context,
@@ -18,6 +21,7 @@ from qualikit.audit.results import PackFile, Proof
 from qualikit.audit.shared import _cmd, grid_asks
 from qualikit.audit.sheets import Sheet, workbook
 from qualikit.project.journal import Entry
+from qualikit.project.model import HalfDay
 
 FOLLOW_UP_STEPS = ("relance-absence", "recapitulatif", "suivi-j30")
 
@@ -32,7 +36,10 @@ def _kit_proof(ctx: Context, proof_id: str, label: str) -> Proof:
             if not any(k[0] == s.id for k in kits)]
     if not files:
         return Proof(proof_id, label, False, todo=todo or ["aucune session commencée dans la période"])
-    return Proof(proof_id, label, True, files, [sample_note(picked, ctx, "sortie/<session>/convocations/")], todo)
+    missing = coverage.convocations(ctx)
+    return Proof(proof_id, label, True, files, [sample_note(picked, ctx, "sortie/<session>/convocations/")],
+                 todo + ([f"convoquez-les ({_cmd(ctx, 'onboard')}) ou joignez la convocation envoyée autrement"]
+                         if missing else []), missing)
 
 
 def convocations(ctx: Context) -> Proof:
@@ -164,11 +171,14 @@ def evaluations_finales(ctx: Context) -> Proof:
             for s in ctx.ended if not any(k[0] == s.id for k in have)]
     if not files:
         return Proof("evaluations_finales", label, False, todo=todo or ["aucune session terminée dans la période"])
-    return Proof("evaluations_finales", label, True, files, [sample_note(picked, ctx, "evaluations.yaml")], todo)
+    missing = coverage.evaluations(ctx)
+    return Proof("evaluations_finales", label, True, files, [sample_note(picked, ctx, "evaluations.yaml")],
+                 todo + (["saisissez leurs résultats dans evaluations.yaml"] if missing else []), missing)
 
 
-def _closing_proof(ctx: Context, proof_id: str, kind: str, label: str, filename: str) -> Proof:
-    found = journal_files(ctx, kind)
+def _closing_proof(ctx: Context, proof_id: str, kind: str, label: str, filename: str, what: str,
+                   dropouts: bool) -> Proof:
+    found = journal_files(ctx, f"close.{kind}")
     picked = sample(ctx, lambda s, lid: (s.id, lid) in found)
     files = [PackFile(f"{s.id}/{lid}-{filename}", f"{label} — {ctx.learner_name(lid)} ({s.id})",
                       source=found[(s.id, lid)]) for s, lids in picked for lid in lids]
@@ -176,29 +186,63 @@ def _closing_proof(ctx: Context, proof_id: str, kind: str, label: str, filename:
             if not any(k[0] == s.id for k in found)]
     if not files:
         return Proof(proof_id, label, False, todo=todo or ["aucune session terminée dans la période"])
-    return Proof(proof_id, label, True, files, [sample_note(picked, ctx, "sortie/<session>/fin/")], todo)
+    return Proof(proof_id, label, True, files, [sample_note(picked, ctx, "sortie/<session>/fin/")], todo,
+                 coverage.closing_document(ctx, kind, what, dropouts))
 
 
 def attestations(ctx: Context) -> Proof:
-    return _closing_proof(ctx, "attestations", "close.attestation", "Attestation de fin de formation",
-                          "attestation-fin-formation.pdf")
+    return _closing_proof(ctx, "attestations", "attestation", "Attestation de fin de formation",
+                          "attestation-fin-formation.pdf", "sans attestation de fin de formation", dropouts=False)
 
 
 def certificats_realisation(ctx: Context) -> Proof:
-    return _closing_proof(ctx, "certificats_realisation", "close.certificat", "Certificat de réalisation",
-                          "certificat-realisation.pdf")
+    return _closing_proof(ctx, "certificats_realisation", "certificat", "Certificat de réalisation",
+                          "certificat-realisation.pdf", "sans certificat de réalisation", dropouts=True)
+
+
+SIGNED_FOLDER = "emargements-signes"  # sortie/<session>/emargements-signes/2026-11-04-matin.pdf
+SCANS = (".pdf", ".jpg", ".jpeg", ".png")
+HALVES = {h.value for h in HalfDay}
+
+
+def signed_sheets(ctx: Context) -> dict[tuple[str, date, str], Path]:
+    """(session, day, half) → the signed sheet of that half-day (a scan named after it), held by the
+    pack's day; « apres-midi » in the name stands for « après-midi »."""
+    out: dict[tuple[str, date, str], Path] = {}
+    for s in ctx.sessions:
+        folder = ctx.root / "sortie" / s.id / SIGNED_FOLDER
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            try:
+                day = date.fromisoformat(path.stem[:10])
+            except ValueError:
+                continue
+            half = path.stem[11:].replace("apres", "après")
+            if path.suffix.lower() in SCANS and path.is_file() and day <= ctx.today and half in HALVES:
+                out[(s.id, day, half)] = path
+    return out
 
 
 def emargements(ctx: Context) -> Proof:
-    label = "Feuilles d'émargement"
+    """Signed sheets only: the blank sheet printed at onboarding proves nobody was there."""
+    label = "Feuilles d'émargement signées, par demi-journée"
     found = journal_files(ctx, "onboard.attendance_sheet")
-    picked = [s for s in ctx.sessions if (s.id, "") in found][:SESSIONS]
-    files = [PackFile(f"{s.id}/emargement.pdf", f"Feuille d'émargement — {s.id}", source=found[(s.id, "")])
-             for s in picked]
-    if not files:
-        return Proof("emargements", label, False, todo=[f"lancez {_cmd(ctx, 'onboard <session>')}"])
+    signed = signed_sheets(ctx)
+    picked = [s for s in ctx.sessions if any(k[0] == s.id for k in signed)][:SESSIONS]
+    files = [PackFile(f"{sid}/emargement-{day.isoformat()}-{half.replace('è', 'e')}{path.suffix.lower()}",
+                      f"Feuille d'émargement signée — {sid}, {day:%d/%m/%Y} {half}", source=path)
+             for (sid, day, half), path in sorted(signed.items()) if sid in {s.id for s in picked}]
+    missing = coverage.signed_attendance(ctx, set(signed))
+    todo = [f"déposez chaque feuille signée (scan) dans sortie/<session>/{SIGNED_FOLDER}/, nommée par "
+            "demi-journée : AAAA-MM-JJ-matin.pdf, AAAA-MM-JJ-apres-midi.pdf (ou .jpg, .png)"] if missing else []
+    if not signed:
+        return Proof("emargements", label, False, files, todo=[*todo, *(
+            [f"lancez {_cmd(ctx, 'onboard <session>')} pour imprimer les feuilles"] if not found else [])],
+            missing=missing)
     return Proof("emargements", label, True, files, [
-        f"Échantillon : {', '.join(s.id for s in picked)} ; les autres : sortie/<session>/emargement.pdf."])
+        f"Échantillon : {', '.join(s.id for s in picked)} ; les autres : sortie/<session>/{SIGNED_FOLDER}/."],
+        todo, missing)
 
 
 def relance_emails(ctx: Context) -> Proof:
@@ -219,7 +263,9 @@ def tableau_retention(ctx: Context) -> Proof:
     return Proof("tableau_retention", label, True, [PackFile("tableau-retention.xlsx", label,
                                                              data=retention_workbook(ctx))],
                  ["Par session et par mois : apprenants, achèvement, abandons et causes, relances, alertes et "
-                  "leur traitement."])
+                  "leur traitement."], missing=coverage.untreated_alerts(ctx),
+                 todo=[f"consignez ce qui a été fait après chaque alerte : {_cmd(ctx, 'log call|note <apprenant> …')} "
+                       f"ou {_cmd(ctx, 'improvement add')}"] if coverage.untreated_alerts(ctx) else [])
 
 
 def registre_signalements(ctx: Context) -> Proof:

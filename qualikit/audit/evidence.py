@@ -46,12 +46,14 @@ from qualikit.audit.information import (
     objectifs_programme,
     positionnement,
 )
-from qualikit.audit.means import formateurs, referent_handicap, ressources_pedagogiques
+from qualikit.audit.means import formateurs, referent_handicap, ressources_pedagogiques, veille
 from qualikit.audit.procedures import PROCEDURES, procedure_proof
 from qualikit.audit.results import Proof
 
-# Indicators about the provider itself: qualikit keeps no proof of them (means, skills, watch).
+# Indicators about the provider itself (means, skills, watch): proved by the trainer's files, or by a
+# register qualikit keeps when the trainer fills it.
 OUTSIDE = frozenset({17, 18, 21, 22, 23, 24, 25})
+REGISTER_PROOFS = {23: "veille_legale", 24: "veille_metiers", 25: "veille_pedagogique"}
 
 
 # Folder names, the same in both grids (« 01-information-publique »).
@@ -94,6 +96,9 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
     "registre_reclamations": registre_reclamations,
     "registre_ameliorations": registre_ameliorations,
     "registre_risques": registre_risques,
+    "veille_legale": lambda ctx: veille(ctx, "légale"),
+    "veille_metiers": lambda ctx: veille(ctx, "métiers"),
+    "veille_pedagogique": lambda ctx: veille(ctx, "pédagogique"),
     **{pid: (lambda ctx, pid=pid: procedure_proof(ctx, pid)) for pid in PROCEDURES},
 }
 
@@ -101,7 +106,7 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
 # Files shown with an indicator without counting in its status (the auditor often asks for them).
 EXTRAS: dict[int, tuple[str, ...]] = {
     11: ("certificats_realisation",),
-    12: ("emargements", "relance_emails"),
+    12: ("relance_emails",),
     21: ("formateurs",),
     22: ("formateurs",),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from qualikit.audit import coverage
 from qualikit.audit.context import Context, sample_note, survey_answers
 from qualikit.audit.results import PackFile, Proof
 from qualikit.audit.shared import _cmd, answers_workbook
@@ -14,7 +15,7 @@ APPRECIATIONS = ("chaud", "froid", "entreprise", "financeur", "formateur")
 
 
 def _register(ctx: Context, proof_id: str, module: Any, label: str, to_rows: Callable[[Any], list[Sheet]],
-              todo: str) -> Proof:
+              todo: str, gaps: Callable[[Any], list[str]] | None = None) -> Proof:
     path = ctx.root / module.FILENAME
     if not path.is_file():
         return Proof(proof_id, label, False, todo=[todo])
@@ -24,8 +25,11 @@ def _register(ctx: Context, proof_id: str, module: Any, label: str, to_rows: Cal
     sheets = to_rows(document.register)
     name = module.FILENAME.rsplit("/", 1)[-1].removesuffix(".yaml") + ".xlsx"
     n = len(document.register)
+    missing = gaps(document.register) if gaps else []
     return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, sheets, ctx.stamp))],
-                 [f"{n} entrée(s) au registre." if n else "Registre tenu, sans entrée pour l'instant."])
+                 [f"{n} entrée(s) au registre." if n else "Registre tenu, sans entrée pour l'instant."],
+                 [f"complétez-les : {_cmd(ctx, 'improvement update <N°> --responsable … --echeance … --effet …')}"]
+                 if missing else [], missing)
 
 
 def registre_reclamations(ctx: Context) -> Proof:
@@ -59,7 +63,7 @@ def registre_ameliorations(ctx: Context) -> Proof:
                       out)]
 
     return _register(ctx, "registre_ameliorations", improvements, "Registre des actions d'amélioration", rows,
-                     f"notez vos actions d'amélioration : {_cmd(ctx, 'improvement add')}")
+                     f"notez vos actions d'amélioration : {_cmd(ctx, 'improvement add')}", coverage.improvement_gaps)
 
 
 def registre_risques(ctx: Context) -> Proof:

@@ -12,7 +12,8 @@ from typing import Any
 from urllib.parse import quote
 
 from qualikit.audit.context import LEARNERS, SESSIONS, Context
-from qualikit.audit.results import A_FOURNIR, WEIGHTING_LABELS, IndicatorResult, PackResult
+from qualikit.audit.evidence import REGISTER_PROOFS
+from qualikit.audit.results import A_FOURNIR, DROP_FOLDER, PROUVE, WEIGHTING_LABELS, IndicatorResult, PackResult
 from qualikit.audit.sheets import Sheet, workbook
 
 STATUS_CLASSES = {"prouvé": "ok", "partiel": "partial", "manquant": "missing", "à fournir par vous": "yours",
@@ -26,11 +27,42 @@ def _href(folder: str, path: str) -> str:
     return quote(f"{folder}/{path}", safe="/-_.")
 
 
+# Proofs about learners: their indicators point to the learners followed end to end.
+LEARNER_PROOFS = frozenset({"analyse_besoins", "positionnement", "convocations", "livret_accueil", "emails_envoyes",
+                            "suivi_apprenants", "adaptations", "evaluations_finales", "attestations",
+                            "certificats_realisation", "emargements", "journal_relances", "enquetes"})
+
+
+def summary(r: IndicatorResult) -> str:
+    """The status's reason, in one sentence."""
+    if not r.applies:
+        return r.reason.removeprefix("non applicable : ").capitalize()
+    if r.deferred:
+        return "Nouvel entrant : audité à la surveillance, pas à l'audit initial."
+    if r.status == A_FOURNIR:
+        if r.number in REGISTER_PROOFS:
+            return f"Tenez le registre de veille (qualikit veille add) ou déposez vos pièces dans " \
+                   f"{DROP_FOLDER}/{r.number:02d}/."
+        return "qualikit ne peut pas le prouver : déposez vos pièces dans " \
+               f"{DROP_FOLDER}/{r.number:02d}/ de votre projet."
+    if r.status == PROUVE:
+        if not r.proofs:
+            return "Prouvé par les pièces que vous avez déposées."
+        return "Pour toute la période : " + " ; ".join(p.label[0].lower() + p.label[1:] for p in r.proofs) + "."
+    missing = list(dict.fromkeys(m for p in r.proofs for m in p.missing))
+    absent = [p.label for p in r.proofs if not p.present]
+    parts = [*(f"manque : {a[0].lower() + a[1:]}" for a in absent), *missing]
+    return (parts[0][0].upper() + parts[0][1:] + ("." if not parts[0].endswith(".") else "")
+            + (f" (et {len(parts) - 1} autre{'s' if len(parts) > 2 else ''} manque{'s' if len(parts) > 2 else ''})"
+               if len(parts) > 1 else "")) if parts else ""
+
+
 def _row(r: IndicatorResult, new_entrant: bool) -> dict[str, Any]:
     ind = r.indicator
     files = [{"href": _href(r.folder, f.path), "label": f.label, "path": f"{r.folder}/{f.path}"}
              for f in r.files()] if r.folder else []
-    proofs = [{"label": p.label, "present": p.present, "notes": p.notes} for p in r.proofs]
+    proofs = [{"label": p.label, "present": p.present, "complete": p.complete, "notes": p.notes,
+               "missing": p.missing} for p in r.proofs]
     extras = [{"label": p.label, "notes": p.notes} for p in r.extras]
     return {
         "number": ind.number, "title": ind.title, "wording": ind.wording, "change": ind.change,
@@ -40,7 +72,9 @@ def _row(r: IndicatorResult, new_entrant: bool) -> dict[str, Any]:
         "folder": r.folder, "files": files, "proofs": proofs, "extras": extras, "notes": r.notes, "todo": r.todo,
         "expected": list(ind.expected_proofs) if r.status == A_FOURNIR or (r.applies and not r.proofs) else [],
         "new_entrants": NEW_ENTRANTS.get(ind.new_entrants, "") if new_entrant else "",
-        "gap": r.gap, "deferred": r.deferred,
+        "gap": r.gap, "deferred": r.deferred, "summary": summary(r),
+        "about_learners": any(p.id in LEARNER_PROOFS for p in r.proofs),
+        "link": files[0]["href"] if len(files) == 1 else f"#indicateur-{ind.number}" if r.folder else "",
     }
 
 
@@ -57,7 +91,10 @@ def context(pack: PackResult) -> dict[str, Any]:
         "period": pack.period.text,
         "generated": long_date(pack.generated),
         "new_entrant": pack.new_entrant,
+        "audit_kind": pack.audit_kind,
         "rows": rows,
+        "followed": [{"href": quote(f.page, safe="/-_."), "name": f.learner.learner.full_name, "role": f.role,
+                      "session": f.session.id} for f in pack.followed],
         "applicable": [row for row in rows if row["folder"]],
         "not_applicable": [row for row in rows if not row["folder"]],
         "readiness": [_row(r, pack.new_entrant) for r in pack.readiness() if r.gap],

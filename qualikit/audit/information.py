@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qualikit.audit import coverage
 from qualikit.audit.context import Context, kpis, sample_note
 from qualikit.audit.results import PackFile, Proof
 from qualikit.audit.shared import SURVEY_LABELS, _cmd, answers_workbook, programmes_workbook
@@ -84,19 +85,24 @@ def indicateurs_resultats(ctx: Context) -> Proof:
     ], [f"Calculés sur la période {ctx.period.text}, mis à jour au {ctx.stamp:%d/%m/%Y}."])
 
 
-def _survey_proof(ctx: Context, proof_id: str, survey: str, label: str) -> Proof:
+def _survey_proof(ctx: Context, proof_id: str, survey: str, label: str, what: str) -> Proof:
     file, picked = answers_workbook(ctx, (survey,), f"reponses-{survey}.xlsx",
                                     f"Réponses au questionnaire {SURVEY_LABELS[survey]} (extrait)")
     if file is None:
         return Proof(proof_id, label, False, todo=[
             f"importez les réponses au questionnaire {SURVEY_LABELS[survey]} : "
             f"{_cmd(ctx, f'survey import <export> --enquete {survey}')}"])
-    return Proof(proof_id, label, True, [file], [sample_note(picked, ctx, "journal.jsonl, réponses importées")])
+    missing = coverage.survey(ctx, survey, what)
+    command = _cmd(ctx, f"survey import <export> --enquete {survey}")
+    return Proof(proof_id, label, True, [file], [sample_note(picked, ctx, "journal.jsonl, réponses importées")],
+                 [f"relancez-les puis importez leurs réponses ({command})"] if missing else [], missing)
 
 
 def analyse_besoins(ctx: Context) -> Proof:
-    return _survey_proof(ctx, "analyse_besoins", "besoins", "Analyse des besoins (réponses par apprenant)")
+    return _survey_proof(ctx, "analyse_besoins", "besoins", "Analyse des besoins (réponses par apprenant)",
+                         "sans analyse des besoins")
 
 
 def positionnement(ctx: Context) -> Proof:
-    return _survey_proof(ctx, "positionnement", "positionnement", "Positionnement à l'entrée (réponses)")
+    return _survey_proof(ctx, "positionnement", "positionnement", "Positionnement à l'entrée (réponses)",
+                         "sans positionnement à l'entrée")

@@ -56,3 +56,39 @@ def formateurs(ctx: Context) -> Proof:
     data = workbook(ctx.about, [Sheet("Formateurs", ("Formateur", "Qualification"), rows, (24, 90))],
                     ctx.stamp)
     return Proof("formateurs", label, True, [PackFile("formateurs-qualifications.xlsx", label, data=data)])
+
+
+def veille(ctx: Context, kind_value: str) -> Proof:
+    """The watch of one kind over the period: each entry with its source and what was done with it."""
+    from qualikit.audit.shared import _cmd
+    from qualikit.quality.registers import watch
+    from qualikit.quality.registers.model import WatchKind
+
+    kind = WatchKind(kind_value)
+    proof_id = f"veille_{kind.name.lower()}"
+    label = {WatchKind.LEGALE: "Registre de veille légale et réglementaire",
+             WatchKind.METIERS: "Registre de veille sur les compétences, les métiers et les emplois",
+             WatchKind.PEDAGOGIQUE: "Registre de veille pédagogique et technologique"}[kind]
+    add = _cmd(ctx, f"veille add --type {kind.value} --source … --constat … --action …")
+    document = ctx.register(watch)
+    if not document.ok:
+        return Proof(proof_id, label, False, todo=[f"corrigez {watch.FILENAME} ({_cmd(ctx, 'check')})"])
+    entries = [e for e in document.register.entries if e.kind is kind and ctx.period.contains(e.date)]
+    if not entries:
+        return Proof(proof_id, label, False, todo=[f"notez votre veille {kind.value} : {add}"])
+    root = ctx.root.resolve()
+    files, rows = [], []
+    for e in sorted(entries, key=lambda e: (e.date, e.id)):
+        copy = ""
+        if e.file and (path := (ctx.root / e.file).resolve()).is_file() and path.is_relative_to(root):
+            copy = f"sources/{e.id}{path.suffix.lower()}"
+            files.append(PackFile(copy, f"Source de {e.id} : {e.source}", source=path))
+        rows.append([e.id, e.date, e.source, e.finding, e.action or "", copy])
+    sheet = Sheet("Veille", ("N°", "Date", "Source", "Constat", "Action", "Copie de la source"), rows,
+                  (12, 11, 30, 60, 60, 24))
+    name = f"registre-veille-{kind.name.lower()}.xlsx"
+    without = [e.id for e in entries if not e.action]
+    missing = [f"veille sans suite notée (action) : {', '.join(without)}"] if without else []
+    return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.stamp)), *files],
+                 [f"{len(entries)} information(s) de veille sur la période, tirée(s) de {watch.FILENAME}."],
+                 [f"notez ce que vous en avez fait (action) dans {watch.FILENAME}"] if missing else [], missing)

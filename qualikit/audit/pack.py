@@ -2,8 +2,9 @@
 index.html and index.xlsx, manifest.sha256; optionally audit/<period>.zip.
 
 Status rules, per applicable indicator of the grid in force on the audit date:
-- « prouvé » when every qualikit proof the grid lists for it is present in the period,
-  « partiel » when some are, « manquant » when none;
+- « prouvé » when every qualikit proof the grid lists for it is present for every learner and
+  session of the period (audit.coverage), « partiel » when some are or some people lack one
+  (named), « manquant » when none;
 - indicators qualikit cannot prove (17, 18, 21–25, and any applicable one with no qualikit proof)
   are « à fournir par vous », with the auditor's expected proofs; they count as missing in the
   readiness table unless the trainer drops files into <project>/preuves/<NN>/, which are copied
@@ -37,9 +38,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from qualikit.audit.context import Context, Period, year_before
-from qualikit.audit.evidence import EXTRAS, OUTSIDE, SLUGS, collect
+from qualikit.audit.evidence import EXTRAS, OUTSIDE, REGISTER_PROOFS, SLUGS, collect
 from qualikit.audit.results import (
     A_FOURNIR,
+    DROP_FOLDER,
     MANQUANT,
     NON_APPLICABLE,
     PARTIEL,
@@ -54,7 +56,6 @@ from qualikit.project.journal import Entry
 from qualikit.project.model import Project
 
 MANIFEST = "manifest.sha256"
-DROP_FOLDER = "preuves"
 DROPPED_PREFIX = "vos-pieces"
 STALE_SECONDS = 3600
 NEVER_COPIED = ("registre-signalements",)  # the restricted register never leaves the project
@@ -132,7 +133,12 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
             continue
         folder = f"{ind.number:02d}-{SLUGS.get(ind.number, 'indicateur')}"
         result = IndicatorResult(ind, True, "", MANQUANT, folder, dropped=dropped_files(ctx.root, ind.number))
-        if ind.number in OUTSIDE or not ind.qualikit_proofs:
+        register = collect(ctx, REGISTER_PROOFS[ind.number]) if ind.number in REGISTER_PROOFS else None
+        if register is not None and register.present:
+            result.proofs = [register]
+            result.status = PROUVE if register.complete or result.dropped else PARTIEL
+            result.todo += register.todo
+        elif ind.number in OUTSIDE or not ind.qualikit_proofs:
             result.status = PROUVE if result.dropped else A_FOURNIR
             result.notes.append("qualikit ne peut pas prouver cet indicateur : il porte sur vos moyens, vos "
                                 "compétences ou votre veille." if ind.number in OUTSIDE else
@@ -140,10 +146,13 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
             if not result.dropped:
                 result.todo.append(f"déposez vos pièces dans {DROP_FOLDER}/{ind.number:02d}/ de votre projet : elles "
                                    "seront copiées ici et comptées comme preuves")
+                if register is not None:
+                    result.todo += register.todo
         else:
             result.proofs = [collect(ctx, pid) for pid in ind.qualikit_proofs]
             present = sum(p.present for p in result.proofs)
-            result.status = PROUVE if present == len(result.proofs) else PARTIEL if present else MANQUANT
+            complete = all(p.complete for p in result.proofs)
+            result.status = PROUVE if complete else PARTIEL if present else MANQUANT
             for proof in result.proofs:
                 result.todo += [t for t in proof.todo if t not in result.todo]
         result.extras = [p for p in (collect(ctx, x) for x in EXTRAS.get(ind.number, ())) if p.files]
@@ -164,8 +173,13 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
 
 # --- writing ---------------------------------------------------------------------------------------
 
+AUDIT_KINDS = {"initial": "audit initial", "surveillance": "audit de surveillance",
+               "renouvellement": "audit de renouvellement"}
+
+
 def build_pack(project: Project, root: Path, entries: list[Entry], *, today: date, audit_date: date | None = None,
-               start: date | None = None, end: date | None = None, make_zip: bool = False) -> PackResult:
+               start: date | None = None, end: date | None = None, make_zip: bool = False,
+               audit_kind: str | None = None) -> PackResult:
     """Assess, then write audit/<period>/ whole (and the zip); the previous pack of the period is replaced.
 
     Everything is read as of the end of the audit date, or of `today` when earlier."""
@@ -182,12 +196,18 @@ def build_pack(project: Project, root: Path, entries: list[Entry], *, today: dat
     cutoff = end_of(day)
     ctx = Context(project_as_of(project, day), root, entries_as_of(entries, day), grid, period, audit, day,
                   later=[e for e in entries if e.ts > cutoff])
-    new_entrant = project.settings.new_entrant
+    kind = audit_kind or ("initial" if project.settings.new_entrant else "surveillance")
+    if kind not in AUDIT_KINDS:
+        raise PackError(f"type d'audit « {kind} » inconnu (attendu : {', '.join(AUDIT_KINDS)})")
+    new_entrant = kind == "initial"  # what an initial audit does not ask is marked so
     results = assess(ctx, new_entrant)
     audit_dir = root / "audit"
     final = audit_dir / period.label
+    from qualikit.audit.followed import follow, pages
+
     pack = PackResult(final, audit_dir / f"{period.label}.zip" if make_zip else None, grid, period, audit, day,
-                      new_entrant, project.organisation.name, results, ctx.journal_head)
+                      new_entrant, project.organisation.name, results, ctx.journal_head, pages(ctx), follow(ctx),
+                      AUDIT_KINDS[kind])
     write_whole(final, lambda staging: _write(pack, staging, ctx))
     if make_zip:
         from qualikit.base.files import write_atomic
@@ -260,6 +280,10 @@ def _write(pack: PackResult, staging: Path, ctx: Context) -> None:
             target = base / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(_content(f, made_on, templates))
+    for f in pack.pages:
+        target = staging / f.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(_content(f, made_on, templates))
     (staging / "index.html").write_bytes(render_index_html(pack).encode("utf-8"))
     (staging / "index.xlsx").write_bytes(render_index_xlsx(pack, ctx))
     (staging / MANIFEST).write_bytes(manifest(pack, staging).encode("utf-8"))
@@ -286,7 +310,7 @@ def manifest(pack: PackResult, folder: Path) -> str:
     lines = ["# qualikit — pack de preuves Qualiopi",
              f"# Organisme : {pack.organisation}",
              f"# Référentiel : {pack.grid.name} ({pack.grid.period})",
-             f"# Date d'audit : {pack.audit_date:%d/%m/%Y} ; période {pack.period.text}",
+             f"# Date d'audit : {pack.audit_date:%d/%m/%Y} ({pack.audit_kind}) ; période {pack.period.text}",
              f"# Établi avec les données connues à la date du {pack.generated:%d/%m/%Y}",
              "# Vérifier : sha256sum -c manifest.sha256 (depuis ce dossier)"]
     for rel in _files(folder):

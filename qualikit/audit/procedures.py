@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from qualikit.audit.context import Context
 from qualikit.audit.results import PackFile, Proof
-from qualikit.audit.shared import grid_asks
+from qualikit.audit.shared import _cmd, grid_asks
 
 PROCEDURES: dict[str, tuple[str, str]] = {
     # proof id: (template name in templates/procedures/, French label)
@@ -23,6 +24,7 @@ PROCEDURES: dict[str, tuple[str, str]] = {
 }
 
 
+REVIEW_EVERY = timedelta(days=366)  # a procedure read again at least once a year
 PROCEDURE_INDICATORS = {"procedure_abandons": 12, "procedure_violences": 12, "procedure_reclamations": 31,
                         "procedure_amelioration": 32, "procedure_handicap": 26}
 
@@ -89,7 +91,16 @@ def render_procedure_text(ctx: Context, name: str) -> str:
     return env.get_template(template).render(**procedure_context(ctx))
 
 
+def versions(ctx: Context, name: str) -> list:
+    """The procedure's versions known at the pack's day, oldest first (registre-procedures.yaml)."""
+    from qualikit.quality.registers import procedures
+
+    document = ctx.register(procedures)
+    return procedures.history(document.register, name) if document.ok else []
+
+
 def render_procedure_pdf(ctx: Context, proof_id: str) -> bytes:
+    from qualikit.base.frdates import long_date
     from qualikit.documents.info_pack import markdown_flowables
     from qualikit.documents.pdf_common import build_pdf, para, prose, styles
 
@@ -97,8 +108,22 @@ def render_procedure_pdf(ctx: Context, proof_id: str) -> bytes:
     text = render_procedure_text(ctx, name)
     number = PROCEDURE_INDICATORS[proof_id]
     story = markdown_flowables(text)
+    known = versions(ctx, name)
     heading = f"Indicateur Qualiopi n° {number} — {ctx.grid.name}"
+    if known:
+        current = known[-1]
+        heading += f" — version {current.version}, en vigueur depuis le {long_date(current.adopted)}"
+        if current.reviewed:
+            heading += f", relue le {long_date(current.reviewed)}"
+    else:
+        heading += " — version non enregistrée"
     story.insert(1 if story else 0, para(prose(heading), styles().body_small))
+    if known:
+        st = styles()
+        story.append(para(prose("Historique des versions"), st.h2))
+        story += [para(prose(f"Version {v.version} du {v.adopted:%d/%m/%Y}"
+                             + (f" : {v.changes}" if v.changes else " : première version")), st.bullet,
+                       bulletText="•") for v in known]
     title = next((line.lstrip("#").strip() for line in text.splitlines() if line.startswith("# ")), label)
     return build_pdf(story, organisation=ctx.project.organisation, root=ctx.root,
                      doc_label=f"Procédure — indicateur {number}", title=title)
@@ -121,4 +146,12 @@ def procedure_proof(ctx: Context, proof_id: str) -> Proof:
              [f"Modèle qualikit rempli avec vos données : relisez-le et adaptez-le à votre pratique (copiez le "
               f"modèle {template} livré avec qualikit dans le dossier templates/procedures/ de votre projet, "
               "puis modifiez-le)."])
-    return Proof(proof_id, label, True, [PackFile(f"procedure-{name}.pdf", label, data=data)], notes)
+    known = versions(ctx, name)
+    missing, todo = [], []
+    if not known:
+        missing.append(f"procédure «\u00a0{name}\u00a0» ni datée ni versionnée")
+        todo.append(f"adoptez-la, après relecture : {_cmd(ctx, f'procedure adopt {name}')}")
+    elif max(known[-1].adopted, known[-1].reviewed or known[-1].adopted) < ctx.today - REVIEW_EVERY:
+        missing.append(f"procédure «\u00a0{name}\u00a0» non relue depuis plus d'un an")
+        todo.append(f"relisez-la : {_cmd(ctx, f'procedure review {name}')} (ou adoptez une nouvelle version)")
+    return Proof(proof_id, label, True, [PackFile(f"procedure-{name}.pdf", label, data=data)], notes, todo, missing)

@@ -10,6 +10,7 @@ from qualikit.audit.context import Period
 
 PROUVE, PARTIEL, MANQUANT, A_FOURNIR, NON_APPLICABLE = (
     "prouvé", "partiel", "manquant", "à fournir par vous", "non applicable")
+DROP_FOLDER = "preuves"  # <project>/preuves/<NN>/: the trainer's own files for indicator NN
 WEIGHTING_LABELS = {"majeur_seul": "majeur seul", "gradue": "gradué"}
 
 
@@ -31,6 +32,12 @@ class Proof:
     files: list[PackFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # French: the sample, what it holds
     todo: list[str] = field(default_factory=list)  # French: what to do about a gap
+    missing: list[str] = field(default_factory=list)  # French: who or what lacks it, over the whole period
+
+    @property
+    def complete(self) -> bool:
+        """Present for everyone of the period: only then may the indicator say « prouvé »."""
+        return self.present and not self.missing
 
 
 @dataclass
@@ -82,6 +89,9 @@ class PackResult:
     organisation: str
     indicators: list[IndicatorResult]
     journal_head: str | None = None  # the journal's head as read for this pack (journal_head.Head.text)
+    pages: list[PackFile] = field(default_factory=list)  # outside the indicators' folders, from the root
+    followed: list = field(default_factory=list)  # qualikit.audit.followed.Followed
+    audit_kind: str = "audit de surveillance"  # French: audit initial, de surveillance, de renouvellement
 
     def applicable(self) -> list[IndicatorResult]:
         return [r for r in self.indicators if r.applies]

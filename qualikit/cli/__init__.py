@@ -27,6 +27,8 @@ from qualikit.cli import (
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
+from qualikit.cli.registers_procedures import procedure_app
+from qualikit.cli.registers_watch import watch_app
 from qualikit.cli.survey import survey_app
 
 app = typer.Typer(
@@ -77,6 +79,8 @@ app.add_typer(incident_app, name="incident")
 app.add_typer(improvement_app, name="improvement")
 app.add_typer(risk_app, name="risk")
 app.add_typer(report_app, name="report")
+app.add_typer(watch_app, name="veille")
+app.add_typer(procedure_app, name="procedure")
 
 
 def main() -> None:

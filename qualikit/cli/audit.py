@@ -27,6 +27,9 @@ def command(
                                    "d'aujourd'hui s'il est à venir). Par défaut date_audit des paramètres, sinon "
                                    "aujourd'hui."),
     make_zip: bool = typer.Option(False, "--zip", help="Écrire aussi audit/<période>.zip."),
+    audit_kind: str = typer.Option(None, "--type-audit", help="initial, surveillance ou renouvellement ; par "
+                                   "défaut initial pour un nouvel entrant (nouvel_entrant des paramètres), sinon "
+                                   "surveillance."),
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
@@ -41,13 +44,12 @@ def command(
     p = load_or_exit(project).project
     try:
         pack = build_pack(p, project, open_journal(project, clock).entries(), today=clock.today(), audit_date=audit,
-                          start=first, end=last, make_zip=make_zip)
+                          start=first, end=last, make_zip=make_zip, audit_kind=audit_kind)
     except PackError as exc:
         err.print(f"[red]Erreur :[/] {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(f"Référentiel : [bold]{escape(pack.grid.name)}[/] ({escape(pack.grid.period)}) — audit du "
-                  f"{pack.audit_date:%d/%m/%Y}, période {pack.period.text}"
-                  + (" — mode nouvel entrant" if pack.new_entrant else ""))
+                  f"{pack.audit_date:%d/%m/%Y} ({escape(pack.audit_kind)}), période {pack.period.text}")
     table = Table(title="État de préparation (manques « majeur seul » en tête)", title_justify="left")
     for col in ("N°", "Indicateur", "Pondération", "Statut", "À faire"):
         table.add_column(col)

@@ -16,23 +16,45 @@ def import_(
     file: Path = typer.Argument(..., help="Le fichier exporté par l'outil de formulaire."),
     survey: str = typer.Option(None, "--enquete", help="N'accepter que les réponses à ce questionnaire "
                                "(besoins, positionnement, chaud, froid, entreprise, financeur)."),
+    columns: list[str] = typer.Option([], "--colonne", show_default=False,
+                                      help="« Texte de la question=champ » (répétable) : gardé pour les imports "
+                                           "suivants, dans correspondances-enquetes.yaml."),
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:
+    from qualikit.base.diagnostics import Report
     from qualikit.project.journal_check import open_journal
+    from qualikit.quality.surveys import mapping
     from qualikit.quality.surveys.importer import parse_answers, record
     from qualikit.quality.surveys.tokens import SURVEYS, token_map
 
     if survey is not None and survey not in SURVEYS:
         err.print(f"[red]Erreur :[/] --enquete « {survey} » inconnue (attendu : {', '.join(SURVEYS)}).")
         raise typer.Exit(2)
+    given = [mapping.parse_option(c) for c in columns]
+    if None in given:
+        bad = columns[given.index(None)]
+        err.print(f"[red]Erreur :[/] --colonne « {bad} » : attendu « Texte de la question=champ », avec un champ "
+                  "connu (voir docs/enquetes.md).")
+        raise typer.Exit(2)
     clock = clock_from(today)
     loaded = load_or_exit(project)
-    result = parse_answers(file, token_map(loaded.project, project), survey=survey)
+    saved_report = Report()
+    saved = mapping.load(project, saved_report)
+    print_report(saved_report)
+    if not saved_report.ok:
+        raise typer.Exit(2)
+    chosen = {**saved, **dict(given)}
+    starts = {s.id: s.start for s in loaded.project.sessions if s.days}
+    result = parse_answers(file, token_map(loaded.project, project), survey=survey, mapping=chosen,
+                           now=clock.now(), starts=starts)
     print_report(result.report)
     if not result.ok:
         console.print(f"[red]Import refusé[/] : {file.name} n'a pas été importé (aucune réponse enregistrée).")
         raise typer.Exit(1)
+    if chosen != saved:
+        mapping.save(project, chosen)
+        console.print(f"Correspondance gardée pour les prochains imports : {mapping.FILENAME}.")
     journal = open_journal(project, clock)
     written = record(journal, result, set())
     proposed = propose_improvements(project, written, journal, clock.today())

@@ -17,6 +17,9 @@ from qualikit.base.resources import PACKAGE
 START, END = date(2026, 10, 1), date(2026, 11, 23)
 CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 11, 7): "parole-2026-11-04"}
 ANSWERS_ON = date(2026, 11, 10)
+# After each low-response alert (20/10 and 10/11), the trainer calls those who did not answer.
+CALLS = {date(2026, 10, 21): "excel-2026-10-15", date(2026, 11, 12): "parole-2026-11-04"}
+IMPROVEMENT_DONE = date(2026, 11, 23)  # the drop-out's action: carried out, its first effect seen
 
 
 @dataclass
@@ -71,6 +74,16 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
             _import_sample_answers(dest, project, now)
             _trainer_reviews(dest, project, now)
             say(f"{day:%d/%m} : réponses aux enquêtes à chaud importées, bilans de la formatrice")
+        for session in project.sessions:
+            if session.days and session.start - timedelta(days=2) == day:
+                _import_entry_answers(dest, project, now, session.id)
+                say(f"{day:%d/%m} : analyses des besoins et positionnements de {session.id} importés")
+        if day in CALLS:
+            _call_silent(dest, project, now, CALLS[day])
+            say(f"{day:%d/%m} : appel des apprenants sans réponse à l'enquête à chaud ({CALLS[day]})")
+        if day == IMPROVEMENT_DONE:
+            _improvement_done(dest, project, day)
+            say(f"{day:%d/%m} : action d'amélioration réalisée, son effet mesuré")
         remind(project, dest, open_journal(dest, Clock(now)), transport(day), now,
                digest_to=project.organisation.email)
         day += timedelta(days=1)
@@ -91,7 +104,12 @@ def _import_sample_answers(root: Path, project, now: datetime) -> None:
     tokens = token_map(project, root)
     by_learner = {(s, lid): t for t, (kind, s, lid) in tokens.items() if kind == "chaud"}
     notes = [(5, 5, 5, 4, 5, 10, "Oui", "Très concret, merci !"), (4, 4, 5, 4, 4, 9, "Oui", ""),
-             (4, 3, 4, 4, 4, 8, "Oui", "Un peu dense l'après-midi"), (5, 4, 5, 5, 5, 9, "Oui", "Formatrice à l'écoute")]
+             (4, 3, 4, 4, 4, 8, "Oui", "Un peu dense l'après-midi"), (5, 4, 5, 5, 5, 9, "Oui", "Formatrice à l'écoute"),
+             (5, 5, 4, 4, 5, 9, "Oui", "Les exercices sur nos propres fichiers m'ont débloqué"),
+             (3, 4, 4, 3, 4, 7, "Oui", "La salle était un peu petite pour le nombre de participants"),
+             (5, 5, 5, 5, 4, 10, "Oui", "Je me sens enfin capable de prendre la parole en réunion"),
+             (4, 4, 4, 4, 4, 8, "Non", "J'aurais aimé un support à garder après la formation"),
+             (5, 4, 5, 4, 5, 9, "Oui", "")]
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\r\n")
     out.writerow(["Horodateur", "Comment évaluez-vous l'accueil ?", "Le contenu de la formation",
@@ -112,6 +130,100 @@ def _import_sample_answers(root: Path, project, now: datetime) -> None:
     path.parent.mkdir(exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     record(open_journal(root, Clock(now)), parse_answers(path, tokens), set())
+    # the client company of the first session answers its own survey (sent ten days after the end)
+    company = next(t for t, (kind, s, who) in tokens.items()
+                   if kind == "entreprise" and s == "excel-2026-10-15" and who == "entreprise")
+    path = root / "exports" / "reponses-entreprise.csv"
+    path.write_text("Horodateur,\"Globalement, êtes-vous satisfait(e) de la formation ?\","
+                    "Les compétences visées sont-elles mises en œuvre dans l'entreprise ?,Que faudrait-il améliorer ?,"
+                    "Recommanderiez-vous cette formation ?,Jeton (ne pas modifier)\r\n"
+                    f"{now.date() - timedelta(days=1):%d/%m/%Y} 11:20:00,4,Oui,"
+                    f"\"Un point d'étape avec le responsable à J+30\",8,{company}\r\n", encoding="utf-8")
+    record(open_journal(root, Clock(now)), parse_answers(path, tokens, survey="entreprise"), set())
+
+
+NEEDS = ("Quel est votre poste et votre contexte de travail ?", "Qu'attendez-vous de cette formation ?",
+         "Avez-vous besoin d'une adaptation (handicap, contraintes horaires, matériel) ?")
+NEEDS_ANSWERS = (
+    ("Assistante de gestion, tableaux de suivi mensuels", "Gagner du temps sur mes synthèses", "Non"),
+    ("Chef d'équipe, réunions hebdomadaires de chantier", "Être plus à l'aise devant mon équipe", "Non"),
+    ("Comptable dans une PME de transport", "Fiabiliser les rapprochements", "Écran large si possible"),
+    ("Chargée de mission, présentations aux élus", "Structurer mes interventions", "Non"),
+    ("Technicien SAV, comptes rendus d'intervention", "Automatiser mes tableaux", "Non"),
+    ("Responsable d'agence, réunions clients", "Gérer le trac et les objections", "Horaires : départ 17 h le jeudi"),
+)
+LEVEL = ("Comment situez-vous votre niveau actuel sur le sujet (1 débutant à 5 expert) ?",
+         "Sur quel point voulez-vous progresser en priorité ?")
+LEVEL_ANSWERS = (("2", "Les tableaux croisés"), ("1", "Oser prendre la parole"), ("3", "Les formules imbriquées"),
+                 ("2", "Tenir le temps de parole"), ("3", "Les macros simples"), ("2", "Répondre aux objections"))
+
+
+def _import_entry_answers(root: Path, project, now: datetime, session_id: str) -> None:
+    """Needs analysis and positioning, answered by every learner who received the links."""
+    import csv
+    import io
+
+    from qualikit.journey import as_of
+    from qualikit.project.journal_check import open_journal
+    from qualikit.quality.surveys.importer import parse_answers, record
+    from qualikit.quality.surveys.tokens import token_map
+
+    journal = open_journal(root, Clock(now))
+    sj = as_of(project, journal.entries(), now.date(), {session_id}).get(session_id)
+    tokens = token_map(project, root)
+    by_learner = {(kind, lid): t for t, (kind, s, lid) in tokens.items() if s == session_id}
+    for kind, questions, answers in (("besoins", NEEDS, NEEDS_ANSWERS), ("positionnement", LEVEL, LEVEL_ANSWERS)):
+        buffer = io.StringIO()
+        out = csv.writer(buffer, lineterminator="\r\n")
+        out.writerow(["Horodateur", *questions, "Jeton (ne pas modifier)"])
+        asked = [lj for lj in sj.learners if lj.survey(kind).asked is not None]
+        for n, lj in enumerate(asked):
+            out.writerow([f"{now.date() - timedelta(days=1):%d/%m/%Y} {9 + n % 9}:{n * 7 % 60:02d}:00",
+                          *answers[(n + len(session_id)) % len(answers)], by_learner[(kind, lj.id)]])
+        path = root / "exports" / f"{kind}-{session_id}.csv"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        record(journal, parse_answers(path, tokens, survey=kind), set())
+
+
+def _call_silent(root: Path, project, now: datetime, session_id: str) -> None:
+    """The trainer phones each learner who has not answered the hot survey: the alert's treatment."""
+    from qualikit.commands.followups import record_followup
+    from qualikit.journey import as_of
+    from qualikit.project.journal_check import open_journal
+
+    journal = open_journal(root, Clock(now))
+    sj = as_of(project, journal.entries(), now.date(), {session_id}).get(session_id)
+    for lj in sj.started:
+        if not lj.dropped and lj.survey("chaud").answered is None:
+            record_followup(project, journal, kind="appel", learner_id=lj.id, session_id=session_id,
+                            text="Relance téléphonique : enquête à chaud sans réponse",
+                            outcome="répondra cette semaine",
+                            at=now + timedelta(hours=2))
+
+
+def _improvement_done(root: Path, project, day: date) -> None:
+    """The action opened at the drop-out, carried out with an owner and a deadline, and its effect."""
+    from qualikit.quality.registers import improvements, store
+    from qualikit.quality.registers.model import ImprovementSource, ImprovementStatus
+
+    doc = improvements.load(root)
+    action = next((a for a in doc.register.entries if a.source is ImprovementSource.ABANDON), None)
+    if action is None:
+        return
+    owner = project.organisation.legal_rep.name if project.organisation.legal_rep else None
+    action = improvements.update(
+        action, day, action="Appeler le jour même tout apprenant absent et proposer un rattrapage individuel",
+        owner=owner, due=day + timedelta(days=10), status=ImprovementStatus.REALISEE, done=day,
+        effect="Session parole-2026-11-23 : l'apprenante absente le premier matin appelée dans l'heure, un "
+               "rattrapage individuel lui a été proposé ; à confirmer au bilan de la session")
+    store.replace(root, doc, action)
+    from qualikit.quality.registers import procedures
+
+    doc = procedures.load(root)
+    store.append(root, doc, procedures.adopt(doc.register, "abandons-relances", day,
+                                             "Appel le jour même de toute absence (action d'amélioration "
+                                             f"{action.id})"))
 
 
 def _registers(root: Path, project) -> None:
@@ -132,6 +244,42 @@ def _registers(root: Path, project) -> None:
                                  timedelta(hours=6), analysis="Certains employeurs exigent encore le papier")
     complaint = incidents.close(complaint, corrective_action="Demander à l'inscription le format attendu")
     store.replace(root, doc, complaint)
+    _watch(root)
+    _procedures(root)
+
+
+def _procedures(root: Path) -> None:
+    """The five procedures, read and adopted before the first session of the demo."""
+    from qualikit.quality.registers import procedures, store
+
+    for name in procedures.NAMES:
+        doc = procedures.load(root)
+        day = date(2026, 8, 20) if name == "violences-harcelement-discriminations" else date(2026, 9, 1)
+        store.append(root, doc, procedures.adopt(doc.register, name, day, None))
+
+
+WATCH = (
+    (date(2026, 8, 6), "légale", "Légifrance, décret n° 2026-728 du 1er août 2026",
+     "Nouveau référentiel national qualité pour les audits dès novembre : 33 indicateurs, analyse des risques, "
+     "signalement des violences", "Registre des risques créé, procédure violences rédigée, livret d'accueil mis à "
+     "jour avant les sessions d'octobre"),
+    (date(2026, 9, 15), "métiers", "France Travail, enquête Besoins en main-d'œuvre 2026 (région Auvergne-Rhône-Alpes)",
+     "Les postes d'assistant de gestion demandent l'automatisation des tableaux de bord",
+     "Exemples d'automatisation des tableaux de bord ajoutés aux exercices du programme Excel"),
+    (date(2026, 10, 2), "pédagogique", "Webinaire Centre Inffo « L'évaluation des acquis en formation courte »",
+     "Les mises en situation filmées améliorent l'auto-évaluation en prise de parole",
+     "Exercice filmé (sur le téléphone de l'apprenant, supprimé ensuite) ajouté au 2e jour de Prise de parole"),
+)
+
+
+def _watch(root: Path) -> None:
+    """Three things the trainer read or heard this year, and what she changed."""
+    from qualikit.quality.registers import store, watch
+
+    for day, kind, source, finding, action in WATCH:
+        doc = watch.load(root)
+        store.append(root, doc, watch.new_entry(doc.register, day=day, kind=watch.KIND(kind), source=source,
+                                                finding=finding, action=action))
 
 
 def _trainer_reviews(root: Path, project, now: datetime) -> None:

@@ -26,7 +26,8 @@ def _context(org: Organisation, k: Kpis, updated: date) -> dict:
         "period": k.period, "updated": long_date(updated), "small_n": SMALL_N,
         "figures": [{"label": f.label, "text": f.text(), "n": f.denominator if f.unit != "" else "—",
                      "method": f.method} for f in figures],
-        "causes": k.dropout_causes.most_common(), "address": ", ".join(org.address.lines()),
+        "causes": sorted(k.dropout_categories.items(), key=lambda c: (-c[1], c[0])),
+        "address": ", ".join(org.address.lines()),
         "region": de(org.nda_region) if org.nda_region else "",
     }
 

@@ -58,7 +58,8 @@ class Kpis:
     start: date | None
     end: date | None
     figures: list[Figure] = field(default_factory=list)
-    dropout_causes: Counter = field(default_factory=Counter)
+    dropout_causes: Counter = field(default_factory=Counter)  # the trainer's own words: never published
+    dropout_categories: Counter = field(default_factory=Counter)  # what a public page may show
     comments: list[str] = field(default_factory=list)
 
     def get(self, label: str) -> Figure | None:
@@ -204,6 +205,7 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
     `root` given: the complaint register (in the project folder) feeds the complaint figures.
     """
     from qualikit.journey import as_of
+    from qualikit.quality.dropouts import category
 
     if journey is None:
         journey = as_of(project, entries, today or end or _last_day(project, entries))
@@ -211,8 +213,9 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
     scope = (f"session {session_id}" if session_id else f"programme {programme_id}" if programme_id
              else "toutes les sessions")
     k = Kpis(scope, start, min(end, journey.day) if end else journey.day)
-    k.dropout_causes.update((lj.enrolment.dropout_reason or "motif non renseigné")
-                            for sj in sessions for lj in sj.started if lj.dropped)
+    reasons = [lj.enrolment.dropout_reason for sj in sessions for lj in sj.started if lj.dropped]
+    k.dropout_causes.update(r or "motif non renseigné" for r in reasons)
+    k.dropout_categories.update(category(r) for r in reasons)
     answers = hot_answers(sessions)
     k.figures += [learners(sessions), completion(sessions, journey.day), dropout(sessions),
                   response(sessions, "chaud"), response(sessions, "froid"), company_response(sessions),

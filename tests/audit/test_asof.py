@@ -35,12 +35,13 @@ DATES = (
 
 # Where a date after the cut is legitimate: a session still to come shown with its planned days.
 # Only these documents show a calendar, and only a day some session is planned on passes:
-# - the convocation and welcome kit, and the blank attendance sheet, both issued before the
-#   session with its days;
+# - the convocation and welcome kit, the convention and the contract, and the blank attendance
+#   sheet, all issued before the session with its days; a followed learner's page (its session's dates);
 # - the programme sheet's « Prochaines sessions »;
 # - programmes.xlsx, sheet « Calendrier des sessions »; the retention dashboard's « Par session »
 #   (start and end of each session begun, one still running at the cut included).
-CALENDAR_FILES = re.compile(r"(convocation-livret-accueil|emargement|fiche-programme-[\w-]+)\.pdf$")
+CALENDAR_FILES = re.compile(r"(convocation-livret-accueil|emargement|fiche-programme-[\w-]+|convention"
+                            r"|contrat-formation)\.pdf$")
 CALENDAR_SHEETS = {"programmes.xlsx": "Calendrier des sessions", "tableau-retention.xlsx": "Par session"}
 # The end-of-training pack's action plan: targets « d'ici le 15 novembre 2026 (dans un mois) » the
 # learner sets at the end of the session; a plan, printed on the day of issue.
@@ -111,7 +112,8 @@ def later_dates(folder: Path, root: Path, cut: date) -> list[tuple[str, str, str
                 text = text.replace(sid, "<session>")
             if path.name.endswith("pack-fin-de-formation.pdf"):
                 text = ACTION_PLAN.sub("", text)
-            calendar = bool(CALENDAR_FILES.search(path.name)) or CALENDAR_SHEETS.get(path.name) == sheet
+            calendar = (bool(CALENDAR_FILES.search(path.name)) or CALENDAR_SHEETS.get(path.name) == sheet
+                        or (rel.startswith("00-parcours/") and path.suffix == ".html"))
             for pattern, parts in DATES:
                 for m in pattern.finditer(text):
                     try:
@@ -131,11 +133,11 @@ def test_pack_as_of_an_earlier_audit_date_shows_nothing_that_came_later(played):
     # Not emptied: what was done by 15/10 is there (onboarding on 8/10, reminders on 14/10).
     nine = next(folder.glob("09-*"))
     assert list(nine.glob("excel-2026-10-15/*-convocation-livret-accueil.pdf"))
-    assert (next(folder.glob("12-*")) / "excel-2026-10-15" / "emargement.pdf").is_file()
+    assert list((folder / "00-parcours").glob("*/*-convocation-livret-accueil.pdf"))
     assert (next(folder.glob("12-*")) / "journal-relances.xlsx").is_file()
-    # ... and what came after is not: closing (17/10), answers (10/11), complaint (9/11), improvement (7/11).
+    # ... and what came after is not: closing (17/10), hot answers (10/11), complaint (9/11), improvement (7/11).
     assert not list(folder.rglob("*attestation*")) and not list(folder.rglob("*certificat*"))
-    assert not list(folder.rglob("reponses-*.xlsx"))
+    assert not list(folder.rglob("reponses-enquetes.xlsx"))  # the needs analyses (13/10) are there, not these
     manifest = (folder / "manifest.sha256").read_text(encoding="utf-8")
     assert "données connues à la date du 15/10/2026" in manifest
     assert "R-2026-001" not in "".join(t for _, t in _texts(next(folder.glob("31-*")) / "registre-reclamations.xlsx"))

@@ -29,6 +29,8 @@ HOT = ("Horodateur,Adresse e-mail,Comment évaluez-vous l'accueil ?,Le contenu d
        "L'équipe pédagogique,Les moyens mis à disposition,L'accompagnement,"
        "Recommanderiez-vous cette formation à un collègue ?,Vous êtes-vous senti(e) accompagné(e) ?,"
        "Commentaire libre,Jeton (ne pas modifier)\r\n")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
 NEEDS = "Horodateur,Quels sont vos objectifs pour cette formation ?,Jeton (ne pas modifier)\r\n"
 
 
@@ -107,6 +109,10 @@ def base(tmp_path_factory) -> Path:
     run("incident", "add", "-t", "réclamation", "--de", "karim-haddad", "-s", "parole-2026-11-04", "-c", "e-mail",
         "-o", "Support de cours reçu en retard", "--recu-le", "2026-11-08 10:00", "-p", p, "--today", "2026-11-08")
     run("risk", "init", "-p", p, "--today", "2026-11-10")
+    from qualikit.quality.registers.procedures import NAMES
+
+    for name in NAMES:
+        run("procedure", "adopt", name, "--date", "2026-09-01", "-p", p, "--today", "2026-11-10")
     _violence_report(root)
     return root
 
@@ -190,7 +196,10 @@ def test_2026_pack_has_a_folder_per_applicable_indicator_and_links_that_open(dem
     assert (next(folder.glob("30-*")) / "rapport-enquetes.pdf").is_file()
 
     status = statuses(folder)
-    assert status[12] == status[31] == status[32] == status[4] == status[8] == status[30] == "prouvé"
+    assert status[31] == status[30] == "prouvé"
+    assert status[32] == "partiel"  # the action opened at the drop-out has no owner nor deadline yet
+    # answers from two learners only, no signed attendance sheet: not proved for everyone
+    assert status[4] == status[8] == status[12] == "partiel"
     assert status[17] == status[23] == "à fournir par vous"
     assert status[3] == "non applicable"
 
@@ -201,6 +210,123 @@ def test_2026_pack_has_a_folder_per_applicable_indicator_and_links_that_open(dem
     with zipfile.ZipFile(demo / "audit" / f"{PERIOD_2026}.zip") as z:
         listed = {n.removeprefix(PERIOD_2026 + "/") for n in z.namelist()}
     assert listed == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def _started(root: Path, day: date) -> list[tuple[str, str]]:
+    """(session, learner) of every learner who began a session by `day`."""
+    from qualikit.project.load import load_project
+    from qualikit.project.model import Status
+
+    project = load_project(root).project
+    return [(s.id, e.learner_id) for s in project.sessions if s.days and s.start <= day for e in s.enrolments
+            if not (e.status is Status.ABANDON and e.dropout_date and e.dropout_date < s.start)]
+
+
+def _links(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.links
+
+
+def test_proved_means_every_learner_of_the_period_has_the_proof(demo):
+    """The sample shows what a proof looks like; « prouvé » needs it for everyone, else the index names who lacks it."""
+    import html as html_lib
+
+    pack(demo, "--audit-date", "2026-11-15")
+    folder = demo / "audit" / PERIOD_2026
+    index = html_lib.unescape((folder / "index.html").read_text(encoding="utf-8"))
+    assert statuses(folder)[4] == "partiel"
+    assert "sans analyse des besoins : " in index and "Nathalie Fabre (parole-2026-11-04)" in index
+    assert "jamais convoqué par qualikit : Karim Haddad (parole-2026-11-04)" in index  # no signed contract
+    assert "sans feuille d'émargement signée" in index
+
+    export = demo / "besoins-tous.csv"
+    export.write_text(NEEDS + "".join(
+        f"01/10/2026 10:{n:02d}:00,Animer des réunions,{_token(demo, 'besoins', sid, lid)}\r\n"
+        for n, (sid, lid) in enumerate(_started(demo, date(2026, 11, 15)))), encoding="utf-8")
+    run("survey", "import", str(export), "--enquete", "besoins", "-p", str(demo), "--today", "2026-11-10")
+    signed = []
+    for sid in ("excel-2026-10-15", "parole-2026-11-04"):
+        scans = demo / "sortie" / sid / "emargements-signes"
+        scans.mkdir(parents=True)
+        from qualikit.project.load import load_project
+
+        session = load_project(demo).project.session(sid)
+        for day in session.days:
+            for half, _ in day.halves():
+                name = f"{day.date.isoformat()}-{half.value.replace('è', 'e')}.pdf"
+                (scans / name).write_bytes(b"%PDF-1.4 scan")
+                signed.append(name)
+    pack(demo, "--audit-date", "2026-11-15")
+    status = statuses(folder)
+    assert status[4] == "prouvé"
+    index = html_lib.unescape((folder / "index.html").read_text(encoding="utf-8"))
+    assert "sans feuille d'émargement signée" not in index
+    assert status[12] == "partiel"  # Karim Haddad was never convoked: still said
+    twelve = next(folder.glob("12-*"))
+    copied = sorted(p.name for p in twelve.rglob("emargement-*"))
+    assert copied and all(p.endswith(".pdf") for p in copied)
+
+
+def test_every_proved_indicator_cites_whole_files_and_signed_attendance(demo):
+    """What the index says « prouvé » opens: every cited file exists and is not empty; attendance is signed."""
+    pack(demo, "--audit-date", "2026-11-15")
+    folder = demo / "audit" / PERIOD_2026
+    status = statuses(folder)
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for number, state in status.items():
+        if state != "prouvé":
+            continue
+        block = index.split(f'id="indicateur-{number}"', 1)[1].split("</details>", 1)[0]
+        for link in _links(block):
+            if link.startswith("#"):
+                continue
+            target = folder / unquote(link)
+            assert target.is_file() and target.stat().st_size > 0, (number, link)
+            assert "vierge" not in link  # a blank sheet proves no attendance
+    for sheet in folder.rglob("emargement*"):
+        assert sheet.parent.parent.name.startswith("12-") and "emargements-signes" not in sheet.name
+
+
+def test_three_learners_followed_end_to_end_in_date_order(demo):
+    import html as html_lib
+    import re
+
+    pack(demo, "--audit-date", "2026-11-15")
+    folder = demo / "audit" / PERIOD_2026
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    pages = sorted({link for link in _links(index) if link.startswith("00-parcours/") and link.endswith(".html")})
+    assert len(pages) == 3
+    seen_roles = html_lib.unescape(index)
+    assert "(particulier)" in seen_roles and "(abandon ou adaptation)" in seen_roles
+    for page in pages:
+        text = (folder / page).read_text(encoding="utf-8")
+        days = [date(int(y), MONTHS.index(m) + 1, int(d.replace("1er", "1")))
+                for d, m, y in re.findall(r'<td class="when">\w+ (1er|\d+) (\w+) (\d{4})', text)]
+        assert days and days == sorted(days), page
+        for link in [link for link in _links(text) if not link.startswith("../")]:
+            target = (folder / page).parent / unquote(link)
+            assert target.is_file() and target.stat().st_size > 0, link
+    dumas = (folder / "00-parcours" / "pierre-dumas.html").read_text(encoding="utf-8")
+    assert len([link for link in _links(dumas) if not link.startswith("../")]) >= 6
+    for step in ("Convocation", "Rappel J-1", "Émargement", "Abandon", "Certificat de réalisation"):
+        assert step.lower() in html_lib.unescape(dumas).lower(), step
+    assert "remplacement imprévu" not in dumas  # the learner's own words stay in the project
+
+
+def test_the_public_results_page_names_nobody_and_quotes_no_one(demo):
+    pack(demo, "--audit-date", "2026-11-15")
+    page = next((demo / "audit" / PERIOD_2026).glob("02-*")) / "indicateurs-resultats.html"
+    import html as html_lib
+
+    text = html_lib.unescape(page.read_text(encoding="utf-8"))
+    from qualikit.project.load import load_project
+
+    project = load_project(demo).project
+    for learner in project.learners:
+        assert learner.last_name not in text, learner.full_name
+    assert "Très concret" not in text and "remplacement imprévu" not in text and "chantier" not in text
+    assert "Raisons professionnelles (1)" in text
 
 
 def test_sampling_keeps_at_most_two_learners_per_session(demo):
@@ -296,6 +422,49 @@ def test_new_entrant_mode_defers_what_is_audited_at_surveillance(demo):
     by_number = {r.number: r for r in result.indicators}
     assert by_number[32].status == "partiel" and by_number[32].deferred and not by_number[32].gap
     assert any("formalisé" in n for n in by_number[26].notes)
+
+
+def test_the_audit_kind_is_chosen_when_the_pack_is_written(demo):
+    """An initial audit does not ask what only a surveillance audit checks; a renewal asks everything."""
+    pack(demo, "--audit-date", "2026-11-15", "--type-audit", "initial")
+    folder = demo / "audit" / PERIOD_2026
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "(audit initial)" in index and "Audit initial</strong>" in index
+    assert "(audit initial)" in (folder / "manifest.sha256").read_text(encoding="utf-8")
+    pack(demo, "--audit-date", "2026-11-15", "--type-audit", "renouvellement")
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "(audit de renouvellement)" in index and "Audit initial</strong>" not in index
+    bad = CliRunner().invoke(_app(), ["audit-pack", "-p", str(demo), "--today", TODAY, "--type-audit", "blanc"])
+    assert bad.exit_code == 1 and "type d'audit" in bad.output
+
+
+def test_procedures_are_dated_and_versioned(demo):
+    from pypdf import PdfReader
+
+    (demo / "registre-procedures.yaml").unlink()
+    pack(demo, "--audit-date", "2026-11-15")
+    folder = demo / "audit" / PERIOD_2026
+    assert statuses(folder)[31] == "partiel"  # the complaints procedure: neither dated nor versioned
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "ni datée ni versionnée" in index
+    p = str(demo)
+    for name in ("reclamations-difficultes-aleas", "amelioration-continue"):
+        run("procedure", "adopt", name, "--date", "2026-09-01", "-p", p, "--today", "2026-11-10")
+    run("procedure", "adopt", "reclamations-difficultes-aleas", "-c", "Accusé de réception sous 24 h",
+        "--date", "2026-11-10", "-p", p, "--today", "2026-11-10")
+    again = CliRunner().invoke(main_app, ["procedure", "adopt", "reclamations-difficultes-aleas", "-p", p,
+                                          "--today", "2026-11-12"])
+    assert again.exit_code == 1 and "--changements" in again.output  # a new version says what changes
+    pack(demo, "--audit-date", "2026-11-15")
+    assert statuses(folder)[31] == "prouvé"
+    text = " ".join(PdfReader(next(folder.glob("31-*")) / "procedure-reclamations-difficultes-aleas.pdf")
+                    .pages[0].extract_text().split())
+    assert "version 2, en vigueur depuis le mardi 10 novembre 2026" in text
+    # as of an earlier day, the second version does not exist yet
+    pack(demo, "--audit-date", "2026-10-15")
+    text = " ".join(PdfReader(next((demo / "audit" / PERIOD_V9).glob("31-*"))
+                              / "procedure-reclamations-difficultes-aleas.pdf").pages[0].extract_text().split())
+    assert "version 1, en vigueur depuis le mardi 1er septembre 2026" in text
 
 
 # --- integrity -----------------------------------------------------------------------------------------------

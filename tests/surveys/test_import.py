@@ -79,7 +79,7 @@ def ms_forms_xlsx(path: Path) -> Path:
     ("framaforms.tsv", "framaforms"),
 ])
 def test_every_preset_is_detected(name, preset):
-    result = parse_answers(EXPORTS / name, TOKENS)
+    result = parse_answers(EXPORTS / name, TOKENS, survey="froid" if "froid" in name else None)
     assert result.preset == preset
     assert result.answers
     assert result.ok, messages(result)
@@ -93,7 +93,8 @@ def test_microsoft_forms_xlsx(tmp_path):
     assert ana.submitted_at == datetime(2026, 1, 12, 14, 3, 22, tzinfo=PARIS)  # « Heure de fin », a date cell
     assert ana.values == {"accueil": 5, "contenu": 4, "equipe": 5, "moyens": 4, "accompagnement": 5, "nps": 9,
                           "accompagne": True, "prefere": ["Les exercices", "Les échanges"],
-                          "commentaire": '=HYPERLINK("x")'}
+                          "commentaire": '=HYPERLINK("x")',
+                          "Ce que vous avez préféré2": "Le rythme;"}  # no field matches: kept as text
     assert ana.line == 2 and by_learner(result)["paul"].values["prefere"] == ["Les échanges"]
     # the unknown token is located at its cell of the sheet
     assert [s.line for s in result.unknown_tokens] == [4]
@@ -132,7 +133,8 @@ def test_google_sheets_csv_french():
     assert paul.survey == "chaud" and paul.session_id == SESSION and paul.source == "google_sheets_fr.csv"
     assert paul.submitted_at == datetime(2026, 1, 12, 14, 5, 10, tzinfo=PARIS)
     assert paul.values == {"accueil": 4, "contenu": 4, "equipe": 5, "moyens": 3, "accompagnement": 4, "nps": 8,
-                           "accompagne": True}  # « 5 - Tout à fait » → 5; no comment, no key
+                           "accompagne": True,  # « 5 - Tout à fait » → 5; no comment, no key
+                           "Qu'avez-vous le plus apprécié ?": "Les exercices"}  # no field: kept under its wording
     # a formula typed as an answer stays a plain string, never evaluated
     assert answers["lea"].values["commentaire"] == '=HYPERLINK("http://exemple.fr";"cliquez")'
     assert isinstance(answers["lea"].values["commentaire"], str)
@@ -242,7 +244,11 @@ def test_tally_cold_survey():
     # a hot-survey token in the cold-survey file is reported, not counted
     assert [s.line for s in result.other_survey] == [4]
     assert any(m.startswith("tally_froid.csv:4: jeton de l'enquête «\u00a0chaud\u00a0»") for m in messages(result))
-    assert len(parse_answers(EXPORTS / "tally_froid.csv", TOKENS).answers) == 3  # no filter
+    # no filter: the cold answers under the hot token would count as hot — refused, located
+    unfiltered = parse_answers(EXPORTS / "tally_froid.csv", TOKENS)
+    assert len(unfiltered.answers) == 2 and [s.line for s in unfiltered.invalid] == [4]
+    assert any(m.startswith("tally_froid.csv:4: réponses d'une enquête à froid sous le jeton de l'enquête à chaud")
+               for m in messages(unfiltered))
 
 
 def test_typeform_partial_response():
@@ -464,3 +470,40 @@ csvish = st.lists(st.sampled_from(['"', ",", ";", "\t", "\r", "\n", "\r\n", "Jet
                       csvish.map(lambda s: s.encode("cp1252", "replace"))))
 def test_random_bytes_and_csvish_text_never_raise(data):
     _never_raises(data)
+
+
+def test_implausible_answers_are_refused_located(tmp_path):
+    """Dated in the future, or before the session for a survey of its end: refused, the whole file stops."""
+    from datetime import date
+
+    path = tmp_path / "chaud.csv"
+    path.write_text(
+        "Horodateur,Comment évaluez-vous l'accueil ?,Jeton (ne pas modifier)\r\n"
+        f"12/01/2026 14:00:00,5,{tok('ana')}\r\n"
+        f"12/03/2027 14:00:00,4,{tok('paul')}\r\n"
+        f"02/01/2026 14:00:00,4,{tok('lea')}\r\n", encoding="utf-8")
+    result = parse_answers(path, TOKENS, now=datetime(2026, 2, 1, 12, 0, tzinfo=PARIS),
+                           starts={SESSION: date(2026, 1, 10)})
+    assert not result.ok
+    found = messages(result)
+    assert any(m.startswith("chaud.csv:3:") and "dans le futur" in m for m in found)
+    assert any(m.startswith("chaud.csv:4:") and "antérieure au début de la session (10/01/2026)" in m for m in found)
+    assert [a.learner_id for a in result.answers] == ["ana"]
+
+
+def test_the_questions_proposed_in_the_docs_are_all_read(tmp_path):
+    """A Google Forms export of the questions docs/enquetes.md gives to paste: every one lands somewhere."""
+    from qualikit.base.resources import PACKAGE
+
+    docs = (PACKAGE.parent / "docs" / "enquetes.md").read_text(encoding="utf-8")
+    cold = [line.split("|")[1].strip() for line in docs.split("## À froid", 1)[1].split("##", 1)[0].splitlines()
+            if line.startswith("| ") and "question" not in line and "Jeton" not in line]
+    assert len(cold) == 6
+    path = tmp_path / "froid.csv"
+    answers = ["Oui", "Un gain de temps", "Le temps", "Oui", "Power Query", "4"]
+    path.write_text("Horodateur," + ",".join(f'"{q}"' for q in cold) + ",Jeton (ne pas modifier)\r\n"
+                    + f"12/04/2026 10:00:00,{','.join(answers)},{tok('ana', 'froid')}\r\n", encoding="utf-8")
+    result = parse_answers(path, TOKENS)
+    assert result.ok, messages(result)
+    assert set(result.answers[0].values) == {"utilisation", "resultats", "obstacles", "soutien_manager",
+                                             "besoins_suivants", "satisfaction"}

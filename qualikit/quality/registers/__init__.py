@@ -5,6 +5,8 @@
 - registre-risques.yaml: risques sur la qualité des formations (indicator 32, 2026) → risks
 - signalements/registre-signalements.yaml: violences, harcèlement, discriminations (indicator 12,
   2026), restricted access → reports
+- registre-veille.yaml: veille légale, métiers, pédagogique et technologique (indicators 23–25) → watch
+- registre-procedures.yaml: the versions of the written procedures (indicators 12, 26, 31, 32) → procedures
 
 model: the records; store: reading with located problems, writing without losing text;
 commands: the `qualikit incident|improvement|risk|report` commands without their command line;

@@ -8,7 +8,9 @@ The registers date some steps only, so the cut is as fine as they allow:
   effect observed); the due date is a plan and stays;
 - risques: the register keeps the last review only; a risk reviewed later shows a state the
   register did not hold at the date, and the earlier one is lost → absent;
-- signalements: dated later → absent (their handling carries no date).
+- signalements: dated later → absent (their handling carries no date);
+- veille: dated later → absent;
+- procedures: a version adopted later → absent; reviewed later → not reviewed yet.
 An entry with no date stays: nothing says it came later.
 """
 
@@ -23,9 +25,11 @@ from qualikit.quality.registers.model import (
     ImprovementStatus,
     Incident,
     IncidentStatus,
+    ProcedureVersion,
     Register,
     Risk,
     ViolenceReport,
+    WatchEntry,
 )
 
 
@@ -42,8 +46,12 @@ def _entry(entry, day: date):
         return _improvement(entry, day)
     if isinstance(entry, Risk):
         return None if entry.reviewed and entry.reviewed > day else entry
-    if isinstance(entry, ViolenceReport):
+    if isinstance(entry, ViolenceReport | WatchEntry):
         return None if entry.date > day else entry
+    if isinstance(entry, ProcedureVersion):
+        if entry.adopted > day:
+            return None
+        return replace(entry, reviewed=None) if entry.reviewed and entry.reviewed > day else entry
     return entry
 
 

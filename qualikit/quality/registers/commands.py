@@ -370,3 +370,40 @@ def update_report(project: Path, clock, entry_id: str, *, measures: tuple[str, .
         entry = reports.update(entry, measures=measures, orientation=orientation, status=status)
         store.replace(project, doc, entry)
     return entry
+
+
+def add_watch(project: Path, clock, *, day: date, kind, source: str, finding: str, action: str | None,
+              file: str | None, show: Show):
+    """A veille entry; a given file must exist inside the project."""
+    from qualikit.quality.registers import watch
+
+    if file is not None:
+        path = (project / file).resolve()
+        if not path.is_relative_to(project.resolve()) or not path.is_file():
+            raise CommandError(f"fichier « {file} » introuvable dans le projet (chemin relatif attendu)", 2)
+        file = path.relative_to(project.resolve()).as_posix()
+    with editing(project, clock) as journal:
+        doc = checked(watch.load(project), show)
+        entry = watch.new_entry(doc.register, day=day, kind=kind, source=source, finding=finding, action=action,
+                                file=file)
+        store.append(project, doc, entry)
+        journal.append("watch.recorded", {"id": entry.id, "kind": entry.kind.value})
+    return entry
+
+
+def version_procedure(project: Path, clock, *, procedure: str, changes: str | None, version: str | None,
+                      day: date, reviewed_only: bool, show: Show):
+    """A new version adopted on `day`, or the version in force marked as read again on `day`."""
+    from qualikit.quality.registers import procedures
+
+    with editing(project, clock) as journal:
+        doc = checked(procedures.load(project), show)
+        if reviewed_only:
+            entry = procedures.review(doc.register, procedure, day)
+            store.replace(project, doc, entry)
+        else:
+            entry = procedures.adopt(doc.register, procedure, day, changes, version)
+            store.append(project, doc, entry)
+        journal.append("procedure.reviewed" if reviewed_only else "procedure.adopted",
+                       {"id": entry.id, "procedure": procedure, "version": entry.version})
+    return entry

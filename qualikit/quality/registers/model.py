@@ -168,6 +168,41 @@ class ViolenceReport:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
+# -- Veille (indicators 23, 24, 25) ------------------------------------------------------------------
+
+
+class WatchKind(StrEnum):
+    LEGALE = "légale"  # 23: laws and rules of vocational training
+    METIERS = "métiers"  # 24: the jobs, skills and employment of the trained fields
+    PEDAGOGIQUE = "pédagogique"  # 25: teaching methods and technologies
+
+
+@dataclass(frozen=True)
+class WatchEntry:
+    id: str  # V-2026-001
+    date: date
+    kind: WatchKind
+    source: str  # where it was read or heard: Légifrance, Centre Inffo, a webinar, a trade fair…
+    finding: str  # what changed, or what was learned
+    action: str | None = None  # what the organisation changed in consequence (the auditor's question)
+    file: str | None = None  # a copy of the source, relative to the project folder
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+# -- Procedures, dated and versioned (indicators 12, 26, 31, 32) -------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcedureVersion:
+    id: str  # P-001
+    procedure: str  # the template's name: abandons-relances, accueil-handicap…
+    version: str  # « 1 », « 2 », « 2.1 »
+    adopted: date  # adoptée le
+    changes: str | None = None  # what changed from the previous version
+    reviewed: date | None = None  # last review without change
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
 # -- A register: one file's entries ------------------------------------------------------------------
 
 T = TypeVar("T")

@@ -13,12 +13,12 @@ again adds nothing, a later resubmission is added (the latest one counts).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from qualikit.base.diagnostics import Location, Report, quote
 from qualikit.project.journal import Entry, Journal
-from qualikit.quality.surveys.presets import columns, find_token, normalise, parse_moment
+from qualikit.quality.surveys.presets import clean_text, columns, find_token, normalise, parse_moment
 from qualikit.quality.surveys.readers import RawTable, read_table
 
 ANSWER = "survey.answer"  # the journal kind read by `remind` and `alerts`
@@ -69,9 +69,18 @@ def answer_key(survey: str, session_id: str, learner_id: str) -> str:
     return f"survey:{survey}:{session_id}:{learner_id}"
 
 
+AFTER_SESSION = ("chaud", "froid", "entreprise", "financeur")  # asked at or after the end: never before the start
+COLD_ONLY = frozenset({"utilisation", "resultats", "obstacles", "soutien_manager", "besoins_suivants"})
+HOT_CRITERIA = frozenset({"accueil", "contenu", "equipe", "moyens", "accompagnement", "nps", "accompagne"})
+
+
 def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey: str | None = None,
-                  mapping: dict | None = None) -> ImportResult:
-    """Read one export; `tokens` maps token → (survey, session id, learner id). Never raises for bad data."""
+                  mapping: dict | None = None, now: datetime | None = None,
+                  starts: dict[str, date] | None = None) -> ImportResult:
+    """Read one export; `tokens` maps token → (survey, session id, learner id). Never raises for bad data.
+
+    `now` given: an answer dated later is refused; `starts` (session → first day) given: an answer to
+    a survey of the end of the training dated before the session began is refused."""
     report = Report()
     table = read_table(Path(path), report)
     if table is None:
@@ -84,7 +93,7 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                      "«\u00a0Jeton\u00a0» (ou le champ caché «\u00a0token\u00a0»), ou indiquez la colonne "
                      "dans la correspondance\u00a0; rien n'est importé")
         return result
-    if not plan.fields:
+    if not plan.fields and not plan.questions:
         report.warning(where, "aucune question reconnue\u00a0: seules les réponses reçues sont comptées, "
                        "indiquez les colonnes dans la correspondance pour lire les notes")
     if plan.submitted is None:
@@ -133,6 +142,10 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                 values[name] = value.value
             elif isinstance(before, str) and isinstance(value.value, str):  # several comment columns
                 values[name] = f"{before}\n{value.value}"
+        for column, wording in plan.questions:
+            text = clean_text(cells[column]) if column < len(cells) and cells[column] is not None else ""
+            if text and wording not in values:
+                values[wording] = text
         if problems:
             result.invalid.append(Skipped(line, token, "; ".join(problems)))
             continue
@@ -143,6 +156,12 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                 submitted = parse_moment(moment, plan.preset.zone, plan.day_first)
                 if submitted is None:
                     report.warning(table.loc(line, plan.submitted), f"date de réponse illisible {quote(moment)}")
+        problem = _implausible(kind, values, submitted, now, (starts or {}).get(session_id))
+        if problem:
+            report.error(table.loc(line, plan.submitted if "date" in problem else plan.token),
+                         f"{problem}\u00a0: réponse non comptée")
+            result.invalid.append(Skipped(line, token, problem))
+            continue
         candidates.append(Answer(kind, session_id, learner_id, submitted, values, table.source, line))
         row_tokens[line] = token
     for column, name in sorted(kept_text.items()):
@@ -150,6 +169,19 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                        f"(codes de réponse\u00a0?) dans {quote(table.headers[column])}", field=name)
     result.answers = _latest(candidates, result, table, row_tokens)
     return result
+
+
+def _implausible(kind: str, values: dict, submitted: datetime | None, now: datetime | None,
+                 start: date | None) -> str | None:
+    """Why this answer cannot be what it claims: dated in the future or before its session, or a cold
+    survey's answers under a hot survey's token (it would count as hot)."""
+    if submitted is not None and now is not None and submitted > now:
+        return f"date de réponse {submitted:%d/%m/%Y %H:%M} dans le futur"
+    if submitted is not None and start is not None and kind in AFTER_SESSION and submitted.date() < start:
+        return f"date de réponse {submitted:%d/%m/%Y} antérieure au début de la session ({start:%d/%m/%Y})"
+    if kind == "chaud" and COLD_ONLY & values.keys() and not HOT_CRITERIA & values.keys():
+        return "réponses d'une enquête à froid sous le jeton de l'enquête à chaud (lien à chaud réutilisé\u00a0?)"
+    return None
 
 
 def _latest(candidates: list[Answer], result: ImportResult, table: RawTable, tokens: dict[int, str]) -> list[Answer]:

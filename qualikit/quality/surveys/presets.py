@@ -61,16 +61,16 @@ RULES: tuple[tuple[str, str], ...] = (
     ("accompagne", r" sentie?s?( e)?( [a-z]+)? accompagn| felt (supported|accompanied)"
                    r"| feel (supported|accompanied)"),
     ("nps", r" recommander| recommanderiez| recommandiez| recommend(?!ation)| nps "),
-    ("utilisation", r" utilisez vous| avez vous (pu )?(utilise|reutilise|mis en pratique|applique)| mise? en pratique"
-                    r"| mettre en pratique| mettez en pratique| reutilis| appliquez| put into practice"
-                    r"| are you (using|applying)| have you (used|applied)| do you use"),
-    ("resultats", r" resultats?| results?| benefices?| impacts?| gains? "),
-    ("obstacles", r" obstacles?| freins?| difficultes?| barriers?| empeche| hindered"),
     ("soutien_manager", r" managers?| hierarchi| superieure? | responsable(?! pedagogique)| employeur| n 1 "
                         r"| supervisor"),
+    ("utilisation", r" utilisez vous| avez vous (pu )?(utilise|reutilise|mis en pratique|applique)| mise? en pratique"
+                    r"| mettre en pratique| mettez en pratique| reutilis| appliquez| mises? en (oe)?uvre"
+                    r"| put into practice| are you (using|applying)| have you (used|applied)| do you use"),
+    ("resultats", r" resultats?| results?| benefices?| impacts?| gains? "),
+    ("obstacles", r" obstacles?| freins?| difficultes?| barriers?| empeche| hindered"),
     ("besoins_suivants", r" besoins? (de |en )?formation| nouveaux? besoins?| prochaine formation| autres? formations?"
-                         r"| formations? complementaires?| aller plus loin| next training| further training"
-                         r"| training needs| other trainings?"),
+                         r"| aur(i)?ez vous besoin| formations? complementaires?| aller plus loin| next training"
+                         r"| further training| training needs| other trainings?"),
     ("commentaire", r" commentaires?| remarques?| suggestions?| observations?| precisez| pourquoi| ajouter"
                     r"| expression libre| texte libre| ameliorer| ameliorations?| points? forts?| points? faibles?"
                     r"|^ comments? $| comments | any comment| other comment| additional comment| feedback | improve"
@@ -277,6 +277,8 @@ class Columns:
     token: int | None = None
     submitted: int | None = None
     fields: list[tuple[int, str]] = field(default_factory=list)  # (column, field), column order
+    # Questions no field matches (a needs analysis asks what it likes): kept as text under their wording.
+    questions: list[tuple[int, str]] = field(default_factory=list)
     day_first: bool = True
     meta: dict[str, int] = field(default_factory=dict)  # folded header → first column
 
@@ -287,7 +289,7 @@ class Columns:
         return lookup
 
 
-def _field_name(value: str) -> str | None:
+def field_name(value: str) -> str | None:
     """A mapping's target: a known field, token, submitted_at, ignore, or a custom identifier."""
     key = fold(value).replace(" ", "_")
     if key in ("token", "jeton"):
@@ -364,7 +366,7 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
         plan.meta.setdefault(name, i)
     chosen: dict[int, str] = {}
     for key, target in (mapping or {}).items():
-        name = IGNORE if target is None else _field_name(str(target))
+        name = IGNORE if target is None else field_name(str(target))
         hits = [i for i, h in enumerate(table.headers) if h == key or folded[i] == fold(key)]
         if name is None:
             report.warning(Location(table.source), f"correspondance\u00a0: champ {quote(target)} inconnu pour "
@@ -404,7 +406,6 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
         plan.submitted = next((plan.meta[n] for n in preset.timestamps if n in plan.meta), None)
 
     taken: dict[str, int] = {}
-    ignored: list[str] = []
     for i, header in enumerate(table.headers):
         if i in (plan.token, plan.submitted) or not header:
             continue
@@ -414,7 +415,7 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
                 continue
             name = classify(header, preset)
             if name is None:
-                ignored.append(header)
+                plan.questions.append((i, " ".join(str(header).split())))
                 continue
         if name in (IGNORE, TOKEN, SUBMITTED):
             continue
@@ -426,10 +427,9 @@ def columns(table: RawTable, report: Report, mapping: dict[str, str] | None = No
             continue
         taken.setdefault(name, i)
         plan.fields.append((i, name))
-    if ignored:
-        report.warning(Location(table.source), f"{len(ignored)} colonne(s) non reconnue(s), ignorée(s)\u00a0: "
-                       + ", ".join(quote(h) for h in ignored[:8]) + (" …" if len(ignored) > 8 else "")
-                       + " (indiquez-les dans la correspondance si elles comptent)")
+    if ignored := [q for _, q in plan.questions]:
+        report.warning(Location(table.source), f"{len(ignored)} question(s) sans correspondance, gardée(s) en texte"
+                       f"\u00a0: {', '.join(quote(h) for h in ignored[:8])}{' …' if len(ignored) > 8 else ''}")
 
     default = preset.day_first
     if default is None:

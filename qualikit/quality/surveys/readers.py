@@ -229,7 +229,9 @@ def _read_xlsx(path: Path, name: str, report: Report) -> RawTable | None:
     from openpyxl import load_workbook  # heavy: only when a workbook is read
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        # Not data_only: a learner's answer starting with « = » is stored by some tools as a formula
+        # with no cached value; its text is the answer (kept as a plain string, never evaluated).
+        book = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds on a corrupt or non-xlsx archive
         report.error(Location(name), "classeur illisible\u00a0: ce n'est pas un fichier .xlsx valide "
                      f"({type(exc).__name__})\u00a0; enregistrez-le au format «\u00a0Classeur Excel (.xlsx)\u00a0»")
