@@ -56,7 +56,7 @@ def filled(root):
     journal = Journal(root / "journal.jsonl", clock)
     s, who = "excel-2026-10-15", "camille-roux"
     email = {"session": s, "learner": who, "to": "camille@example.fr", "subject": "Votre convocation",
-             "transport": "smtp", "attachments": []}
+             "transport": "smtp", "attachments": [], "reply": "250 2.0.0 Ok: queued as 4XyZ12", "queue_id": "4XyZ12"}
     journal.append("onboard.attendance_sheet", {"session": s, "file": "sortie/x/emargement.pdf"})  # 1: no learner
     journal.append("onboard.kit", {"session": s, "learner": who, "file": "sortie/k.pdf", "sha256": "0" * 64})  # 2
     journal.append("onboard.email", email, key=f"onboard:email:{s}:{who}")  # 3
@@ -83,12 +83,15 @@ def test_rows_one_per_contact_in_journal_order(demo):
     table = [(r["Canal"], r["Motif"], r["Résultat"]) for r in rows]
     assert table == [
         ("document", "Livret d'accueil et convocation", "délivré"),
-        ("e-mail", "Convocation J-7", "envoyé"),
-        ("e-mail", "Convocation J-7", "renvoi (déposé dans outbox/)"),
-        ("e-mail", "Rappel J-1", "envoyé"),
-        ("e-mail", "relance-chaud", "déposé dans outbox/"),
+        ("e-mail", "Convocation J-7", "accepté par le serveur SMTP («\u00a0250 2.0.0 Ok: queued as 4XyZ12\u00a0»), "
+                                      "file du serveur\u00a0: 4XyZ12"),
+        ("e-mail", "Convocation J-7", "renvoi : déposé dans outbox/, non prouvé envoyé"),
+        ("e-mail", "Rappel J-1", "accepté par le serveur SMTP"),
+        ("e-mail", "relance-chaud", "déposé dans outbox/, non prouvé envoyé"),
         ("document", "Certificat de réalisation", "délivré, signé"),
-        ("e-mail", "Documents de fin de formation et enquête à chaud", "envoyé (retrouvé après une interruption)"),
+        ("e-mail", "Documents de fin de formation et enquête à chaud",
+         "accepté par le serveur SMTP («\u00a0250 2.0.0 Ok: queued as 4XyZ12\u00a0»), file du serveur\u00a0: 4XyZ12 "
+         "(retrouvé après une interruption)"),
         ("note", EVIL, "+33 6 00"),
         ("téléphone", "Absent le deuxième jour", "-"),
     ]

@@ -245,6 +245,20 @@ def emargements(ctx: Context) -> Proof:
         todo, missing)
 
 
+def contrats_conventions(ctx: Context) -> Proof:
+    """The signed terms of each sampled session: its convention, or the contract of a particulier."""
+    label = "Conventions et contrats de formation"
+    conventions, contracts = journal_files(ctx, "contract.convention"), journal_files(ctx, "contract.contrat")
+    files = []
+    for s in ctx.sessions[:SESSIONS]:
+        if (s.id, "") in conventions:
+            files.append(PackFile(f"{s.id}/convention.pdf", f"Convention de formation — {s.id}",
+                                  source=conventions[(s.id, "")]))
+        files += [PackFile(f"{s.id}/{lid}-contrat-formation.pdf", f"Contrat de formation — {ctx.learner_name(lid)}",
+                           source=path) for (sid, lid), path in sorted(contracts.items()) if sid == s.id]
+    return Proof("contrats_conventions", label, bool(files), files)
+
+
 def relance_emails(ctx: Context) -> Proof:
     label = "Copies d'e-mails de relance et de suivi"
     copies = emails_of(ctx, ("relance-absence", "relance-chaud", "suivi-j30", "recapitulatif"))

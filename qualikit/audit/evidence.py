@@ -20,6 +20,7 @@ from qualikit.audit.delivery import (
     adaptations,
     attestations,
     certificats_realisation,
+    contrats_conventions,
     convocations,
     emails_envoyes,
     emargements,
@@ -105,6 +106,7 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
 
 # Files shown with an indicator without counting in its status (the auditor often asks for them).
 EXTRAS: dict[int, tuple[str, ...]] = {
+    9: ("contrats_conventions",),
     11: ("certificats_realisation",),
     12: ("relance_emails",),
     21: ("formateurs",),
@@ -114,7 +116,7 @@ EXTRAS: dict[int, tuple[str, ...]] = {
 
 EXTRA_COLLECTORS: dict[str, Callable[[Context], Proof]] = {
     "certificats_realisation": certificats_realisation, "emargements": emargements,
-    "relance_emails": relance_emails, "formateurs": formateurs,
+    "relance_emails": relance_emails, "formateurs": formateurs, "contrats_conventions": contrats_conventions,
 }
 
 

@@ -118,16 +118,20 @@ def _closing_reason(project: Project, data: dict) -> str:
 
 
 def _sent(data: dict) -> str:
-    """What happened to a message: sent by SMTP, or written to outbox/ for the trainer to send."""
+    """What happened to a message: accepted by the SMTP server (its reply is the proof), or only
+    written to outbox/ for the trainer to send — which proves nothing was sent."""
     outbox = data.get("transport") == "outbox"
-    if data.get("resend"):
-        result = "renvoi" + (" (déposé dans outbox/)" if outbox else "")
+    if outbox:
+        result = "déposé dans outbox/, non prouvé envoyé"
     else:
-        result = "déposé dans outbox/" if outbox else "envoyé"
+        reply = " ".join(str(data.get("reply") or "").split())[:80]
+        result = "accepté par le serveur SMTP" + (f" («\u00a0{reply}\u00a0»)" if reply else "")
+        if data.get("queue_id"):
+            result += f", file du serveur\u00a0: {data['queue_id']}"
+    if data.get("resend"):
+        result = "renvoi : " + result
     if data.get("recovered"):
         result += " (retrouvé après une interruption)"
-    if data.get("queue_id"):
-        result += f" (file du serveur\u00a0: {data['queue_id']})"
     return result
 
 

@@ -211,7 +211,8 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
         yield _warn(org.loc, "aucune adresse d'expédition pour les e-mails", "expediteur.email")
     if not p.settings.verification_url:
         base, _ = verification_page(None, org.website, org.sender_email)
-        yield _warn(p.settings.loc, "aucune page de vérification des documents (verification_url) : les QR codes "
+        where = p.settings.loc if p.settings.loc.file != "?" else org.loc  # no parametres: the organisation
+        yield _warn(where, "aucune page de vérification des documents (verification_url) : les QR codes "
                     f"mènent à {base or 'aucune adresse'} ; mettez-y en ligne les pages de « qualikit verify "
                     "--publish » ou indiquez l'adresse où vous les publiez", "verification_url")
     for key, value in (("logo", org.logo), ("signature", org.signature)):

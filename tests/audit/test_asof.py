@@ -41,7 +41,7 @@ DATES = (
 # - programmes.xlsx, sheet « Calendrier des sessions »; the retention dashboard's « Par session »
 #   (start and end of each session begun, one still running at the cut included).
 CALENDAR_FILES = re.compile(r"(convocation-livret-accueil|emargement|fiche-programme-[\w-]+|convention"
-                            r"|contrat-formation)\.pdf$")
+                            r"|contrat-formation|information-prealable)\.pdf$")
 CALENDAR_SHEETS = {"programmes.xlsx": "Calendrier des sessions", "tableau-retention.xlsx": "Par session"}
 # The end-of-training pack's action plan: targets « d'ici le 15 novembre 2026 (dans un mois) » the
 # learner sets at the end of the session; a plan, printed on the day of issue.
