@@ -8,8 +8,8 @@ from qualikit.cli.common import console, print_report
 
 
 def command(
-    src: Path = typer.Argument(..., help="Projet au format YAML."),
-    dest: Path = typer.Argument(..., help="Dossier où écrire le classeur qualikit.xlsx."),
+    src: Path = typer.Argument(..., metavar="PROJET", help="Projet au format YAML."),
+    dest: Path = typer.Argument(..., metavar="DOSSIER", help="Dossier où écrire le classeur qualikit.xlsx."),
 ) -> None:
     from qualikit.project.convert import to_workbook
 

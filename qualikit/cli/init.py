@@ -24,7 +24,7 @@ QUESTIONS = (
 
 
 def command(
-    dest: Path = typer.Argument(..., help="Dossier à créer pour le projet."),
+    dest: Path = typer.Argument(..., metavar="DOSSIER", help="Dossier à créer pour le projet."),
     raison_sociale: str = typer.Option(None, "--raison-sociale"),
     forme_juridique: str = typer.Option(None, "--forme-juridique"),
     siret: str = typer.Option(None, "--siret"),

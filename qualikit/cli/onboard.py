@@ -8,8 +8,9 @@ from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, 
 
 
 def command(
-    session: str = typer.Argument(None, help="Une session précise ; sinon toutes celles qui commencent "
-                                             "dans le délai de convocation (7 jours par défaut)."),
+    session: str = typer.Argument(None, metavar="SESSION",
+                                  help="Une session précise ; sinon toutes celles qui commencent "
+                                       "dans le délai de convocation (7 jours par défaut)."),
     project: Path = ProjectOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="Montrer ce qui serait envoyé, à qui, sans rien envoyer."),
     force: list[str] = typer.Option([], "--force", help="Renvoyer la convocation de cet apprenant (identifiant)."),

@@ -13,7 +13,7 @@ survey_app = typer.Typer(help="Les réponses aux questionnaires (indicateur Qual
 @survey_app.command("import", help="Importe l'export d'un outil de formulaire (Google Forms, Microsoft Forms, "
                                    "LimeSurvey, Tally, Typeform, Framaforms — CSV, TSV ou XLSX).")
 def import_(
-    file: Path = typer.Argument(..., help="Le fichier exporté par l'outil de formulaire."),
+    file: Path = typer.Argument(..., metavar="FICHIER", help="Le fichier exporté par l'outil de formulaire."),
     survey: str = typer.Option(None, "--enquete", help="N'accepter que les réponses à ce questionnaire "
                                "(besoins, positionnement, chaud, froid, entreprise, financeur)."),
     project: Path = ProjectOpt,
@@ -86,7 +86,7 @@ REVIEW = (
 
 @survey_app.command("review", help="Le bilan du formateur sur une session (indicateur 30 : l'équipe pédagogique).")
 def review(
-    session: str = typer.Argument(..., help="La session dont vous faites le bilan."),
+    session: str = typer.Argument(..., metavar="SESSION", help="La session dont vous faites le bilan."),
     note: int = typer.Option(None, "--note", min=1, max=5, help="Votre appréciation globale, de 1 à 5."),
     reussites: str = typer.Option(None, "--reussites"),
     ameliorations: str = typer.Option(None, "--ameliorations"),

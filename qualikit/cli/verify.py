@@ -8,7 +8,7 @@ from qualikit.cli.common import ProjectOpt, console, err
 
 
 def command(
-    document: Path = typer.Argument(..., help="Le PDF à vérifier (attestation, certificat…)."),
+    document: Path = typer.Argument(..., metavar="PDF", help="Le PDF à vérifier (attestation, certificat…)."),
     project: Path = ProjectOpt,
 ) -> None:
     from qualikit.base.clock import Clock
