@@ -78,7 +78,7 @@ def test_demo_checks_clean_and_status_shows_what_is_next():
     assert "1 point d'attention" in check.output and "sessions.yaml:63:7: Karim Haddad" in check.output
     result = run("status", DEMO, "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
-    assert "lundi 23 novembre 2026" in result.output
+    assert "lundi 23\u00a0novembre\u00a02026" in result.output
     assert "envoyer les convocations de la session projet-2026-11-30" in result.output
     assert "en cours" in result.output and "terminée" in result.output
 

@@ -45,14 +45,14 @@ def cells(output: str, label: str) -> list[str]:
 def test_status_says_where_each_learner_stands_and_what_comes_next(played):
     out = run("status", "-p", played, "--today", "2026-11-23")
     assert "jamais convoqué·e (contrat de formation non signé)" in cells(out, "Karim Haddad")[1]
-    assert cells(out, "Pierre Dumas")[1].startswith("abandon le jeudi 5 novembre 2026")
-    assert cells(out, "Julien Morel")[1:] == ["convoqué·e le lundi 23 novembre 2026",
-                                              "rappel la veille le vendredi 27 novembre 2026"]
+    assert cells(out, "Pierre Dumas")[1].startswith("abandon le jeudi 5\u00a0novembre\u00a02026")
+    assert cells(out, "Julien Morel")[1:] == ["convoqué·e le lundi 23\u00a0novembre\u00a02026",
+                                              "rappel la veille le vendredi 27\u00a0novembre\u00a02026"]
     assert cells(out, "Isabelle Giraud")[1] == "inscrit·e, contrat de formation non signé"
     assert cells(out, "parole-2026-11-23")[2] == "en cours (jour 1 sur 3)"
     assert "Chiffres clés — période jusqu’au 23/11/2026" in out
     # the positional form of older versions still works
-    assert "situation au lundi 23 novembre 2026" in run("status", played, "--today", "2026-11-23")
+    assert "situation au lundi 23\u00a0novembre\u00a02026" in run("status", played, "--today", "2026-11-23")
 
 
 def test_status_as_of_an_earlier_day_knows_nothing_later(played):

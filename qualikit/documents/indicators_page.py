@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from qualikit.base.frdates import long_date
+from qualikit.base.typography import siret
 from qualikit.project.model import Organisation
 from qualikit.quality.figures import SMALL_N, Kpis
 
@@ -27,7 +28,7 @@ def _context(org: Organisation, k: Kpis, updated: date) -> dict:
         "figures": [{"label": f.label, "text": f.text(), "n": f.denominator if f.unit != "" else "—",
                      "method": f.method} for f in figures],
         "causes": k.dropout_causes.most_common(), "address": ", ".join(org.address.lines()),
-        "region": de(org.nda_region) if org.nda_region else "",
+        "region": de(org.nda_region) if org.nda_region else "", "siret": siret(org.siret) if org.siret else "",
     }
 
 

@@ -67,10 +67,6 @@ def date_span(session: Session) -> str:
     return f"du {long_date(session.start)} au {long_date(session.end)}"
 
 
-def time_range(r) -> str:
-    return f"{r.start:%H:%M}–{r.end:%H:%M}"
-
-
 def modality(programme: Programme, session: Session) -> str:
     if programme.modality is not None:
         return MODALITY[programme.modality]

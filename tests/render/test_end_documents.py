@@ -148,7 +148,7 @@ def test_attestation_lists_each_objective_with_its_result(demo, session_id, lear
     assert plain(programme.title) in page
     assert "Action de formation" in page
     assert f"{number(session.planned_hours)} heures" in page
-    assert f"Du {plain_date(session.start)} au {plain_date(session.end)}" in page
+    assert plain(f"Du {plain_date(session.start)} au {plain_date(session.end)}") in page
     assert CODE in page and "Cachet et signature" in page and "Claire Clément" in page
 
 
