@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from qualikit.base.frdates import hours as _hours
 from qualikit.base.frdates import long_date
+from qualikit.base.typography import agree, plural
 from qualikit.journey.facts import Journey, LearnerJourney, SessionJourney
 from qualikit.journey.plan import ALL, NO_COLD, NO_HOT, Step, due_at, on_working_day, steps_for
 from qualikit.project.model import Settings
@@ -58,6 +59,14 @@ def session_state(sj: SessionJourney, now: datetime, settings: Settings, steps: 
 
 def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
                   steps: list[Step], watched: bool = True) -> State:
+    """Where the learner stands, the words agreed with their civility (« inscrite », « convoqué »)."""
+    state = _learner_state(lj, sj, now, settings, steps, watched)
+    civility = lj.learner.civility
+    return State(agree(state.text, civility), agree(state.next, civility), state.attention)
+
+
+def _learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
+                   steps: list[Step], watched: bool) -> State:
     session, today = sj.session, now.date()
     if lj.dropped:
         when = f" le {_day(lj.dropped_on)}" if lj.dropped_on else ""
@@ -88,7 +97,7 @@ def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, setting
     if today < session.start:
         return State("inscrit·e", f"début le {_day(session.start)}")
     hours = f"{_hours(lj.hours_done)} sur {_hours(session.planned_hours)}"
-    absences = f", {len(lj.absences)} demi-journée(s) d'absence" if lj.absences else ""
+    absences = f", {plural(len(lj.absences), 'demi-journée')} d'absence" if lj.absences else ""
     if lj.present_unadmitted:
         why = "sans contrat de formation signé" if lj.signed_on is None else "pendant le délai de rétractation"
         return State(f"présent·e {why} : {hours} comptées", "régulariser le contrat : ces demi-journées ne "

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from qualikit.base.typography import agree, plural
 from qualikit.project.journal import Entry
 from qualikit.project.model import Project
 
@@ -55,14 +56,14 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
             continue  # not started, or over for two months: nothing left to act on
         rate = dropout([sj])
         if rate.denominator and Decimal(rate.numerator) / rate.denominator > settings.dropout_alert_rate:
-            out.append(Alert("abandon", session.id, f"session {session.id} : {rate.numerator} abandon(s) sur "
+            out.append(Alert("abandon", session.id, f"session {session.id} : {plural(rate.numerator, 'abandon')} sur "
                              f"{rate.denominator}, soit {percent(Decimal(rate.numerator) / rate.denominator)}, "
                              f"au-dessus du seuil de {percent(settings.dropout_alert_rate)}"))
         for lj in sj.learners:
             n = len(lj.absences)
             if n >= REPEATED_ABSENCES and not lj.dropped:
-                out.append(Alert("absences", session.id, f"{lj.learner.full_name} : absent·e "
-                                 f"{n} demi-journées (session {session.id})", lj.learner.id))
+                out.append(Alert("absences", session.id, agree(f"{lj.learner.full_name} : absent·e "
+                                 f"{n} demi-journées (session {session.id})", lj.learner.civility), lj.learner.id))
         if sj.closed is None and now >= sj.ends_at:
             waiting = [lj for lj in sj.learners if not lj.dropped]
             if waiting:
@@ -119,6 +120,7 @@ def _not_convoked(sj, today, lead_days: int) -> list[Alert]:
     for lj in sj.learners:
         why = None if lj.dropped or lj.convoked else lj.contract_wait(today)
         if why:
-            out.append(Alert("convocation", session.id, f"{lj.learner.full_name} n'est pas convoqué·e à la "
-                             f"session {session.id} (début le {long_date(session.start)}) : {why}", lj.learner.id))
+            out.append(Alert("convocation", session.id, agree(f"{lj.learner.full_name} n'est pas convoqué·e à la "
+                             f"session {session.id} (début le {long_date(session.start)}) : {why}",
+                             lj.learner.civility), lj.learner.id))
     return out
