@@ -48,7 +48,7 @@ def test_status_says_where_each_learner_stands_and_what_comes_next(played):
     assert cells(out, "Pierre Dumas")[1].startswith("abandon le jeudi 5\u00a0novembre\u00a02026")
     assert cells(out, "Julien Morel")[1:] == ["convoqué le lundi 23\u00a0novembre\u00a02026",
                                               "rappel la veille le vendredi 27\u00a0novembre\u00a02026"]
-    assert cells(out, "Isabelle Giraud")[1] == "inscrit·e, contrat de formation non signé"
+    assert cells(out, "Isabelle Giraud")[1] == "inscrite, contrat de formation non signé"
     assert cells(out, "parole-2026-11-23")[2] == "en cours (jour 1 sur 3)"
     assert "Chiffres clés — période jusqu’au 23/11/2026" in out
     # the positional form of older versions still works
