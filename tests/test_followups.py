@@ -126,7 +126,8 @@ def test_log_call_prints_who_and_when(demo):
     result = run("log", "call", "camille-roux", "--texte", "Absente mardi, rappelée", "--resultat", "reprend jeudi",
                  "-p", demo, "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "✓ Appel avec Camille Roux enregistré au journal (le lundi 23\u00a0novembre\u00a02026 à 9\u00a0h\u00a000)"
+    assert result.output.strip() == ("✓ Appel avec Camille Roux enregistré au journal "
+                                     f"(le lundi 23{NBSP}novembre{NBSP}2026 à 9{NBSP}h{NBSP}00)")
     (entry,) = open_journal(demo, Clock(NOW)).entries()
     assert entry.kind == "followup.appel" and entry.data["outcome"] == "reprend jeudi"
 
@@ -135,10 +136,12 @@ def test_log_interview_and_note(demo):
     result = run("log", "interview", "julien-morel", "--session", "projet-2026-11-30", "-t", "Point à mi-parcours",
                  "-p", demo, "--today", "2026-11-24")
     assert result.exit_code == 0, result.output
-    assert "✓ Entretien avec Julien Morel enregistré au journal (le mardi 24\u00a0novembre\u00a02026 à 9\u00a0h\u00a000)" in result.output
+    assert ("✓ Entretien avec Julien Morel enregistré au journal "
+            f"(le mardi 24{NBSP}novembre{NBSP}2026 à 9{NBSP}h{NBSP}00)") in result.output
     result = run("log", "note", "camille-roux", "-t", "Difficultés avec les TCD", "-p", demo, "--today", "2026-11-24")
     assert result.exit_code == 0, result.output
-    assert "✓ Note sur Camille Roux enregistrée au journal (le mardi 24\u00a0novembre\u00a02026 à 9\u00a0h\u00a000)" in result.output
+    assert ("✓ Note sur Camille Roux enregistrée au journal "
+            f"(le mardi 24{NBSP}novembre{NBSP}2026 à 9{NBSP}h{NBSP}00)") in result.output
     kinds = [e.kind for e in open_journal(demo, Clock(NOW)).entries()]
     assert kinds == ["followup.entretien", "followup.note"]
 

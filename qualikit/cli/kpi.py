@@ -43,7 +43,7 @@ def command(
 
         # the same sessions as the headline figures, each counted alone
         chosen = sorted(select(journey, first, last, session, programme), key=lambda sj: sj.session.end)
-        per_session = [(sj.id, sj.session.end.isoformat(), compute(p, entries, session_id=sj.id, journey=journey))
+        per_session = [(sj.id, sj.session.end, compute(p, entries, session_id=sj.id, journey=journey))
                        for sj in chosen]
         try:
             write_kpi_workbook(xlsx, k, per_session)
