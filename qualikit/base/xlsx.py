@@ -1,6 +1,7 @@
 """Cells and tables for every workbook qualikit writes, so Excel can sort, filter and add them up.
 
-- `put()`: dates are real dates (« JJ/MM/AAAA »), numbers real numbers, and text always a
+- `put()`: dates are real dates (« JJ/MM/AAAA »), numbers real numbers, shares (`Percent`)
+  numbers shown as percentages, and text always a
   string cell — a learner's answer starting with « = », « + », « - » or « @ » never becomes a
   formula, an error code or a guess;
 - `finish()`: the header row frozen and filtered, the columns as wide as their content.
@@ -23,6 +24,10 @@ PERCENT_FORMAT = "0%"  # 0.75 shows as 75 % in a French Excel
 DECIMAL_FORMAT = "0.0"
 SIGNED_FORMAT = "+0;-0;0"  # the NPS: +75, -10, 0
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML cannot hold
+
+
+class Percent(float):
+    """A share (0.75) that a workbook shows as a percentage (75 %): rows stay plain lists."""
 
 
 def put(cell, value: Any, number_format: str | None = None) -> None:
@@ -48,6 +53,9 @@ def put(cell, value: Any, number_format: str | None = None) -> None:
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = DATE_FORMAT
+    elif isinstance(value, Percent):
+        cell.value = float(value)
+        cell.number_format = PERCENT_FORMAT
     elif isinstance(value, Decimal):
         cell.value = int(value) if value == value.to_integral_value() else float(value)
     elif isinstance(value, int | float):
