@@ -56,3 +56,17 @@ def test_libreoffice_opens_the_kpi_workbook(tmp_path):
                            str(tmp_path / "kpi.xlsx")], capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "Indicateurs" in (tmp_path / "kpi.csv").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_opens_an_audit_workbook(tmp_path):
+    from qualikit.audit.sheets import Sheet, workbook
+
+    sheet = Sheet("Par session", ("Session", "Début", "Taux d'abandon"), [["s1", date(2026, 11, 4), Percent(1 / 6)]])
+    data = workbook([("Organisme", "Atelier")], [sheet], date(2026, 11, 15))
+    path = tmp_path / "tableau.xlsx"
+    path.write_bytes(data)
+    done = subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
+                          capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "tableau.csv").read_text(encoding="utf-8", errors="replace").startswith("Organisme")
