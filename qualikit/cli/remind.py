@@ -20,7 +20,7 @@ def command(
         return
     from rich.table import Table
 
-    from qualikit.base.frdates import short_date
+    from qualikit.base.frdates import clock_time, short_date
     from qualikit.cli.delivery_output import print_delivery, transport_for
     from qualikit.commands.onboard import OnboardError
     from qualikit.commands.remind import remind
@@ -40,7 +40,8 @@ def command(
         raise typer.Exit(1) from None
     finally:
         transport.close()
-    stamp = clock.now().strftime("%d/%m/%Y %H:%M")
+    now = clock.now()
+    stamp = f"{now:%d/%m/%Y} à {clock_time(now)}"
     if result.due:
         table = Table(title=f"Étapes dues au {stamp}", title_justify="left")
         for col in ("Étape", "Session", "Destinataire", "Prévue le"):
@@ -50,7 +51,7 @@ def command(
             table.add_row(item.step.label, item.session.id, who, short_date(item.due.date()))
         console.print(table)
     else:
-        console.print(f"{stamp} : aucune relance due.")
+        console.print(f"Le {stamp} : aucune relance due.")
     if result.too_late and dry_run:
         console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
                       f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from qualikit.base.frdates import clock_time
 from qualikit.base.typography import agree, plural
 from qualikit.project.journal import Entry
 from qualikit.project.model import Project
@@ -103,7 +104,8 @@ def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
         elapsed = int(waiting(incident, now).total_seconds() // 3600)
         where = f", session {incident.session}" if incident.session else ""
         out.append(Alert("reclamation", incident.session or "",
-                         f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y à %H:%M}{where}) "
+                         f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y} à "
+                         f"{clock_time(incident.received)}{where}) "
                          f"sans réponse depuis {elapsed}\u00a0h, au-delà de l'objectif de {hours}\u00a0h",
                          incident.id))
     return out
