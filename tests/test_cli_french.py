@@ -87,3 +87,18 @@ def test_version():
     assert result.exit_code == 0
     assert result.output == f"qualikit {version('qualikit')}\n"
     assert result.output.startswith("qualikit 0.")
+
+
+def test_a_date_stays_on_one_line_in_a_table():
+    import io
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table()
+    table.add_column("Où elle en est", width=18)
+    table.add_row("clôturée le samedi 17\u00a0octobre\u00a02026 à 9\u00a0h\u00a000")
+    console = Console(width=60, file=io.StringIO(), record=True)
+    console.print(table)
+    text = console.export_text()
+    assert "17\u00a0octobre\u00a02026" in text and "9\u00a0h\u00a000" in text

@@ -7,8 +7,10 @@ gettext. Two hooks catch them all, with no extra import at start-up:
 - every usage error is printed by `ClickException.show`;
 
 typer.core's `_` is pointed at a small table, option metavars (<path>) are named in French
-and a hidden argument leaves the usage line. `french()` rewrites the known English
-phrases; any other text (our own French help) passes through unchanged.
+and a hidden argument leaves the usage line. In rich's tables, a no-break space (« 5 novembre
+2026 », « 9 h 00 ») no longer breaks a line: rich splits words on every Unicode space.
+`french()` rewrites the known English phrases; any other text (our own French help) passes
+through unchanged.
 """
 
 from __future__ import annotations
@@ -120,5 +122,8 @@ def install() -> None:
     exceptions.UsageError.show = _show
     metavar = core.TyperOption.make_metavar
     core.TyperOption.make_metavar = lambda self, ctx: _METAVARS.get(m := metavar(self, ctx), m)
+    from rich import _wrap
+
+    _wrap.re_word = re.compile(r"[^\S\u00a0\u202f]*[\S\u00a0\u202f]+[^\S\u00a0\u202f]*")
     pieces = core.TyperArgument.get_usage_pieces  # a hidden argument is not shown in the usage line either
     core.TyperArgument.get_usage_pieces = lambda self, ctx: [] if self.hidden else pieces(self, ctx)

@@ -28,6 +28,11 @@ def _day(d: date) -> str:
     return long_date(d)
 
 
+def _lead(label: str) -> str:
+    """A step's label inside a sentence: « Enquête à froid (J+90) » → « enquête à froid (J+90) »."""
+    return label[:1].lower() + label[1:]
+
+
 def convocation_day(sj: SessionJourney, settings: Settings) -> date:
     """The working day the convocations go out (`onboard`, lead time before the start)."""
     return settings.work_calendar.on_or_before(sj.session.start - timedelta(days=settings.lead_time_days))
@@ -54,7 +59,7 @@ def session_state(sj: SessionJourney, now: datetime, settings: Settings, steps: 
     if not upcoming:
         return State(f"clôturée le {_day(sj.closed.date())}", "parcours terminé")
     due, step = min(upcoming, key=lambda x: x[0])
-    return State(f"clôturée le {_day(sj.closed.date())}", f"{step.label.lower()} le {_day(due.date())}")
+    return State(f"clôturée le {_day(sj.closed.date())}", f"{_lead(step.label)} le {_day(due.date())}")
 
 
 def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
@@ -110,7 +115,7 @@ def _learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settin
     hot = lj.survey("chaud")
     survey = (", enquête à chaud répondue" if hot.answered else ", enquête à chaud sans réponse" if hot.asked else "")
     ahead = _ahead(lj, sj, now, settings, steps)
-    following = f"{ahead[0][1].label.lower()} le {_day(ahead[0][0].date())}" if ahead else "parcours terminé"
+    following = f"{_lead(ahead[0][1].label)} le {_day(ahead[0][0].date())}" if ahead else "parcours terminé"
     return State(f"{docs} ({hours}){survey}", following)
 
 
