@@ -91,7 +91,7 @@ def test_status_kpi_workbook_and_indicators_give_the_same_figures(played, day, t
     kpi = run("kpi", "-p", played, "--today", day, "--xlsx", book)
     run("indicators", "-p", played, "--today", day)
     sheet = load_workbook(book)["Indicateurs"]
-    workbook = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    workbook = {row[0]: row[2] for row in sheet.iter_rows(values_only=True) if row and row[0]}  # « Lecture »
     html = (played / "sortie" / "indicateurs" / "indicateurs.html").read_text(encoding="utf-8")
     period = f"jusqu’au {day[8:]}/{day[5:7]}/{day[:4]}"
     assert f"période {period}" in status and f"période {period}" in kpi and period in html
