@@ -21,7 +21,8 @@ from qualikit.base.xlsx import Percent
 from qualikit.project.model import Status
 from qualikit.quality.figures import SMALL_N
 
-ALERT_KINDS = (("abandon(s) sur", "abandon"), ("absent", "absences"), ("réponse(s)", "réponses"),
+# What an alert's text says, older wordings (« 1 abandon(s) sur 6 ») included.
+ALERT_KINDS = ((r"abandon(?:s|\(s\))? sur", "abandon"), ("absent", "absences"), (r"réponses?(?:\(s\))? à", "réponses"),
                ("réclamation", "réclamation"))
 FOLLOWUPS = {"followup.appel": "appel", "followup.entretien": "entretien", "followup.note": "note"}
 # Reminders sent after an alert that answer it, and the improvement sources that relate to it.
@@ -52,7 +53,7 @@ def _rate(n: int, d: int) -> str | Percent:
 
 
 def _kind(text: str) -> str:
-    return next((kind for marker, kind in ALERT_KINDS if marker in text), "autre")
+    return next((kind for marker, kind in ALERT_KINDS if re.search(marker, text)), "autre")
 
 
 def _session_of(text: str, ids: list[str]) -> str | None:

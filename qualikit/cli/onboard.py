@@ -4,6 +4,7 @@ from pathlib import Path
 
 import typer
 
+from qualikit.base.typography import plural
 from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
@@ -43,7 +44,8 @@ def command(
         console.print("Aucune session ne commence dans le délai de convocation : rien à envoyer.")
         return
     for r in result.sessions:
-        console.print(f"[bold]{r.session.id}[/] — {len(r.issued)} convocation(s) préparée(s)"
+        prepared = plural(len(r.issued), "convocation préparée", "convocations préparées")
+        console.print(f"[bold]{r.session.id}[/] — {prepared}"
                       + (f", émargement : {r.sheet}" if r.sheet else "")
                       + (f" ; non convoqués : {', '.join(r.waiting)}" if r.waiting else ""))
     if not print_delivery(result.delivery, transport, project):

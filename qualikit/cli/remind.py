@@ -53,8 +53,9 @@ def command(
     else:
         console.print(f"Le {stamp} : aucune relance due.")
     if result.too_late and dry_run:
-        console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
-                      f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")
+        s = "s" if len(result.too_late) > 1 else ""
+        console.print(f"{len(result.too_late)} étape{s} trop ancienne{s} pour être rattrapée{s} "
+                      f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée{s}.")
     ok = True
     if result.onboarding and (result.onboarding.delivery.sent or result.onboarding.delivery.failed):
         console.print("[bold]Convocations[/]")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import typer
 
+from qualikit.base.typography import plural
 from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit, print_report
 
 survey_app = typer.Typer(help="Les réponses aux questionnaires (indicateur Qualiopi 30).", no_args_is_help=True,
@@ -37,8 +38,9 @@ def import_(
     written = record(journal, result, set())
     proposed = propose_improvements(project, written, journal, clock.today())
     skipped = len(result.answers) - len(written)
-    console.print(f"[green]✓ {len(written)} réponse(s) importée(s)[/] depuis {file.name} (format {result.preset})"
-                  + (f", {skipped} déjà importée(s)" if skipped else "") + ".")
+    imported = plural(len(written), "réponse importée", "réponses importées")
+    console.print(f"[green]✓ {imported}[/] depuis {file.name} (format {result.preset})"
+                  + (f", {skipped} déjà {'importées' if skipped > 1 else 'importée'}" if skipped else "") + ".")
     not_counted = {
         "incomplètes": len(result.incomplete), "jetons inconnus": len(result.unknown_tokens),
         "remplacées par une réponse plus récente": len(result.duplicates),

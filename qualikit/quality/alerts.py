@@ -76,8 +76,9 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
         if SURVEY_WATCH[0] <= since_end <= SURVEY_WATCH[1] and hot.denominator:
             rate = Decimal(hot.numerator) / hot.denominator
             if rate < settings.response_target_rate:
-                out.append(Alert("reponses", session.id, f"session {session.id} : {hot.numerator} réponse(s) à "
-                                 f"l'enquête à chaud sur {hot.denominator} envoyée(s), soit {percent(rate)}, "
+                sent = "envoyées" if hot.denominator > 1 else "envoyée"
+                out.append(Alert("reponses", session.id, f"session {session.id} : {plural(hot.numerator, 'réponse')} à "
+                                 f"l'enquête à chaud sur {hot.denominator} {sent}, soit {percent(rate)}, "
                                  f"sous l'objectif de {percent(settings.response_target_rate)}"))
     if root is not None and (root / "registre-reclamations.yaml").is_file():
         from qualikit.quality.registers import incidents
