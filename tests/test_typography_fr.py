@@ -69,3 +69,24 @@ def test_the_reminder_e_mail_says_9_h_00_and_keeps_the_date_whole(tmp_path):
         text = eve[0].get_body(("plain",)).get_content()
     assert f"à 9{NBSP}h{NBSP}00." in text and "09:00" not in text
     assert f"lundi 30{NBSP}novembre{NBSP}2026" in text
+
+
+def test_the_absence_e_mail_agrees_with_the_learner(tmp_path):
+    from qualikit.documents.email import render_email, template_env
+
+    project = load_project(DEMO).project
+    session = project.session("projet-2026-11-30")
+    programme = project.programme(session.programme_id)
+    env = template_env(DEMO)
+    texts = {}
+    for learner_id in ("aurelie-gauthier", "julien-morel"):
+        learner = project.learner(learner_id)
+        context = {"learner": learner, "session": session, "programme": programme,
+                   "organisation": project.organisation, "trainer": None, "link": None, "step": None,
+                   "start": "", "end": "", "place": None, "distance_link": None, "first_day": session.days[0],
+                   "start_time": "", "signature": "Claire"}
+        rendered = render_email(env, "relance-absence", context)
+        texts[learner.civility] = (rendered.subject, rendered.text)
+    assert "vue en formation" in texts["Mme"][0] and "être présente à une partie" in texts["Mme"][1]
+    assert "vu en formation" in texts["M."][0] and "être présent à une partie" in texts["M."][1]
+    assert "·e" not in texts["Mme"][1] + texts["M."][1]
