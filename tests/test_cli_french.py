@@ -102,3 +102,15 @@ def test_a_date_stays_on_one_line_in_a_table():
     console.print(table)
     text = console.export_text()
     assert "17\u00a0octobre\u00a02026" in text and "9\u00a0h\u00a000" in text
+
+
+def test_numbers_out_of_range_or_not_numbers_are_said_in_french():
+    year = run("bpf", "--year", "abc")
+    assert year.exit_code == 2
+    assert "«\u00a0abc\u00a0» n’est pas un nombre entier." in year.output
+    note = run("survey", "review", "s1", "--note", "9")
+    assert note.exit_code == 2 and "9 (attendu\u00a0: entre 1 et 5)." in note.output
+    limit = run("journal", "show", "--limit", "0")
+    assert limit.exit_code == 2 and "0 (attendu\u00a0: au moins 1)." in limit.output
+    for result in (year, note, limit):
+        assert_french(result.output)

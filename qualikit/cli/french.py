@@ -61,13 +61,13 @@ _ERRORS = [
     (r"Option (.+?) requires (\d+) arguments\.", "l’option \\1 attend \\2 valeurs."),
     (r"Option (.+?) does not take a value\.", "l’option \\1 ne prend pas de valeur."),
     (r"Argument (.+?) takes (\d+) values\.", "l’argument \\1 attend \\2 valeurs."),
-    (r"(.+?) is not a valid integer( range)?\.", "\\1 n’est pas un nombre entier."),
-    (r"(.+?) is not a valid float( range)?\.", "\\1 n’est pas un nombre."),
+    (r"(.+?) is not a valid (?:integer|int)(?: range)?\.", "\\1 n’est pas un nombre entier."),
+    (r"(.+?) is not a valid float(?: range)?\.", "\\1 n’est pas un nombre."),
     (r"(.+?) is not a valid boolean\. Recognized values: (.*)",
      "\\1 n’est ni oui ni non (valeurs reconnues\u00a0: \\2)"),
     (r"(.+?) is not a valid (\w+)\.", "\\1 n’est pas une valeur valide (\\2)."),
     (r"(.+?) is not one of (.*)\.", "\\1 n’est pas l’un des choix\u00a0: \\2."),
-    (r"(.+?) is not in the range (.*)\.", "\\1 est hors de l’intervalle \\2."),
+    (r"(.+?) is not in the range (.*)\.", lambda m: f"{m[1]} (attendu\u00a0: {_bounds(m[2])})."),
     (r"(.+?) does not match the formats (.*)\.", "\\1 ne correspond à aucun des formats \\2."),
     (r"(?:File|Directory|Path) (.+?) does not exist\.", "\\1 n’existe pas."),
     (r"(?:File|Directory|Path) (.+?) is a file\.", "\\1 est un fichier, pas un dossier."),
@@ -75,6 +75,18 @@ _ERRORS = [
     (r"(?:File|Directory|Path) (.+?) is not readable\.", "\\1 ne peut pas être lu."),
     (r"(?:File|Directory|Path) (.+?) is not writable\.", "\\1 ne peut pas être écrit."),
 ]
+
+
+def _bounds(text: str) -> str:
+    """click's « 1<=x<=5 », « x>=1 », « x<10 » in words."""
+    both = re.fullmatch(r"(-?[\d.]+)<=?x<=?(-?[\d.]+)", text)
+    if both:
+        return f"entre {both[1]} et {both[2]}"
+    one = re.fullmatch(r"x(>=|>|<=|<)(-?[\d.]+)", text)
+    if one:
+        words = {">=": "au moins", ">": "supérieur à", "<=": "au plus", "<": "inférieur à"}
+        return f"{words[one[1]]} {one[2]}"
+    return f"dans l’intervalle {text}"
 
 
 def french(text: str) -> str:
