@@ -114,3 +114,11 @@ def test_numbers_out_of_range_or_not_numbers_are_said_in_french():
     assert limit.exit_code == 2 and "0 (attendu\u00a0: au moins 1)." in limit.output
     for result in (year, note, limit):
         assert_french(result.output)
+
+
+def test_a_file_error_is_said_in_french(tmp_path):
+    from conftest import DEMO
+
+    result = run("kpi", "-p", str(DEMO), "--today", "2026-11-23", "--xlsx", str(tmp_path))  # a folder
+    assert result.exit_code == 1
+    assert f"écriture de {tmp_path} impossible (c'est un dossier)" in result.output.replace("\n", "")

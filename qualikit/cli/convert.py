@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import console, print_report
+from qualikit.cli.common import console, os_reason, print_report
 
 
 def command(
@@ -16,7 +16,7 @@ def command(
     try:
         report = to_workbook(src, dest)
     except OSError as exc:
-        console.print(f"[red]Erreur :[/] écriture impossible dans {dest} ({exc.strerror}).")
+        console.print(f"[red]Erreur :[/] écriture impossible dans {dest} ({os_reason(exc)}).")
         raise typer.Exit(1) from None
     print_report(report, show_warnings=False)
     if not report.ok:
