@@ -71,7 +71,7 @@ def test_figures_match_hand_computation(tmp_path):
     assert rows["Satisfaction"][1].value is None and rows["Satisfaction"][2].value == "2 sur 4"  # small n: counts
     assert rows["Accueil (moyenne)"][1].value == 4.3
     assert rows["NPS"][1].value is None and rows["NPS"][2].value == "promoteurs − détracteurs\u00a0: +1 (n = 4)"
-    assert rows["Apprenants"][1].value == 6 and rows["Apprenants"][4].value == 1
+    assert rows["Apprenants"][1].value == 6 and rows["Apprenants"][4].value is None
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:F")
     per_session = book["Par session"]
     assert per_session._charts

@@ -13,6 +13,9 @@ from openpyxl import Workbook, load_workbook
 from qualikit.base.clock import PARIS
 from qualikit.base.xlsx import Percent, finish, put
 
+# LibreOffice's CSV export, UTF-8, cells as shown (their number formats applied)
+AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"
+
 
 def test_put_types_values_and_keeps_user_text_as_text(tmp_path):
     book = Workbook()
@@ -52,10 +55,13 @@ def test_libreoffice_opens_the_kpi_workbook(tmp_path):
     from test_kpi import test_figures_match_hand_computation  # writes tmp_path / "kpi.xlsx"
 
     test_figures_match_hand_computation(tmp_path)
-    done = subprocess.run(["soffice", "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
+    done = subprocess.run(["soffice", "--headless", "--convert-to", AS_SHOWN, "--outdir", str(tmp_path),
                            str(tmp_path / "kpi.xlsx")], capture_output=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    assert "Indicateurs" in (tmp_path / "kpi.csv").read_text(encoding="utf-8", errors="replace")
+    shown = (tmp_path / "kpi.csv").read_text(encoding="utf-8").splitlines()
+    assert shown[0].startswith('"Indicateurs')
+    assert any(line.startswith("Taux de réponse à chaud,80%,") for line in shown)  # the number, as a percentage
+    assert any(line.startswith("Accueil (moyenne),4.3,") for line in shown)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

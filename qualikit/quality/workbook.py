@@ -36,7 +36,7 @@ def write_kpi_workbook(path: Path, overall: Kpis, per_session: list[tuple[str, d
         put(ws.cell(r, 2), value, number_format)
         put(ws.cell(r, 3), f.text())
         put(ws.cell(r, 4), f.numerator)
-        put(ws.cell(r, 5), f.denominator)
+        put(ws.cell(r, 5), f.denominator if f.unit else None)  # a count has no n
         put(ws.cell(r, 6), f.method)
         ws.cell(r, 6).alignment = Alignment(wrap_text=True, vertical="top")
     finish(ws, header_row=3, widths={6: 80})
