@@ -80,6 +80,12 @@ def test_bad_values_are_french(tmp_path):
     assert "<chemin>" in help_text
 
 
+def test_usage_line_names_arguments_plainly():
+    result = run("contract", "--help")
+    assert "Utilisation\u00a0: qualikit contract [OPTIONS] SESSION [APPRENANT]" in result.output
+    assert "[legacy]" not in run("check", "--help").output  # a hidden argument stays hidden
+
+
 def test_version():
     from importlib.metadata import version
 

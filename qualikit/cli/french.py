@@ -137,5 +137,6 @@ def install() -> None:
     from rich import _wrap
 
     _wrap.re_word = re.compile(r"[^\S\u00a0\u202f]*[\S\u00a0\u202f]+[^\S\u00a0\u202f]*")
-    pieces = core.TyperArgument.get_usage_pieces  # a hidden argument is not shown in the usage line either
-    core.TyperArgument.get_usage_pieces = lambda self, ctx: [] if self.hidden else pieces(self, ctx)
+    pieces = core.TyperArgument.get_usage_pieces  # a hidden argument is not shown in the usage line either,
+    core.TyperArgument.get_usage_pieces = lambda self, ctx: [] if self.hidden else [  # a required one plainly
+        piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece for piece in pieces(self, ctx)]
