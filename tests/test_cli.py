@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -78,7 +79,7 @@ def test_demo_checks_clean_and_status_shows_what_is_next():
     assert "1 point d'attention" in check.output and "sessions.yaml:64:7: Karim Haddad" in check.output
     result = run("status", DEMO, "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
-    assert "lundi 23 novembre 2026" in result.output
+    assert "lundi 23\u00a0novembre\u00a02026" in result.output
     assert "envoyer les convocations de la session projet-2026-11-30" in result.output
     assert "en cours" in result.output and "terminée" in result.output
 
@@ -96,3 +97,54 @@ def test_help_does_not_import_heavy_libraries():
             "print('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out
+
+
+def test_init_refuses_a_wrong_siret_or_e_mail_and_says_why(tmp_path):
+    dest = tmp_path / "p"
+    result = run("init", dest, "--siret", "73282932000075", "--email", "julie@example", "--non-interactif")
+    assert result.exit_code == 2
+    assert ("--siret : le SIRET 732\u00a0829\u00a0320\u00a000075 ne passe pas la clé de contrôle : un chiffre est "
+            "sans doute mal recopié") in result.output
+    assert "--email : «\u00a0julie@example\u00a0» n'est pas une adresse e-mail valide" in result.output
+    assert not dest.exists()
+    short = run("init", dest, "--siret", "1234", "--non-interactif")
+    assert short.exit_code == 2 and "les 14 chiffres du SIRET" in short.output
+
+
+def test_init_asks_again_for_a_wrong_siret_with_french_prompts(tmp_path):
+    answers = "\n".join(["Formation Durand", "73282932000075", "732 829 320 00074", "", "", "", "", "", "", "",
+                         "julie@", "julie@example.fr", "", "yaml"]) + "\n"
+    result = runner.invoke(app, ["init", str(tmp_path / "p"), "--interactif"], input=answers)
+    assert result.exit_code == 0, result.output
+    assert "SIRET (14 chiffres)\u00a0: " in result.output and "Format des données (yaml ou xlsx) [yaml]\u00a0: " in \
+        result.output
+    assert "ne passe pas la clé de contrôle" in result.output and "n'est pas une adresse e-mail valide" in result.output
+    text = (tmp_path / "p" / "organisation.yaml").read_text(encoding="utf-8")
+    assert "73282932000074" in text.replace(" ", "") and "julie@example.fr" in text
+
+
+def test_siret_check_digit():
+    from qualikit.project.checks import siret_key_ok
+
+    assert siret_key_ok("73282932000074") and siret_key_ok("88417302200010")
+    assert not siret_key_ok("73282932000075") and not siret_key_ok("88417302200011")
+    # La Poste: the sum of the digits is a multiple of 5 (3+5+6+1 = 15), though Luhn fails
+    assert siret_key_ok("35600000000010") and not siret_key_ok("35600000000011")
+    assert siret_key_ok("35600000000048")  # La Poste's head office passes Luhn
+
+
+def test_check_locates_a_wrong_siret_and_e_mail(tmp_path):
+    import shutil
+
+    root = shutil.copytree(DEMO, tmp_path / "demo")
+    org = root / "organisation.yaml"
+    text = org.read_text(encoding="utf-8")
+    text = text.replace("siret: 884 173 022 00010", "siret: 884 173 022 00011")
+    text = text.replace("email: contact@atelier-clement-formation.fr", "email: contact@atelier-clement")
+    org.write_text(text, encoding="utf-8")
+    result = run("check", "-p", root, "--today", "2026-11-20")
+    assert result.exit_code == 1
+    assert re.search(r"organisation\.yaml:\d+:\d+: email\s*: «\u00a0contact@atelier-clement\u00a0» n'est pas une "
+                     r"adresse e-mail valide", result.output)
+    assert re.search(r"organisation\.yaml:\d+:\d+: siret\s*: le SIRET 884\u00a0173\u00a0022\u00a000011 ne passe pas "
+                     r"la clé de contrôle", result.output)

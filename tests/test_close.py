@@ -150,7 +150,7 @@ def test_a_session_not_over_is_refused(demo):
     for extra in ((), ("--force",)):
         result = close(demo, "parole-2026-11-23", *extra, today="2026-11-25T10:00")
         assert result.exit_code == 1
-        assert "se termine le mercredi 25 novembre 2026 à 17\u00a0h\u00a000" in result.output
+        assert "se termine le mercredi 25\u00a0novembre\u00a02026 à 17\u00a0h\u00a000" in result.output
         assert "possible à partir de ce moment-là" in result.output
     assert not (demo / "sortie" / "parole-2026-11-23").exists()
     result = close(demo, "parole-2026-11-23", "--force", today="2026-11-25T17:00")

@@ -43,7 +43,7 @@ def test_indicators_page_html_and_pdf(tmp_path):
     assert rows["Taux d'abandon"][1] == "6\u00a0% (1/16)" and rows["Taux d'abandon"][2] == "16"
     assert "abandonné ÷" in rows["Taux d'abandon"][3]
     assert rows["Satisfaction"][1] == "—"  # no answer yet: no figure dressed up
-    assert "mis à jour le lundi 23 novembre 2026" in html and "jusqu’au 23/11/2026" in html
+    assert "mis à jour le lundi 23\u00a0novembre\u00a02026" in html and "jusqu’au 23/11/2026" in html
     assert "Cet enregistrement ne vaut pas agrément de l’État" in html
     pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(
         (root / "sortie" / "indicateurs" / "indicateurs.pdf").read_bytes())).pages)

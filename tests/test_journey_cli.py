@@ -44,15 +44,15 @@ def cells(output: str, label: str) -> list[str]:
 
 def test_status_says_where_each_learner_stands_and_what_comes_next(played):
     out = run("status", "-p", played, "--today", "2026-11-23")
-    assert "jamais convoqué·e (contrat de formation non signé)" in cells(out, "Karim Haddad")[1]
-    assert cells(out, "Pierre Dumas")[1].startswith("abandon le jeudi 5 novembre 2026")
-    assert cells(out, "Julien Morel")[1:] == ["convoqué·e le lundi 23 novembre 2026",
-                                              "rappel la veille le vendredi 27 novembre 2026"]
-    assert cells(out, "Isabelle Giraud")[1] == "inscrit·e, contrat de formation non signé"
+    assert "jamais convoqué (contrat de formation non signé)" in cells(out, "Karim Haddad")[1]  # M. Haddad
+    assert cells(out, "Pierre Dumas")[1].startswith("abandon le jeudi 5\u00a0novembre\u00a02026")
+    assert cells(out, "Julien Morel")[1:] == ["convoqué le lundi 23\u00a0novembre\u00a02026",
+                                              "rappel la veille le vendredi 27\u00a0novembre\u00a02026"]
+    assert cells(out, "Isabelle Giraud")[1] == "inscrite, contrat de formation non signé"
     assert cells(out, "parole-2026-11-23")[2] == "en cours (jour 1 sur 3)"
     assert "Chiffres clés — période jusqu’au 23/11/2026" in out
     # the positional form of older versions still works
-    assert "situation au lundi 23 novembre 2026" in run("status", played, "--today", "2026-11-23")
+    assert "situation au lundi 23\u00a0novembre\u00a02026" in run("status", played, "--today", "2026-11-23")
 
 
 def test_status_as_of_an_earlier_day_knows_nothing_later(played):
@@ -77,7 +77,7 @@ def test_check_reports_the_journey_as_located_attention_points(played):
     lines = result.output.splitlines()
     karim = [line for line in lines if "Karim Haddad" in line]
     assert any(re.match(r"attention sessions\.yaml:\d+:\d+: .*sans contrat de formation signé", line) for line in karim)
-    assert any("jamais convoqué·e" in line for line in karim)
+    assert any("jamais convoqué," in line for line in karim)
     assert any(re.match(r"attention sessions\.yaml:\d+:\d+: session parole-2026-11-23 terminée .* pas clôturée", line)
                for line in lines)
     strict = CliRunner().invoke(app, ["check", "-p", str(played), "--today", "2026-11-26", "--strict"])
@@ -91,7 +91,7 @@ def test_status_kpi_workbook_and_indicators_give_the_same_figures(played, day, t
     kpi = run("kpi", "-p", played, "--today", day, "--xlsx", book)
     run("indicators", "-p", played, "--today", day)
     sheet = load_workbook(book)["Indicateurs"]
-    workbook = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    workbook = {row[0]: row[2] for row in sheet.iter_rows(values_only=True) if row and row[0]}  # « Lecture »
     html = (played / "sortie" / "indicateurs" / "indicateurs.html").read_text(encoding="utf-8")
     period = f"jusqu’au {day[8:]}/{day[5:7]}/{day[:4]}"
     assert f"période {period}" in status and f"période {period}" in kpi and period in html

@@ -59,10 +59,26 @@ def test_figures_match_hand_computation(tmp_path):
     assert '=HYPERLINK("x")' in k.comments
 
     path = tmp_path / "kpi.xlsx"
-    write_kpi_workbook(path, k, [(SESSION, "2026-11-06", k)])
-    sheet = load_workbook(path)["Indicateurs"]
-    labels = [c.value for c in sheet["A"]]
-    assert "Taux de réponse à chaud" in labels and "NPS" in labels
-    methods = [c.value for c in sheet["E"] if c.value]
-    assert any("promoteurs" in m for m in methods)
-    assert load_workbook(path)["Par session"]._charts
+    write_kpi_workbook(path, k, [(SESSION, date(2026, 11, 6), k)])
+    book = load_workbook(path)
+    sheet = book["Indicateurs"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
+    assert "Taux de réponse à chaud" in rows and "NPS" in rows
+    assert any("promoteurs" in (row[5].value or "") for row in rows.values())
+    rate = rows["Taux de réponse à chaud"][1]  # a number Excel can sort and add up, shown as a percentage
+    assert rate.value == 0.8 and isinstance(rate.value, float) and "%" in rate.number_format
+    assert rows["Taux de réponse à chaud"][2].value == "80\u00a0% (4/5)"
+    assert rows["Satisfaction"][1].value is None and rows["Satisfaction"][2].value == "2 sur 4"  # small n: counts
+    assert rows["Accueil (moyenne)"][1].value == 4.3
+    assert rows["NPS"][1].value is None and rows["NPS"][2].value == "promoteurs − détracteurs\u00a0: +1 (n = 4)"
+    assert rows["Apprenants"][1].value == 6 and rows["Apprenants"][4].value is None
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:F")
+    per_session = book["Par session"]
+    assert per_session._charts
+    assert per_session.freeze_panes == "A2" and per_session.auto_filter.ref == "A1:G2"
+    ended, dropout = per_session["B2"], per_session["E2"]
+    assert isinstance(ended.value, datetime) and ended.value.date() == date(2026, 11, 6)
+    assert ended.number_format == "DD/MM/YYYY"
+    assert dropout.value == 0.17 and "%" in dropout.number_format
+    assert per_session.column_dimensions["A"].width >= len(SESSION)
+    assert '=HYPERLINK("x")' in k.comments

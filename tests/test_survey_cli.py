@@ -35,9 +35,9 @@ def test_import_then_reimport_adds_nothing_and_remind_knows(tmp_path):
     runner = CliRunner()
     first = runner.invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
     assert first.exit_code == 0, first.output
-    assert "1 réponse(s) importée(s)" in first.output and "jeton" in first.output
+    assert "1 réponse importée" in first.output and "jeton" in first.output
     second = runner.invoke(app, ["survey", "import", str(export), "-p", str(root), "--today", "2026-11-23"])
-    assert second.exit_code == 0 and "0 réponse(s) importée(s)" in second.output
+    assert second.exit_code == 0 and "0 réponse importée" in second.output
     entries = open_journal(root, Clock()).entries()
     journey = as_of(load_project(root).project, entries, date(2026, 11, 23))
     assert journey.learner(SESSION, "karim-haddad").survey("chaud").answered is not None

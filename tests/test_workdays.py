@@ -87,6 +87,6 @@ def test_a_session_over_and_not_closed_tells_the_trainer_and_writes_to_no_learne
     sent = {p.name.split("_")[1] for p in (demo / "outbox").glob("*excel-2026-10-15*.eml")}
     # the convocations, J-1 and the follow-up of an absence; nothing that comes after the session
     assert sent == {"email", "rappel-veille", "relance-absence"}
-    assert "excel-2026-10-15 terminée le vendredi 16 octobre 2026 et pas encore clôturée" in outputs[-1]
+    assert "excel-2026-10-15 terminée le vendredi 16\u00a0octobre\u00a02026 et pas encore clôturée" in outputs[-1]
     status = CliRunner().invoke(app, ["status", "-p", str(demo), "--today", "2026-10-30"], env={"COLUMNS": "300"})
     assert "session excel-2026-10-15 : clôturer : qualikit close-session" in " ".join(status.output.split())

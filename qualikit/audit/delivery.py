@@ -84,9 +84,9 @@ def reminder_rows(ctx: Context, sessions: set[str] | None = None) -> list[dict]:
 
 
 def log_workbook(ctx: Context, rows: list[dict], name: str, label: str) -> PackFile:
-    from qualikit.documents.journal_export import COLUMNS
+    from qualikit.documents.journal_export import COLUMNS, cells
 
-    sheet = Sheet("Relances et suivis", COLUMNS, [[row.get(c) for c in COLUMNS] for row in rows],
+    sheet = Sheet("Relances et suivis", COLUMNS, [cells(row) for row in rows],
                   (17, 22, 22, 11, 50, 30, 11))
     return PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.stamp))
 

@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from qualikit.audit.context import Context, dropouts, started
 from qualikit.audit.sheets import Sheet, workbook
 from qualikit.base.clock import PARIS
+from qualikit.base.xlsx import Percent
 from qualikit.project.model import Status
+from qualikit.quality.figures import SMALL_N
 
-ALERT_KINDS = (("abandon(s) sur", "abandon"), ("absent", "absences"), ("réponse(s)", "réponses"),
+# What an alert's text says, older wordings (« 1 abandon(s) sur 6 ») included.
+ALERT_KINDS = ((r"abandon(?:s|\(s\))? sur", "abandon"), ("absent", "absences"), (r"réponses?(?:\(s\))? à", "réponses"),
                ("réclamation", "réclamation"))
 FOLLOWUPS = {"followup.appel": "appel", "followup.entretien": "entretien", "followup.note": "note"}
 # Reminders sent after an alert that answer it, and the improvement sources that relate to it.
@@ -40,16 +43,17 @@ class RaisedAlert:
     handling: list[str] = field(default_factory=list)
 
 
-def _rate(n: int, d: int) -> str:
+def _rate(n: int, d: int) -> str | Percent:
+    """A share Excel can sort (shown « 17 % »); in counts below 5 people, as everywhere."""
     if not d:
         return "—"
-    if d < 5:
+    if d < SMALL_N:
         return f"{n} sur {d}"
-    return f"{(Decimal(n) * 100 / d).quantize(Decimal('1'), ROUND_HALF_UP)}\u00a0%"
+    return Percent(n / d)
 
 
 def _kind(text: str) -> str:
-    return next((kind for marker, kind in ALERT_KINDS if marker in text), "autre")
+    return next((kind for marker, kind in ALERT_KINDS if re.search(marker, text)), "autre")
 
 
 def _session_of(text: str, ids: list[str]) -> str | None:

@@ -37,7 +37,7 @@ def _cmd(ctx: Context, text: str) -> str:
 
 def programmes_workbook(ctx: Context) -> PackFile:
     if "programmes_xlsx" not in ctx.cache:
-        from qualikit.base.frdates import hours
+        from qualikit.base.frdates import time_range
 
         objectives, outline, resources, sessions = [], [], [], []
         for p in ctx.programmes:
@@ -46,14 +46,14 @@ def programmes_workbook(ctx: Context) -> PackFile:
             resources += [[p.id, p.title, text] for text in p.resources]
         for s in ctx.sessions:
             for d in sorted(s.days, key=lambda d: d.date):
-                sessions.append([s.id, s.programme_id, d.date, ", ".join(str(r) for _, r in d.halves()),
-                                 hours(d.hours), s.place or s.distance_link or ""])
+                sessions.append([s.id, s.programme_id, d.date, " et ".join(time_range(r) for _, r in d.halves()),
+                                 d.hours, s.place or s.distance_link or ""])
         data = workbook(ctx.about, [
             Sheet("Objectifs", ("Programme", "Intitulé", "N°", "Objectif opérationnel"), objectives, (16, 30, 4, 80)),
             Sheet("Déroulé", ("Programme", "Intitulé", "N°", "Séquence"), outline, (16, 30, 4, 80)),
             Sheet("Ressources", ("Programme", "Intitulé", "Ressource"), resources, (16, 30, 80)),
-            Sheet("Calendrier des sessions", ("Session", "Programme", "Date", "Horaires", "Durée", "Lieu"),
-                  sessions, (22, 16, 11, 26, 8, 50)),
+            Sheet("Calendrier des sessions", ("Session", "Programme", "Date", "Horaires", "Durée (h)", "Lieu"),
+                  sessions, (22, 16, 11, 36, 10, 50)),
         ], ctx.stamp)
         ctx.cache["programmes_xlsx"] = PackFile("programmes.xlsx", "Programmes : objectifs, déroulé, ressources, "
                                                 "calendrier des sessions", data=data)

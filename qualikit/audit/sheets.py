@@ -6,8 +6,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -23,37 +22,15 @@ class Sheet:
     widths: tuple[int, ...] = ()
 
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def put(cell, value: Any) -> None:
-    """A cell from a Python value; text is always text, never a formula."""
-    if value is None or value == "":
-        cell.value = None
-    elif isinstance(value, bool):
-        cell.value = "oui" if value else "non"
-        cell.data_type = "s"
-    elif isinstance(value, datetime):
-        cell.value = value.replace(tzinfo=None)
-        cell.number_format = "DD/MM/YYYY HH:MM"
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = "DD/MM/YYYY"
-    elif isinstance(value, int | float):
-        cell.value = value
-    elif isinstance(value, Decimal):
-        cell.value = float(value)
-    else:
-        cell.value = _ILLEGAL.sub("", str(value))
-        cell.data_type = "s"  # « =… » stays text
-        cell.number_format = "@"
-
-
 def workbook(about: list[tuple[str, str]], sheets: list[Sheet], stamp: date) -> bytes:
-    """A workbook: an « À propos » sheet (organisation, grid, period), then the sheets; byte-stable."""
+    """A workbook: an « À propos » sheet (organisation, grid, period), then the sheets; byte-stable.
+
+    Cells are typed by `base.xlsx.put` (dates, numbers, rates as `Percent`); every sheet has
+    its header frozen and filtered."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+
+    from qualikit.base.xlsx import finish, put
 
     book = Workbook()
     info = book.active
@@ -78,13 +55,7 @@ def workbook(about: list[tuple[str, str]], sheets: list[Sheet], stamp: date) -> 
                 put(cell, value)
                 if isinstance(value, str) and len(value) > 40:
                     cell.alignment = wrap
-        ws.freeze_panes = "A2"
-        if sheet.headers:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}{max(len(sheet.rows) + 1, 2)}"
-        for c in range(1, len(sheet.headers) + 1):
-            width = sheet.widths[c - 1] if c - 1 < len(sheet.widths) else max(
-                [len(str(sheet.headers[c - 1]))] + [len(str(row[c - 1])) for row in sheet.rows if c - 1 < len(row)])
-            ws.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 10), 60)
+        finish(ws, widths={c: min(max(w + 2, 10), 60) for c, w in enumerate(sheet.widths, start=1)})
     book.properties.creator = "qualikit"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -65,7 +65,7 @@ def survey_stats(ctx: Context) -> SurveyStats:
         nps = ks.get("NPS")
         per_session.append((s.id, hot.text() if hot else "—",
                             f"{mean.quantize(Decimal('0.1'), ROUND_HALF_UP)}/5".replace(".", ",") if mean else "—",
-                            figure_text(nps) if nps else "—"))
+                            nps.text() if nps else "—"))
     comments = []
     for survey, name, group in COMMENT_FIELDS:
         for (sv, sid, _), e in sorted(answers.items(), key=lambda item: (item[0][1], item[1].seq)):
@@ -73,15 +73,6 @@ def survey_stats(ctx: Context) -> SurveyStats:
             if sv == survey and isinstance(text, str) and text.strip():
                 comments.append((group, sid, text.strip()))
     return SurveyStats([(who, f) for who, f in rates if f is not None], criteria, others, per_session, comments)
-
-
-def figure_text(f: Figure) -> str:
-    """As Figure.text(), but the NPS (a difference of shares) is never shown as « x sur n »."""
-    if f.label != "NPS" or not f.denominator:
-        return f.text()
-    if f.denominator < SMALL_N:
-        return f"promoteurs − détracteurs : {f.numerator:+d} (n = {f.denominator})"
-    return f"{int(f.value):+d} (n = {f.denominator})"
 
 
 def _bar_chart(labels: list[str], values: list[float], maximum: float, width: float, unit: str):
@@ -165,7 +156,7 @@ def render_survey_report(ctx: Context) -> bytes:
                                 [float(f.value) for f in scored], 5, width, "/5"))
     story.append(para(prose("Satisfaction globale et recommandation"), st.h2))
     story.append(table(("Indicateur", "Résultat", "Mode de calcul"),
-                       [[f.label, figure_text(f), f.method] for f in stats.others], (0.3, 0.18, 0.52)))
+                       [[f.label, f.text(), f.method] for f in stats.others], (0.3, 0.18, 0.52)))
     if stats.sessions:
         story.append(para(prose("Par session terminée"), st.h2))
         story.append(table(("Session", "Réponses à chaud", "Moyenne des 5 critères", "NPS"),

@@ -13,5 +13,11 @@ def templates_dir() -> Path:
     return inside if inside.is_dir() else PACKAGE.parent / "templates"
 
 
+def docs_dir() -> Path:
+    """docs/, copied into the package by the wheel build like templates/."""
+    inside = PACKAGE / "docs"
+    return inside if inside.is_dir() else PACKAGE.parent / "docs"
+
+
 def font(name: str) -> Path:
     return PACKAGE / "fonts" / name

@@ -80,3 +80,30 @@ def fr(text: str, *, narrow: bool = True) -> str:
         return text
     out.append(text[last:])
     return "".join(out)
+
+
+def siret(number: str) -> str:
+    """A SIRET as every document writes it: « 123 456 789 00012 » (SIREN in threes, then the NIC),
+    joined by no-break spaces; anything that is not 14 digits is returned as given."""
+    digits = re.sub(r"[\s\u00a0\u202f.]", "", number)
+    if len(digits) == 14 and digits.isdigit():
+        return NBSP.join((digits[:3], digits[3:6], digits[6:9], digits[9:]))
+    return number
+
+
+_INCLUSIVE = re.compile(r"·e\b|\(e\)")
+
+
+def agree(text: str, civility: str | None) -> str:
+    """Agree « inscrit·e », « salarié(e) » with a person: « inscrite » for Mme, « inscrit » for M.;
+    left inclusive when the civility is unknown. Plurals (« participant·es ») are left alone."""
+    if civility == "Mme":
+        return _INCLUSIVE.sub("e", text)
+    if civility == "M.":
+        return _INCLUSIVE.sub("", text)
+    return text
+
+
+def plural(n: int, singular: str, many: str | None = None) -> str:
+    """« 1 abandon », « 2 abandons », « 0 demi-journée » (French: 0 and 1 take the singular)."""
+    return f"{n} {singular if abs(n) < 2 else many or singular + 's'}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from qualikit.base.resources import docs_dir
 from qualikit.cli import (
     audit,
     bpf,
@@ -24,12 +25,27 @@ from qualikit.cli import (
     status,
     verify,
 )
+from qualikit.cli.french import install as _french
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
 from qualikit.cli.registers_procedures import procedure_app
 from qualikit.cli.registers_watch import watch_app
 from qualikit.cli.survey import survey_app
+
+_french()
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("qualikit")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "inconnue"
+        typer.echo(f"qualikit {number}")
+        raise typer.Exit()
+
 
 app = typer.Typer(
     name="qualikit",
@@ -38,7 +54,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,  # a crash must never print learner data or secrets
     rich_markup_mode=None,
+    epilog=f"Documentation : {docs_dir()}",
 )
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Affiche la version de qualikit."),
+) -> None:
+    """Le parcours apprenant et les preuves Qualiopi d'un formateur indépendant, depuis des fichiers plats."""
 
 app.command("demo", help="Démonstration : tout le parcours sur une copie du projet d'exemple.")(demo.command)
 app.command("init", help="Crée un dossier de projet prêt à remplir.")(init.command)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import typer
 
+from qualikit.base.typography import plural
 from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
@@ -62,8 +63,9 @@ def command(
     console.print(table)
     counts = pack.counts()
     gaps = sum(1 for r in pack.applicable() if r.gap)
-    console.print(f"{counts['prouvé']} prouvé(s), {counts['partiel']} partiel(s), {counts['manquant']} manquant(s), "
-                  f"{counts['à fournir par vous']} à fournir par vous ; {gaps} manque(s) à traiter.")
+    console.print(f"{plural(counts['prouvé'], 'prouvé')}, {plural(counts['partiel'], 'partiel')}, "
+                  f"{plural(counts['manquant'], 'manquant')}, {counts['à fournir par vous']} à fournir par vous ; "
+                  f"{plural(gaps, 'manque à traiter', 'manques à traiter')}.")
     console.print(f"[green]✓ Dossier de preuves[/] : {pack.folder / 'index.html'}")
     if pack.zip_path is not None:
         console.print(f"[green]✓ Archive[/] : {pack.zip_path}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from qualikit.base.typography import plural
 from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
@@ -54,7 +55,8 @@ def command(
     console.print(table)
 
     if bpf.problems:
-        console.print(f"\n[yellow]{len(bpf.problems)} point(s) à vérifier avant le dépôt :[/]")
+        points = plural(len(bpf.problems), "point à vérifier", "points à vérifier")
+        console.print(f"\n[yellow]{points} avant le dépôt :[/]")
         for problem in bpf.problems:
             console.print(f"  [yellow]•[/] {escape(problem)}")
     else:

@@ -6,6 +6,8 @@ import typer
 
 from qualikit.cli.common import LegacyProjectArg, ProjectOpt, TodayOpt, clock_from, console, print_report, project_of
 
+FORMS = {"yaml": "fichiers YAML", "xlsx": "classeur Excel"}  # the project form, as the trainer knows it
+
 
 def command(
     project: Path = ProjectOpt,
@@ -31,14 +33,15 @@ def command(
     else:
         print_report(report)
         errors, warnings = len(report.errors), len(report.warnings)
+        form = FORMS.get(loaded.form, loaded.form)
         if errors:
             console.print(f"[red]✗ {errors} erreur{'s' if errors > 1 else ''}[/], "
                           f"{warnings} point{'s' if warnings > 1 else ''} d'attention.")
         elif warnings:
-            console.print(f"[green]✓ Aucune erreur[/] ({loaded.form}) ; [yellow]{warnings} point"
+            console.print(f"[green]✓ Aucune erreur[/] ({form}) ; [yellow]{warnings} point"
                           f"{'s' if warnings > 1 else ''} d'attention[/] pour l'audit Qualiopi.")
         else:
-            console.print(f"[green]✓ Projet valide[/] ({loaded.form}) : aucune erreur, aucun point d'attention.")
+            console.print(f"[green]✓ Projet valide[/] ({form}) : aucune erreur, aucun point d'attention.")
     if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 

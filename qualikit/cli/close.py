@@ -8,7 +8,7 @@ from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, 
 
 
 def command(
-    session: str = typer.Argument(..., help="La session à clôturer."),
+    session: str = typer.Argument(..., metavar="SESSION", help="La session à clôturer."),
     project: Path = ProjectOpt,
     force: bool = typer.Option(False, "--force", help="Clôturer malgré ce qui manque (appel, résultats) : "
                                "les documents portent ce qui est connu, les manques sont journalisés."),

@@ -25,6 +25,19 @@ TodayOpt = typer.Option(None, "--today", help="Date du jour simulée (AAAA-MM-JJ
                         envvar="QUALIKIT_TODAY", show_envvar=True)
 
 
+_OS_REASONS = {"ENOENT": "fichier ou dossier introuvable", "EACCES": "permission refusée",
+               "EPERM": "opération non permise", "EISDIR": "c'est un dossier", "ENOTDIR": "ce n'est pas un dossier",
+               "ENOSPC": "disque plein", "EROFS": "disque en lecture seule", "EEXIST": "existe déjà",
+               "EBUSY": "fichier occupé"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in French (the system's strerror is in English)."""
+    import errno
+
+    return _OS_REASONS.get(errno.errorcode.get(exc.errno or 0, ""), exc.strerror or str(exc))
+
+
 def clock_from(today: str | None) -> Clock:
     try:
         return make_clock(today)

@@ -8,8 +8,8 @@ from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, 
 
 
 def contract(
-    session: str = typer.Argument(..., help="La session."),
-    learner: str = typer.Argument(None, help="Un seul apprenant (sinon : tous les inscrits)."),
+    session: str = typer.Argument(..., metavar="SESSION", help="La session."),
+    learner: str = typer.Argument(None, metavar="APPRENANT", help="Un seul apprenant (sinon : tous les inscrits)."),
     project: Path = ProjectOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="Montrer ce qui serait envoyé, sans rien envoyer."),
     outbox: bool = typer.Option(False, "--outbox", help="Écrire les e-mails dans outbox/ même si SMTP est configuré."),
@@ -38,7 +38,8 @@ def contract(
 
 
 def programme(
-    programme_id: str = typer.Argument(None, help="Un seul programme (sinon : tout le catalogue)."),
+    programme_id: str = typer.Argument(None, metavar="PROGRAMME",
+                                       help="Un seul programme (sinon : tout le catalogue)."),
     project: Path = ProjectOpt,
     today: str = TodayOpt,
 ) -> None:

@@ -4,19 +4,19 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import console, print_report
+from qualikit.cli.common import console, os_reason, print_report
 
 
 def command(
-    src: Path = typer.Argument(..., help="Projet au format YAML."),
-    dest: Path = typer.Argument(..., help="Dossier où écrire le classeur qualikit.xlsx."),
+    src: Path = typer.Argument(..., metavar="PROJET", help="Projet au format YAML."),
+    dest: Path = typer.Argument(..., metavar="DOSSIER", help="Dossier où écrire le classeur qualikit.xlsx."),
 ) -> None:
     from qualikit.project.convert import to_workbook
 
     try:
         report = to_workbook(src, dest)
     except OSError as exc:
-        console.print(f"[red]Erreur :[/] écriture impossible dans {dest} ({exc.strerror}).")
+        console.print(f"[red]Erreur :[/] écriture impossible dans {dest} ({os_reason(exc)}).")
         raise typer.Exit(1) from None
     print_report(report, show_warnings=False)
     if not report.ok:

@@ -8,7 +8,8 @@ from qualikit.cli.common import console, err
 
 
 def command(
-    dest: Path = typer.Argument(Path("qualikit-demo"), help="Dossier à créer pour la démonstration."),
+    dest: Path = typer.Argument(Path("qualikit-demo"), metavar="DOSSIER",
+                                 help="Dossier à créer pour la démonstration."),
 ) -> None:
     from qualikit.commands.demo import run_demo
 

@@ -4,10 +4,11 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from qualikit.cli.common import TodayOpt, clock_from, console, err
 
-# (field, question, flag) — asked in a terminal when the flag was not given.
+# (field, question) — asked in a terminal when the flag was not given.
 QUESTIONS = (
     ("raison_sociale", "Raison sociale de votre organisme"),
     ("siret", "SIRET (14 chiffres)"),
@@ -21,10 +22,30 @@ QUESTIONS = (
     ("email", "E-mail de contact"),
     ("telephone", "Téléphone"),
 )
+FLAGS = {"siret": "--siret", "email": "--email"}
+ASK = "\u00a0: "  # French typography: a no-break space before the colon, as base/typography.fr puts it
+
+
+def invalid(key: str, value: str | None) -> str | None:
+    """Why a SIRET or an e-mail typed at init cannot be right, or None (the loader's own rules)."""
+    from qualikit.project.checks import SIRET_KEY, siret_key_ok
+    from qualikit.project.load import fields as f
+
+    if value is None or key not in FLAGS:
+        return None
+    try:
+        parsed = (f.SIRET if key == "siret" else f.EMAIL)(value)
+    except f.Invalid as exc:
+        return str(exc)
+    if key == "siret" and not siret_key_ok(parsed):
+        from qualikit.base.typography import siret
+
+        return SIRET_KEY.format(siret=siret(parsed))
+    return None
 
 
 def command(
-    dest: Path = typer.Argument(..., help="Dossier à créer pour le projet."),
+    dest: Path = typer.Argument(..., metavar="DOSSIER", help="Dossier à créer pour le projet."),
     raison_sociale: str = typer.Option(None, "--raison-sociale"),
     forme_juridique: str = typer.Option(None, "--forme-juridique"),
     siret: str = typer.Option(None, "--siret"),
@@ -58,10 +79,20 @@ def command(
     if ask:
         console.print("[bold]Nouveau projet qualikit[/] — laissez vide pour compléter plus tard.")
         for key, question in QUESTIONS:
-            if values[key] is None:
-                values[key] = typer.prompt(question, default="", show_default=False).strip() or None
+            while values[key] is None or invalid(key, values[key]):
+                if values[key] is not None:
+                    err.print(f"[red]Erreur\u00a0:[/] {escape(invalid(key, values[key]))}")
+                values[key] = typer.prompt(question, default="", show_default=False, prompt_suffix=ASK).strip() \
+                    or None
+                if values[key] is None:
+                    break  # left empty: to complete later
         if form is None:
-            form = typer.prompt("Format des données : yaml ou xlsx", default="yaml").strip().lower()
+            form = typer.prompt("Format des données (yaml ou xlsx)", default="yaml", prompt_suffix=ASK).strip().lower()
+    problems = [f"{FLAGS[key]} : {why}" for key in FLAGS if (why := invalid(key, values[key]))]
+    if problems:
+        for problem in problems:
+            err.print(f"[red]Erreur\u00a0:[/] {escape(problem)}")
+        raise typer.Exit(2)
     form = (form or "yaml").lower()
     if form not in ("yaml", "xlsx"):
         err.print(f"[red]Erreur :[/] --format « {form} » inconnu (attendu : yaml ou xlsx).")
@@ -90,7 +121,10 @@ def _certificate(root: Path, ask: bool) -> None:
 
     passphrase = os.environ.get(PASSPHRASE_ENV)
     if not passphrase and ask:
-        passphrase = typer.prompt("Phrase secrète du certificat", hide_input=True, confirmation_prompt=True)
+        passphrase = typer.prompt("Phrase secrète du certificat", hide_input=True, prompt_suffix=ASK)
+        if passphrase != typer.prompt("La même, pour confirmer", hide_input=True, prompt_suffix=ASK):
+            err.print("[red]Erreur\u00a0:[/] les deux phrases secrètes diffèrent ; rien n'a été créé.")
+            raise typer.Exit(1)
     if not passphrase:
         err.print(f"[red]Erreur :[/] définissez d'abord la phrase secrète du certificat dans la variable "
                   f"d'environnement {PASSPHRASE_ENV} (elle n'est jamais écrite dans un fichier).")

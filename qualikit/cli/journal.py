@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit
+from qualikit.cli.common import TodayOpt, clock_from, console, err, load_or_exit, os_reason
 
 ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut\u00a0: le dossier courant).")
 DEFAULT_EXPORT = "journal-relances.xlsx"
@@ -108,7 +108,7 @@ def export(
         else:
             write_xlsx(rows, target, head)
     except OSError as exc:
-        reason = exc.strerror or str(exc)
+        reason = os_reason(exc)
         err.print(f"[red]Erreur\u00a0:[/] impossible d'écrire {_escape(str(target))}\u00a0: {_escape(reason)} "
                   "(le fichier est-il ouvert dans Excel\u00a0?)")
         raise typer.Exit(1) from None

@@ -4,7 +4,16 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit, period_or_exit
+from qualikit.cli.common import (
+    ProjectOpt,
+    TodayOpt,
+    clock_from,
+    console,
+    err,
+    load_or_exit,
+    os_reason,
+    period_or_exit,
+)
 
 
 def command(
@@ -43,11 +52,11 @@ def command(
 
         # the same sessions as the headline figures, each counted alone
         chosen = sorted(select(journey, first, last, session, programme), key=lambda sj: sj.session.end)
-        per_session = [(sj.id, sj.session.end.isoformat(), compute(p, entries, session_id=sj.id, journey=journey))
+        per_session = [(sj.id, sj.session.end, compute(p, entries, session_id=sj.id, journey=journey))
                        for sj in chosen]
         try:
             write_kpi_workbook(xlsx, k, per_session)
         except OSError as exc:
-            err.print(f"[red]Erreur :[/] écriture de {xlsx} impossible ({exc.strerror}).")
+            err.print(f"[red]Erreur :[/] écriture de {xlsx} impossible ({os_reason(exc)}).")
             raise typer.Exit(1) from None
         console.print(f"[green]✓ Classeur écrit[/] : {xlsx}")

@@ -63,7 +63,7 @@ def _record(kind: str, learner_id: str, session: str | None, text: str | None, o
     from rich.markup import escape
 
     from qualikit.base.clock import PARIS
-    from qualikit.base.frdates import long_date
+    from qualikit.base.frdates import clock_time, long_date
     from qualikit.commands.followups import FollowupError, record_followup
     from qualikit.project.journal_check import open_journal
 
@@ -83,4 +83,4 @@ def _record(kind: str, learner_id: str, session: str | None, text: str | None, o
     name = loaded.project.learner(entry.data["learner"]).full_name
     when = entry.ts.astimezone(PARIS)
     done = _DONE[kind].format(name=escape(name))
-    console.print(f"[green]✓[/] {done} au journal ({long_date(when.date())}, {when:%H:%M})")
+    console.print(f"[green]✓[/] {done} au journal (le {long_date(when.date())} à {clock_time(when)})")

@@ -4,12 +4,14 @@ from pathlib import Path
 
 import typer
 
+from qualikit.base.typography import plural
 from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit
 
 
 def command(
-    session: str = typer.Argument(None, help="Une session précise ; sinon toutes celles qui commencent "
-                                             "dans le délai de convocation (7 jours par défaut)."),
+    session: str = typer.Argument(None, metavar="SESSION",
+                                  help="Une session précise ; sinon toutes celles qui commencent "
+                                       "dans le délai de convocation (7 jours par défaut)."),
     project: Path = ProjectOpt,
     dry_run: bool = typer.Option(False, "--dry-run", help="Montrer ce qui serait envoyé, à qui, sans rien envoyer."),
     force: list[str] = typer.Option([], "--force", help="Renvoyer la convocation de cet apprenant (identifiant)."),
@@ -42,7 +44,8 @@ def command(
         console.print("Aucune session ne commence dans le délai de convocation : rien à envoyer.")
         return
     for r in result.sessions:
-        console.print(f"[bold]{r.session.id}[/] — {len(r.issued)} convocation(s) préparée(s)"
+        prepared = plural(len(r.issued), "convocation préparée", "convocations préparées")
+        console.print(f"[bold]{r.session.id}[/] — {prepared}"
                       + (f", émargement : {r.sheet}" if r.sheet else "")
                       + (f" ; non convoqués : {', '.join(r.waiting)}" if r.waiting else ""))
     if not print_delivery(result.delivery, transport, project):

@@ -20,7 +20,7 @@ def command(
         return
     from rich.table import Table
 
-    from qualikit.base.frdates import short_date
+    from qualikit.base.frdates import clock_time, short_date
     from qualikit.cli.delivery_output import print_delivery, transport_for
     from qualikit.commands.onboard import OnboardError
     from qualikit.commands.remind import remind
@@ -43,7 +43,8 @@ def command(
         raise typer.Exit(2) from None
     finally:
         transport.close()
-    stamp = clock.now().strftime("%d/%m/%Y %H:%M")
+    now = clock.now()
+    stamp = f"{now:%d/%m/%Y} à {clock_time(now)}"
     if result.due:
         table = Table(title=f"Étapes dues au {stamp}", title_justify="left")
         for col in ("Étape", "Session", "Destinataire", "Prévue le"):
@@ -53,10 +54,11 @@ def command(
             table.add_row(item.step.label, item.session.id, who, short_date(item.due.date()))
         console.print(table)
     else:
-        console.print(f"{stamp} : aucune relance due.")
+        console.print(f"Le {stamp} : aucune relance due.")
     if result.too_late and dry_run:
-        console.print(f"{len(result.too_late)} étape(s) trop ancienne(s) pour être rattrapée(s) "
-                      f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée(s).")
+        s = "s" if len(result.too_late) > 1 else ""
+        console.print(f"{len(result.too_late)} étape{s} trop ancienne{s} pour être rattrapée{s} "
+                      f"(au-delà de {p.settings.catch_up_days} jours) : non envoyée{s}.")
     ok = True
     said: set[str] = set()  # a cause (the server is down) is said once for the whole run
     onboarding = result.onboarding.delivery if result.onboarding else None

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import typer
 
+from qualikit.base.typography import plural
 from qualikit.cli.common import ProjectOpt, TodayOpt, clock_from, console, err, load_or_exit, print_report
 
 survey_app = typer.Typer(help="Les réponses aux questionnaires (indicateur Qualiopi 30).", no_args_is_help=True,
@@ -13,7 +14,7 @@ survey_app = typer.Typer(help="Les réponses aux questionnaires (indicateur Qual
 @survey_app.command("import", help="Importe l'export d'un outil de formulaire (Google Forms, Microsoft Forms, "
                                    "LimeSurvey, Tally, Typeform, Framaforms — CSV, TSV ou XLSX).")
 def import_(
-    file: Path = typer.Argument(..., help="Le fichier exporté par l'outil de formulaire."),
+    file: Path = typer.Argument(..., metavar="FICHIER", help="Le fichier exporté par l'outil de formulaire."),
     survey: str = typer.Option(None, "--enquete", help="N'accepter que les réponses à ce questionnaire "
                                "(besoins, positionnement, chaud, froid, entreprise, financeur)."),
     columns: list[str] = typer.Option([], "--colonne", show_default=False,
@@ -59,8 +60,9 @@ def import_(
     written = record(journal, result, set())
     proposed = propose_improvements(project, written, journal, clock.today())
     skipped = len(result.answers) - len(written)
-    console.print(f"[green]✓ {len(written)} réponse(s) importée(s)[/] depuis {file.name} (format {result.preset})"
-                  + (f", {skipped} déjà importée(s)" if skipped else "") + ".")
+    imported = plural(len(written), "réponse importée", "réponses importées")
+    console.print(f"[green]✓ {imported}[/] depuis {file.name} (format {result.preset})"
+                  + (f", {skipped} déjà {'importées' if skipped > 1 else 'importée'}" if skipped else "") + ".")
     not_counted = {
         "incomplètes": len(result.incomplete), "jetons inconnus": len(result.unknown_tokens),
         "remplacées par une réponse plus récente": len(result.duplicates),
@@ -108,7 +110,7 @@ REVIEW = (
 
 @survey_app.command("review", help="Le bilan du formateur sur une session (indicateur 30 : l'équipe pédagogique).")
 def review(
-    session: str = typer.Argument(..., help="La session dont vous faites le bilan."),
+    session: str = typer.Argument(..., metavar="SESSION", help="La session dont vous faites le bilan."),
     note: int = typer.Option(None, "--note", min=1, max=5, help="Votre appréciation globale, de 1 à 5."),
     reussites: str = typer.Option(None, "--reussites"),
     ameliorations: str = typer.Option(None, "--ameliorations"),

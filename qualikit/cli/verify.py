@@ -10,7 +10,7 @@ _COLOURS = {"authentique": "green", "signé": "green", "altéré": "red", "incon
 
 
 def command(
-    document: Path = typer.Argument(None, help="Le PDF à vérifier (attestation, certificat, contrat…)."),
+    document: Path = typer.Argument(None, metavar="PDF", help="Le PDF à vérifier (attestation, certificat, contrat…)."),
     project: Path = ProjectOpt,
     publish: Path = typer.Option(None, "--publish", help="Écrire dans ce dossier les pages de vérification "
                                                          "à mettre en ligne (sans données personnelles)."),

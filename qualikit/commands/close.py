@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from qualikit.base.files import safe_name, write_atomic
-from qualikit.base.frdates import hours, long_date, short_date
+from qualikit.base.frdates import clock_time, hours, long_date, short_date
 from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.commands.onboard import OUTPUT, active, journal_sha, latest_of, sha256, unchanged
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
@@ -199,10 +199,6 @@ def _no_hours(lj) -> str:
         why = lj.contract_wait(lj.session.start) or "contrat non valable"
         return f"aucune heure comptée : {why} pendant la session"
     return "aucune demi-journée de présence à l'appel"
-
-
-def clock_time(moment: datetime) -> str:
-    return f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
 
 
 def _signer(project: Project, root: Path):

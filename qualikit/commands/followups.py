@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from datetime import datetime
 
+from qualikit.base.typography import agree
 from qualikit.project.journal import Entry, Journal
 from qualikit.project.model import Learner, Project, Session
 
@@ -69,16 +70,16 @@ def _session(project: Project, learner: Learner, session_id: str | None) -> Sess
         if session is None:
             raise FollowupError(f"session « {session_id} » inconnue")
         if session.enrolment(learner.id) is None:
-            raise FollowupError(f"{learner.full_name} ({learner.id}) n'est pas inscrit·e à la session "
-                                f"« {session.id} »{_choices(mine)}")
+            raise FollowupError(agree(f"{learner.full_name} ({learner.id}) n'est pas inscrit·e à la session "
+                                f"« {session.id} »{_choices(mine)}", learner.civility))
         return session
     if len(mine) == 1:
         return mine[0]
     if not mine:
-        raise FollowupError(f"{learner.full_name} ({learner.id}) n'est inscrit·e à aucune session\u00a0: "
-                            "ajoutez d'abord son inscription")
-    raise FollowupError(f"{learner.full_name} ({learner.id}) est inscrit·e à plusieurs sessions\u00a0: "
-                        f"précisez laquelle avec --session ({', '.join(s.id for s in mine)})")
+        raise FollowupError(agree(f"{learner.full_name} ({learner.id}) n'est inscrit·e à aucune session\u00a0: "
+                            "ajoutez d'abord son inscription", learner.civility))
+    raise FollowupError(agree(f"{learner.full_name} ({learner.id}) est inscrit·e à plusieurs sessions\u00a0: "
+                        f"précisez laquelle avec --session ({', '.join(s.id for s in mine)})", learner.civility))
 
 
 def _choices(sessions: list[Session]) -> str:

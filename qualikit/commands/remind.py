@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from qualikit.base.clock import PARIS
-from qualikit.base.frdates import long_date
+from qualikit.base.frdates import clock_time, long_date
 from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.commands.onboard import OnboardResult, onboard
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
@@ -242,7 +242,8 @@ def _outgoing(env, project: Project, item: Due, secret: bytes, now: datetime) ->
         "learner": learner, "session": session, "programme": programme, "organisation": project.organisation,
         "trainer": trainer, "link": link, "step": step, "start": long_date(session.start),
         "end": long_date(session.end), "place": session.place, "distance_link": session.distance_link,
-        "first_day": session.days[0], "signature": trainer.name if trainer else name,
+        "first_day": session.days[0],
+        "start_time": clock_time(session.days[0].halves()[0][1].start), "signature": trainer.name if trainer else name,
     }
     rendered = render_email(env, step.template_name, context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from qualikit.base.frdates import hours, long_date
+from qualikit.base.frdates import hours, long_date, time_range
 from qualikit.documents.pdf_common import (
     INK,
     PAPER,
@@ -197,7 +197,7 @@ def _grid(group: list[Day], rows: list[tuple[Learner, Enrolment]], trainer_name:
         for half, span in halves:
             sub.append(para(f"{esc(HALF_LABEL[half])}<br/>"
                             f'<font name="{st.cell.fontName}" size="7.5" color="{css(INK)}">'
-                            f"{esc(span.start.strftime('%H:%M'))}–{esc(span.end.strftime('%H:%M'))}</font>",
+                            f"{esc(time_range(span))}</font>",
                             sub_c))
         col += len(halves)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from qualikit.base.typography import NBSP, fr
+from qualikit.base.typography import NBSP, agree, fr
 from qualikit.documents.pdf_common import (
     GREY,
     INK,
@@ -79,8 +79,8 @@ def render_certificat(project: Project, session: Session, learner: Learner, enro
         + _value(org.name) + ",", sty["body"]))
     add(para(prose("atteste que :"), sty["body"]))
     add(para(_value(civil_name(learner, surname_first=True)), sty["indent"]))
-    add(para(prose("salarié(e) de l'entreprise ") + _value(employer_of(learner, enrolment, session)),
-             sty["indent"]))
+    employee = agree("salarié(e) de l'entreprise ", learner.civility)
+    add(para(prose(employee) + _value(employer_of(learner, enrolment, session)), sty["indent"]))
     add(para(prose("a suivi l'action ") + _value(programme.title), sty["indent"]))
     add(Spacer(1, 4))
     add(para(prose("Nature de l'action concourant au développement des compétences :"), sty["body"]))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 
 from qualikit.base.frdates import hours, long_date, short_date
-from qualikit.base.typography import NBSP, fr
+from qualikit.base.typography import NBSP, fr, siret
 from qualikit.documents.pdf_common import (
     GREY,
     RULE,
@@ -20,7 +20,6 @@ from qualikit.documents.pdf_common import (
     bullet_list,
     de,
     esc,
-    format_siret,
     link,
     para,
     prose,
@@ -119,7 +118,7 @@ def organisation_party(project: Project) -> str:
     if address:
         parts.append(prose(address))
     if org.siret:
-        parts.append(f"SIRET{NBSP}{esc(format_siret(org.siret))}")
+        parts.append(f"SIRET{NBSP}{esc(siret(org.siret))}")
     if org.nda:
         region = f" auprès du préfet de région {prose(de(org.nda_region))}" if org.nda_region else ""
         parts.append(prose("déclaration d'activité enregistrée sous le numéro ") + esc(org.nda) + region)

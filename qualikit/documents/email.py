@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from qualikit.base.resources import templates_dir
+from qualikit.base.typography import agree
 
 
 class TemplateProblem(Exception):
@@ -53,10 +54,13 @@ def template_env(root: Path):
 
 
 def render_email(env, name: str, context: dict) -> RenderedEmail:
-    """Render emails/<name>.subject.j2, .txt.j2 and .html.j2 with the same context."""
+    """Render emails/<name>.subject.j2, .txt.j2 and .html.j2 with the same context.
+
+    Inclusive endings (« vu·e ») agree with the learner's civility when it is known."""
     from jinja2 import TemplateError
     from jinja2.exceptions import SecurityError
 
+    civility = getattr(context.get("learner"), "civility", None)
     parts = {}
     for part in ("subject", "txt", "html"):
         filename = f"emails/{name}.{part}.j2"
@@ -73,6 +77,7 @@ def render_email(env, name: str, context: dict) -> RenderedEmail:
             raise TemplateProblem(f"{where} : le modèle ne peut pas être utilisé ({exc})") from None
         if part == "subject":
             parts[part] = one_line(parts[part])
+        parts[part] = agree(parts[part], civility)
     return RenderedEmail(parts["subject"], parts["txt"], parts["html"])
 
 

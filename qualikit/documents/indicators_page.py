@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from qualikit.base.frdates import long_date
+from qualikit.base.typography import siret
 from qualikit.project.model import Organisation
 from qualikit.quality.figures import SMALL_N, Kpis
 
@@ -28,7 +29,7 @@ def _context(org: Organisation, k: Kpis, updated: date) -> dict:
                      "method": f.method} for f in figures],
         "causes": sorted(k.dropout_categories.items(), key=lambda c: (-c[1], c[0])),
         "address": ", ".join(org.address.lines()),
-        "region": de(org.nda_region) if org.nda_region else "",
+        "region": de(org.nda_region) if org.nda_region else "", "siret": siret(org.siret) if org.siret else "",
     }
 
 

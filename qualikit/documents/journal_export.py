@@ -152,11 +152,12 @@ def _text(value: object) -> str:
 
 
 def write_xlsx(rows: list[dict], path: Path, head=None) -> None:
-    """The log as a workbook: bold frozen header, filters, every text cell stored as text; the
+    """The log as a workbook: real dates, bold frozen filtered header, every text cell stored as text; the
     journal's head (journal_head.Head) on a sheet of its own, so a later cut journal shows."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+
+    from qualikit.base.xlsx import finish, put
 
     book = Workbook()
     ws = book.active
@@ -164,35 +165,29 @@ def write_xlsx(rows: list[dict], path: Path, head=None) -> None:
     book.properties.creator = "qualikit"
     for c, title in enumerate(COLUMNS, start=1):
         cell = ws.cell(1, c)
-        _put_text(cell, title)
+        put(cell, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", start_color="DDE4EE")
-    ws.freeze_panes = "A2"
     wrap = Alignment(wrap_text=True, vertical="top")
     top = Alignment(vertical="top")
-    widths = dict(_WIDTHS)
     for r, row in enumerate(rows, start=2):
-        for c, column in enumerate(COLUMNS, start=1):
+        for c, value in enumerate(cells(row), start=1):
             cell = ws.cell(r, c)
-            value = row.get(column)
-            cell.alignment = wrap if column in (REASON, RESULT) else top
-            if column == DATE and isinstance(value, str) and (moment := _datetime(value)) is not None:
-                cell.value = moment  # a real date: the auditor can sort and filter on it
-                cell.number_format = "DD/MM/YYYY HH:MM"
-            elif isinstance(value, int) and not isinstance(value, bool):
-                cell.value = value
-            else:
-                _put_text(cell, value if isinstance(value, str) else _text(value))
-            if column not in (REASON, RESULT):
-                widths[column] = max(widths[column], len(_text(value)) + 2)
-    for c, column in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = min(widths[column], 60)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{max(len(rows) + 1, 2)}"
+            put(cell, value)
+            cell.alignment = wrap if COLUMNS[c - 1] in (REASON, RESULT) else top
+    finish(ws, widths={c: _WIDTHS[column] for c, column in enumerate(COLUMNS, start=1) if column in (REASON, RESULT)})
     if head is not None:
-        _put_text(book.create_sheet("Journal").cell(1, 1), head.text())
+        put(book.create_sheet("Journal").cell(1, 1), head.text())
     buffer = io.BytesIO()
     book.save(buffer)
     write_atomic(Path(path), buffer.getvalue())
+
+
+def cells(row: dict) -> list:
+    """A row's values for a workbook: the date as a date (the auditor sorts and filters on it)."""
+    return [(_datetime(value) or value) if column == DATE and isinstance(value, str) else
+            value if isinstance(value, str | int) and not isinstance(value, bool) else _text(value)
+            for column, value in ((column, row.get(column)) for column in COLUMNS)]
 
 
 def _datetime(text: str) -> datetime | None:
@@ -200,19 +195,6 @@ def _datetime(text: str) -> datetime | None:
         return datetime.strptime(text, DATE_FORMAT)
     except ValueError:
         return None
-
-
-def _put_text(cell, text: str) -> None:
-    """A string cell, never a formula, whatever the text starts with."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters XML cannot hold
-    if not text:
-        cell.value = None
-        return
-    cell.value = text
-    cell.data_type = "s"
-    cell.number_format = "@"
 
 
 def write_csv(rows: list[dict], path: Path) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from reportlab.lib.colors import Color, HexColor
 
 from qualikit.base.resources import font
-from qualikit.base.typography import NBSP, NNBSP, fr
+from qualikit.base.typography import NBSP, NNBSP, fr, siret
 from qualikit.project.model import Organisation
 
 FONT = "QualikitSans"
@@ -145,13 +145,6 @@ def _paragraph_class():
 def de(name: str) -> str:
     """French elision: « de Bretagne », « d’Auvergne-Rhône-Alpes »."""
     return ("d’" if name[:1].lower() in "aeiouyàâéèêëîïôöûüœ" and name else "de ") + name
-
-
-def format_siret(siret: str) -> str:
-    digits = siret.replace(" ", "").replace(NBSP, "")
-    if len(digits) == 14 and digits.isdigit():
-        return NBSP.join((digits[:3], digits[3:6], digits[6:9], digits[9:]))
-    return siret
 
 
 # --- styles ---------------------------------------------------------------------------------
@@ -334,7 +327,7 @@ def identity_lines(org: Organisation) -> list[str]:
     if address:
         first.append(fr(address))
     if org.siret:
-        first.append(f"SIRET{NBSP}{format_siret(org.siret)}")
+        first.append(f"SIRET{NBSP}{siret(org.siret)}")
     lines = [" – ".join(first)]
     if org.nda:
         region = f" auprès du préfet de région {de(org.nda_region)}" if org.nda_region else ""

@@ -25,6 +25,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from qualikit.base.frdates import plain_date
 from qualikit.base.typography import NBSP, fr
 from qualikit.documents.pdf_common import (
     FONT,
@@ -67,14 +68,6 @@ def doc_stamp(project: Project, secret: bytes, key: str, issued_on: date, signer
 
 
 # --- shared helpers -------------------------------------------------------------------------
-
-def plain_date(day: date) -> str:
-    """« 15 octobre 2026 », « 1er décembre 2026 »: the date of a form, without the weekday."""
-    from babel.dates import format_date
-
-    text = format_date(day, "d MMMM y", locale="fr_FR")
-    return text.replace("1 ", "1er ", 1) if day.day == 1 else text
-
 
 def number(value: Decimal | int | float) -> str:
     """10.5 → « 10,5 », 7.0 → « 7 »: a French decimal without useless zeros."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualikit.base.frdates import hours, long_date
-from qualikit.base.typography import fr
+from qualikit.base.typography import agree, fr
 from qualikit.documents.pdf_common import (
     ACCENT,
     ACCENT_LIGHT,
@@ -67,10 +67,6 @@ def date_span(session: Session) -> str:
     return f"du {long_date(session.start)} au {long_date(session.end)}"
 
 
-def time_range(r) -> str:
-    return f"{r.start:%H:%M}–{r.end:%H:%M}"
-
-
 def modality(programme: Programme, session: Session) -> str:
     if programme.modality is not None:
         return MODALITY[programme.modality]
@@ -104,7 +100,8 @@ def render_welcome_kit(project: Project, session: Session, learner: Learner, roo
     # --- the essentials ------------------------------------------------------------------
     enrolment = session.enrolment(learner.id)
     company = (enrolment.company if enrolment else None) or learner.company
-    facts = [("Participant·e", esc(learner.full_name) + (f" – {esc(company)}" if company else "")),
+    who = agree("Participant·e", learner.civility)
+    facts = [(who, esc(learner.full_name) + (f" – {esc(company)}" if company else "")),
              ("Dates", esc(date_span(session).capitalize())),
              ("Durée", fmt("{h} sur {n} {days}", h=esc(hours(session.planned_hours)), n=str(len(session.days)),
                            days="journée" if len(session.days) == 1 else "journées")),

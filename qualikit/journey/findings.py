@@ -7,6 +7,7 @@ from datetime import datetime
 
 from qualikit.base.diagnostics import Diagnostic, Level
 from qualikit.base.frdates import long_date
+from qualikit.base.typography import agree
 from qualikit.journey.facts import Journey
 
 
@@ -24,12 +25,12 @@ def findings(journey: Journey, now: datetime) -> list[Diagnostic]:
             if lj.present_unadmitted:
                 days = ", ".join(sorted({f"{h.day:%d/%m/%Y}" for h in lj.present_unadmitted}))
                 why = "sans contrat de formation signé" if lj.signed_on is None else "pendant le délai de rétractation"
-                warn(lj.enrolment.loc, f"{name} : compté·e présent·e {why} ({days}) ; ces heures ne sont ni "
-                     "attestées ni certifiées (L6353-5 et 6)", None)
+                warn(lj.enrolment.loc, agree(f"{name} : compté·e présent·e {why} ({days}) ; ces heures ne sont ni "
+                                             "attestées ni certifiées (L6353-5 et 6)", lj.learner.civility), None)
             if (not lj.withdrew_before_start and lj.convoked is None and today >= session.start
                     and journey.watched(session)):
-                warn(lj.enrolment.loc, f"{name} : jamais convoqué·e, alors que la session a commencé le "
-                     f"{long_date(session.start)}", 9)
+                warn(lj.enrolment.loc, agree(f"{name} : jamais convoqué·e, alors que la session a commencé le "
+                                             f"{long_date(session.start)}", lj.learner.civility), 9)
         if (sj.closed is None and now >= sj.ends_at and journey.watched(session)
                 and any(not lj.dropped for lj in sj.learners)):
             warn(session.loc, f"session {session.id} terminée le {long_date(session.end)} et pas clôturée : "

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from qualikit.base.frdates import hours as _hours
 from qualikit.base.frdates import long_date
+from qualikit.base.typography import agree, plural
 from qualikit.journey.facts import Journey, LearnerJourney, SessionJourney
 from qualikit.journey.plan import ALL, NO_COLD, NO_HOT, Step, due_at, on_working_day, steps_for
 from qualikit.project.model import Settings
@@ -25,6 +26,11 @@ class State:
 
 def _day(d: date) -> str:
     return long_date(d)
+
+
+def _lead(label: str) -> str:
+    """A step's label inside a sentence: « Enquête à froid (J+90) » → « enquête à froid (J+90) »."""
+    return label[:1].lower() + label[1:]
 
 
 def convocation_day(sj: SessionJourney, settings: Settings) -> date:
@@ -53,11 +59,19 @@ def session_state(sj: SessionJourney, now: datetime, settings: Settings, steps: 
     if not upcoming:
         return State(f"clôturée le {_day(sj.closed.date())}", "parcours terminé")
     due, step = min(upcoming, key=lambda x: x[0])
-    return State(f"clôturée le {_day(sj.closed.date())}", f"{step.label.lower()} le {_day(due.date())}")
+    return State(f"clôturée le {_day(sj.closed.date())}", f"{_lead(step.label)} le {_day(due.date())}")
 
 
 def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
                   steps: list[Step], watched: bool = True) -> State:
+    """Where the learner stands, the words agreed with their civility (« inscrite », « convoqué »)."""
+    state = _learner_state(lj, sj, now, settings, steps, watched)
+    civility = lj.learner.civility
+    return State(agree(state.text, civility), agree(state.next, civility), state.attention)
+
+
+def _learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
+                   steps: list[Step], watched: bool) -> State:
     session, today = sj.session, now.date()
     if lj.dropped:
         when = f" le {_day(lj.dropped_on)}" if lj.dropped_on else ""
@@ -88,7 +102,7 @@ def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, setting
     if today < session.start:
         return State("inscrit·e", f"début le {_day(session.start)}")
     hours = f"{_hours(lj.hours_done)} sur {_hours(session.planned_hours)}"
-    absences = f", {len(lj.absences)} demi-journée(s) d'absence" if lj.absences else ""
+    absences = f", {plural(len(lj.absences), 'demi-journée')} d'absence" if lj.absences else ""
     if lj.present_unadmitted:
         why = "sans contrat de formation signé" if lj.signed_on is None else "pendant le délai de rétractation"
         return State(f"présent·e {why} : {hours} comptées", "régulariser le contrat : ces demi-journées ne "
@@ -101,7 +115,7 @@ def learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, setting
     hot = lj.survey("chaud")
     survey = (", enquête à chaud répondue" if hot.answered else ", enquête à chaud sans réponse" if hot.asked else "")
     ahead = _ahead(lj, sj, now, settings, steps)
-    following = f"{ahead[0][1].label.lower()} le {_day(ahead[0][0].date())}" if ahead else "parcours terminé"
+    following = f"{_lead(ahead[0][1].label)} le {_day(ahead[0][0].date())}" if ahead else "parcours terminé"
     return State(f"{docs} ({hours}){survey}", following)
 
 

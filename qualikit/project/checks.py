@@ -16,6 +16,7 @@ from qualikit.base.diagnostics import Diagnostic, Level, Report, quote
 from qualikit.base.files import inside
 from qualikit.base.frdates import hours
 from qualikit.base.tokens import verification_page
+from qualikit.base.typography import siret
 from qualikit.project.model import Funder, Modality, Project, Status
 
 D = Diagnostic
@@ -197,8 +198,8 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                     "nda_region", 1)
     if not org.siret:
         yield _warn(org.loc, "SIRET absent : il figure sur chaque document", "siret")
-    elif not _luhn(org.siret):
-        yield _warn(org.loc, f"le SIRET {org.siret} ne passe pas la clé de contrôle : vérifiez-le", "siret")
+    elif not siret_key_ok(org.siret):
+        yield _warn(org.loc, SIRET_KEY.format(siret=siret(org.siret)), "siret")
     if not org.disability_referent or not org.disability_referent.name:
         yield _warn(org.loc, "aucun référent handicap désigné", "referent_handicap.nom", 26)
     if not org.disability_network:
@@ -222,14 +223,20 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
             yield D(org.loc, f"fichier {quote(value)} introuvable dans le dossier du projet", key)
 
 
-def _luhn(number: str) -> bool:
-    if number.startswith("356000000"):  # La Poste's establishments use another rule
-        return sum(int(c) for c in number) % 5 == 0
+SIRET_KEY = "le SIRET {siret} ne passe pas la clé de contrôle : un chiffre est sans doute mal recopié"
+
+
+def siret_key_ok(number: str) -> bool:
+    """The SIRET's check digit (Luhn, as INSEE computes it). La Poste's establishments
+    (SIREN 356 000 000) follow another rule: the sum of the 14 digits is a multiple of 5; its
+    head office (356 000 000 00048) passes Luhn."""
     total = 0
     for i, c in enumerate(reversed(number)):
         d = int(c) * (2 if i % 2 else 1)
         total += d - 9 if d > 9 else d
-    return total % 10 == 0
+    if total % 10 == 0:
+        return True
+    return number.startswith("356000000") and sum(int(c) for c in number) % 5 == 0
 
 
 _CLAIMS = re.compile(r"certifiant|éligible\s+(au\s+)?cpf|\bcpf\b|rncp|répertoire spécifique", re.I)

@@ -21,15 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from qualikit.base.files import write_atomic_with
+from qualikit.base.xlsx import DATE_FORMAT, TEXT_FORMAT, put
 from qualikit.project.load import fields as f
 from qualikit.project.load.schema import LISTS_SHEET, TABLES, Column, Table
 from qualikit.project.load.tables import Row, Tables
 from qualikit.project.model import TimeRange
 
 KEYVALUE_HEADER = ("Champ", "Valeur", "Aide")
-DATE_FORMAT = "DD/MM/YYYY"
-DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
-TEXT_FORMAT = "@"  # typed 01000 or 06 12 34 56 78 stays text, 9-12 does not become a date
+# TEXT_FORMAT on a column: typed 01000 or 06 12 34 56 78 stays text, 9-12 does not become a date
 VALIDATED_ROWS = 1000  # drop-down lists cover rows 2..1000 (more when the data is longer)
 _NUMBER_PARSERS = (f.INTEGER, f.POSITIVE, f.DECIMAL, f.PERCENT)
 _EXCEL_DIGITS = 10**15  # Excel keeps 15 significant digits; longer integers are written as text
@@ -69,7 +68,7 @@ def _write_keyvalue(ws, table: Table, row: Row | None, lists: _Lists) -> None:
     top_wrap = Alignment(wrap_text=True, vertical="top")
     for r, column in enumerate(table.columns, start=2):
         label = ws.cell(r, 1)
-        _put(label, column.label)
+        put(label, column.label)
         label.alignment = top_wrap
         if column.required:
             label.font = Font(bold=True)
@@ -77,9 +76,9 @@ def _write_keyvalue(ws, table: Table, row: Row | None, lists: _Lists) -> None:
         _style_value(value, column)
         cell = row.cells.get(column.key) if row is not None else None
         if cell is not None:
-            _put(value, _native(column, cell.value))
+            put(value, _native(column, cell.value))
         aide = ws.cell(r, 3)
-        _put(aide, _help(column))
+        put(aide, _help(column))
         aide.alignment = top_wrap
         widths[0] = max(widths[0], len(column.label))
         widths[1] = max(widths[1], _width(value.value))
@@ -119,9 +118,10 @@ def _write_records(ws, table: Table, rows: list[Row], lists: _Lists) -> None:
                 continue
             cell = ws.cell(r, c)
             _style_value(cell, column)
-            _put(cell, value)
+            put(cell, value)
             widths[c] = max(widths[c], _width(cell.value))
     last_row = max(VALIDATED_ROWS, r + VALIDATED_ROWS // 2)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(r, 2)}"
     for c, column in enumerate(table.columns, start=1):
         letter = get_column_letter(c)
         dim = ws.column_dimensions[letter]  # the column's style applies to the rows typed later
@@ -138,7 +138,7 @@ def _write_records(ws, table: Table, rows: list[Row], lists: _Lists) -> None:
 def _header(cell, text: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    _put(cell, text)
+    put(cell, text)
     cell.font = Font(bold=True)
     cell.fill = PatternFill("solid", start_color="DDE4EE")
     cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -207,7 +207,7 @@ class _Lists:
         for choices, (c, title) in self.columns.items():
             _header(ws.cell(1, c), title)
             for r, choice in enumerate(choices, start=2):
-                _put(ws.cell(r, c), choice)
+                put(ws.cell(r, c), choice)
             width = max(len(x) for x in (title, *choices)) + 2
             ws.column_dimensions[ws.cell(1, c).column_letter].width = width
         ws.sheet_state = "hidden"
@@ -297,25 +297,6 @@ def _raw(value: Any) -> Any:
     if isinstance(value, (str, int, float, date, datetime)) and not isinstance(value, bool):
         return value
     return str(value)
-
-
-def _put(cell, value: Any) -> None:
-    """Set a cell; text is always a string cell, never a formula, an error code or a guess."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
-        if not value:
-            cell.value = None  # an empty string cell is no value, and Excel dislikes it
-            return
-        cell.value = value
-        cell.data_type = "s"  # "=HYPERLINK(…)", "+33…", "-", "@x", "#N/A" stay text
-        return
-    cell.value = value
-    if isinstance(value, datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
 
 
 # --- file ---------------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from qualikit.base.frdates import clock_time
+from qualikit.base.typography import agree, plural
 from qualikit.project.journal import Entry
 from qualikit.project.model import Project
 
@@ -55,14 +57,14 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
             continue  # not started, or over for two months: nothing left to act on
         rate = dropout([sj])
         if rate.denominator and Decimal(rate.numerator) / rate.denominator > settings.dropout_alert_rate:
-            out.append(Alert("abandon", session.id, f"session {session.id} : {rate.numerator} abandon(s) sur "
+            out.append(Alert("abandon", session.id, f"session {session.id} : {plural(rate.numerator, 'abandon')} sur "
                              f"{rate.denominator}, soit {percent(Decimal(rate.numerator) / rate.denominator)}, "
                              f"au-dessus du seuil de {percent(settings.dropout_alert_rate)}"))
         for lj in sj.learners:
             n = len(lj.absences)
             if n >= REPEATED_ABSENCES and not lj.dropped:
-                out.append(Alert("absences", session.id, f"{lj.learner.full_name} : absent·e "
-                                 f"{n} demi-journées (session {session.id})", lj.learner.id))
+                out.append(Alert("absences", session.id, agree(f"{lj.learner.full_name} : absent·e "
+                                 f"{n} demi-journées (session {session.id})", lj.learner.civility), lj.learner.id))
         if sj.closed is None and now >= sj.ends_at:
             waiting = [lj for lj in sj.learners if not lj.dropped]
             if waiting:
@@ -74,8 +76,9 @@ def alerts(project: Project, entries: list[Entry], now: datetime, root: Path | N
         if SURVEY_WATCH[0] <= since_end <= SURVEY_WATCH[1] and hot.denominator:
             rate = Decimal(hot.numerator) / hot.denominator
             if rate < settings.response_target_rate:
-                out.append(Alert("reponses", session.id, f"session {session.id} : {hot.numerator} réponse(s) à "
-                                 f"l'enquête à chaud sur {hot.denominator} envoyée(s), soit {percent(rate)}, "
+                sent = "envoyées" if hot.denominator > 1 else "envoyée"
+                out.append(Alert("reponses", session.id, f"session {session.id} : {plural(hot.numerator, 'réponse')} à "
+                                 f"l'enquête à chaud sur {hot.denominator} {sent}, soit {percent(rate)}, "
                                  f"sous l'objectif de {percent(settings.response_target_rate)}"))
     out += delivery_alerts(entries)
     if root is not None and (root / "registre-reclamations.yaml").is_file():
@@ -111,7 +114,8 @@ def complaint_alerts(register, now: datetime, hours: int) -> list[Alert]:
         elapsed = int(waiting(incident, now).total_seconds() // 3600)
         where = f", session {incident.session}" if incident.session else ""
         out.append(Alert("reclamation", incident.session or "",
-                         f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y à %H:%M}{where}) "
+                         f"réclamation {incident.id} (reçue le {incident.received:%d/%m/%Y} à "
+                         f"{clock_time(incident.received)}{where}) "
                          f"sans réponse depuis {elapsed}\u00a0h, au-delà de l'objectif de {hours}\u00a0h",
                          incident.id))
     return out
@@ -128,6 +132,7 @@ def _not_convoked(sj, today, lead_days: int) -> list[Alert]:
     for lj in sj.learners:
         why = None if lj.dropped or lj.convoked else lj.contract_wait(today)
         if why:
-            out.append(Alert("convocation", session.id, f"{lj.learner.full_name} n'est pas convoqué·e à la "
-                             f"session {session.id} (début le {long_date(session.start)}) : {why}", lj.learner.id))
+            out.append(Alert("convocation", session.id, agree(f"{lj.learner.full_name} n'est pas convoqué·e à la "
+                             f"session {session.id} (début le {long_date(session.start)}) : {why}",
+                             lj.learner.civility), lj.learner.id))
     return out

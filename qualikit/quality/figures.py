@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from qualikit.base.frdates import signed
 from qualikit.journey.facts import Journey, SessionJourney
 from qualikit.project.journal import Entry
 from qualikit.project.model import Project, Session
@@ -28,13 +29,13 @@ class Figure:
     numerator: Decimal | int | None
     denominator: int
     method: str  # the formula, in French (indicator 2 asks for it since 2026)
-    unit: str = "%"  # "%", "/5", "/10", "h", "" (a count)
+    unit: str = "%"  # "%", "/5", "/10", "h", "" (a count), "±" (a signed score from −100 to +100: the NPS)
 
     @property
     def value(self) -> Decimal | None:
         if self.numerator is None or self.denominator == 0:
             return None
-        if self.unit == "%":
+        if self.unit in ("%", "±"):
             return (Decimal(self.numerator) * 100 / self.denominator).quantize(Decimal("1"), ROUND_HALF_UP)
         return (Decimal(self.numerator) / self.denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
@@ -46,6 +47,10 @@ class Figure:
             if self.denominator < SMALL_N:
                 return f"{self.numerator} sur {self.denominator}"
             return f"{self.value}\u00a0% ({self.numerator}/{self.denominator})"
+        if self.unit == "±":  # a difference of shares: signed, never « % », never « x sur n »
+            if self.denominator < SMALL_N:
+                return f"promoteurs − détracteurs\u00a0: {signed(self.numerator)} (n = {self.denominator})"
+            return f"{signed(self.value)} (n = {self.denominator})"
         if self.unit == "":
             return str(self.numerator)
         number = str(self.value).replace(".", ",")
@@ -164,7 +169,7 @@ def nps(answers: list[dict]) -> Figure:
     promoters = sum(1 for n in notes if n >= 9)
     detractors = sum(1 for n in notes if n <= 6)
     return Figure("NPS", promoters - detractors, len(notes), "% de promoteurs (9–10) − % de détracteurs "
-                  "(0–6) parmi les répondants", "%")
+                  "(0–6) parmi les répondants", "±")
 
 
 def felt_supported(answers: list[dict]) -> Figure:

@@ -6,7 +6,7 @@ import hashlib
 import re
 import shutil
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -190,6 +190,7 @@ def test_2026_pack_has_a_folder_per_applicable_indicator_and_links_that_open(dem
     assert (twelve / "procedure-violences-harcelement-discriminations.pdf").is_file()
     assert (twelve / "procedure-abandons-relances.pdf").is_file()
     assert (twelve / "tableau-retention.xlsx").is_file() and (twelve / "journal-relances.xlsx").is_file()
+    _assert_typed_workbooks(twelve)
     thirty_two = next(folder.glob("32-*"))
     assert (thirty_two / "registre-risques.xlsx").is_file()
     assert (thirty_two / "procedure-amelioration-continue.pdf").is_file()
@@ -327,6 +328,25 @@ def test_the_public_results_page_names_nobody_and_quotes_no_one(demo):
         assert learner.last_name not in text, learner.full_name
     assert "Très concret" not in text and "remplacement imprévu" not in text and "chantier" not in text
     assert "Raisons professionnelles (1)" in text
+
+
+def _assert_typed_workbooks(twelve: Path) -> None:
+    """Dates are dates, rates numbers with a percent format: Excel can sort and add them up."""
+    from openpyxl import load_workbook
+
+    sessions = load_workbook(twelve / "tableau-retention.xlsx")["Par session"]
+    assert sessions.freeze_panes == "A2" and sessions.auto_filter.ref.startswith("A1:N")
+    header = [c.value for c in sessions[1]]
+    rows = [dict(zip(header, (c for c in row), strict=True)) for row in sessions.iter_rows(min_row=2)]
+    parole = next(r for r in rows if r["Session"].value == "parole-2026-11-04")
+    assert isinstance(parole["Début"].value, datetime) and parole["Début"].number_format == "DD/MM/YYYY"
+    assert parole["Début"].value.date() == date(2026, 11, 4)
+    rate = parole["Taux d'abandon"]
+    assert isinstance(rate.value, float) and abs(rate.value - 1 / 6) < 1e-9 and "%" in rate.number_format
+    assert isinstance(parole["Inscrits"].value, int)
+    log = load_workbook(twelve / "journal-relances.xlsx")["Relances et suivis"]
+    assert log.freeze_panes == "A2" and log.auto_filter.ref
+    assert isinstance(log["A2"].value, datetime) and log["A2"].number_format == "DD/MM/YYYY HH:MM"
 
 
 def test_sampling_keeps_at_most_two_learners_per_session(demo):

@@ -79,7 +79,7 @@ def test_complaint_lifecycle_through_the_cli(demo):
     assert added.exit_code == 0, added.output
     assert "Réclamation R-2026-001 enregistrée" in added.output
     assert "qualikit improvement add --source réclamation --ref R-2026-001" in added.output  # the proposed action
-    assert "mercredi 25 novembre 2026" in added.output  # 48 h after 09:00 on Monday 23
+    assert "mercredi 25\u00a0novembre\u00a02026" in added.output  # 48 h after 09:00 on Monday 23
 
     refused = run(demo, "incident", "close", "R-2026-001", "--today", "2026-11-23")
     assert refused.exit_code == 1

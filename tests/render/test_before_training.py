@@ -155,7 +155,7 @@ def test_contract_holds_every_mandatory_mention(demo):
         *programme.objectives, *programme.outline,
         # duration, dates, place, number of learners
         "21 h sur 3 journées", "Du lundi 30 novembre 2026 au mardi 8 décembre 2026",
-        "mardi 8 décembre 2026 : 9 h – 12 h 30 et 13 h 30 – 17 h (7 h)", "salle Les Canuts",
+        "mardi 8 décembre 2026 : 9 h 00 – 12 h 30 et 13 h 30 – 17 h 00 (7 h)", "salle Les Canuts",
         "https://meet.jit.si/AtelierClement-ProjetCollaboratif-2026-12-08", "Effectif",
         # level, means, assessment, sanction
         "Prérequis pour suivre la formation", *programme.prerequisites, *programme.methods,
@@ -240,7 +240,7 @@ def test_info_pack_for_a_self_paying_learner(demo):
         "Information avant l'inscription", "article L6353-8 du Code du travail", programme.title,
         "Programme et objectifs", *programme.objectives, *programme.outline,
         "Formateurs : titres et qualités", trainer.name, *trainer.qualifications,
-        "Horaires", "lundi 30 novembre 2026 9 h – 12 h 30 13 h 30 – 17 h 7 h", "Total 21 h",
+        "Horaires", "lundi 30 novembre 2026 9 h 00 – 12 h 30 13 h 30 – 17 h 00 7 h", "Total 21 h",
         "Modalités d'évaluation", *programme.evaluation,
         "Vos contacts", "claire.clement@atelier-clement-formation.fr", "contact@atelier-clement-formation.fr",
         "Référent handicap", "handicap@atelier-clement-formation.fr",

@@ -88,7 +88,7 @@ def test_certificat_follows_the_ministry_model_with_the_hours_actually_done(demo
         "développement des compétences Atelier Clément Formation",
         "atteste que :",
         "M. GIRARD Thomas",
-        "salarié(e) de l'entreprise Transports Berthier",
+        "salarié de l'entreprise Transports Berthier",  # M. Girard
         "a suivi l'action Excel : tableaux croisés dynamiques et automatisation",
         "Nature de l'action concourant au développement des compétences :",
         "action de formation", "bilan de compétences", "action de VAE", "action de formation par apprentissage",
@@ -116,14 +116,14 @@ def test_certificat_of_a_drop_out_states_the_hours_before_the_drop_out(demo):
     page = text(certificat(demo, PAROLE, "pierre-dumas"))
     assert "pour une durée de 7 heures" in page
     assert "21 heures" not in page
-    assert "M. DUMAS Pierre" in page and "salarié(e) de l'entreprise Menuiserie Dumas" in page
+    assert "M. DUMAS Pierre" in page and "salarié de l'entreprise Menuiserie Dumas" in page
 
 
 @pytest.mark.parametrize("funder", [Funder.PARTICULIER, Funder.FRANCE_TRAVAIL])
 def test_certificat_leaves_the_employer_empty_for_a_self_funded_person_or_a_job_seeker(demo, funder):
     page = text(certificat(demo, PAROLE, "lea-chevalier", funder=funder))
     assert "Studio Lumière" not in page
-    assert re.search(r"salarié\(e\) de l'entreprise …+ a suivi l'action", page)
+    assert re.search(r"salariée de l'entreprise …+ a suivi l'action", page)  # Mme Chevalier
 
 
 def test_certificat_without_electronic_signature_says_nothing_of_it(demo):
@@ -148,7 +148,7 @@ def test_attestation_lists_each_objective_with_its_result(demo, session_id, lear
     assert plain(programme.title) in page
     assert "Action de formation" in page
     assert f"{number(session.planned_hours)} heures" in page
-    assert f"Du {plain_date(session.start)} au {plain_date(session.end)}" in page
+    assert plain(f"Du {plain_date(session.start)} au {plain_date(session.end)}") in page
     assert CODE in page and "Cachet et signature" in page and "Claire Clément" in page
 
 

@@ -17,6 +17,7 @@ from qualikit.admin.bpf.form import (
     Tally,
 )
 from qualikit.base.frdates import short_date
+from qualikit.base.typography import siret
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def bpf_lines(bpf: Bpf) -> list[Line]:
     text("A", "Numéro de déclaration d'activité", org.nda)
     text("A", "Raison sociale", org.name)
     text("A", "Forme juridique", org.legal_form)
-    text("A", "SIRET", org.siret)
+    text("A", "SIRET", siret(org.siret) if org.siret else None)
     text("A", "Adresse", ", ".join(org.address.lines()))
     text("A", "Téléphone", org.phone)
     text("A", "Courriel", org.email)

@@ -15,6 +15,7 @@ def write_bpf_xlsx(bpf: Bpf, path: Path) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     from qualikit.base.files import write_atomic_with
+    from qualikit.base.xlsx import finish, put
 
     book = Workbook()
     book.properties.creator = "qualikit"
@@ -22,73 +23,55 @@ def write_bpf_xlsx(bpf: Bpf, path: Path) -> None:
     ws.title = f"BPF {bpf.year}"
     bold = Font(bold=True)
     fill = PatternFill("solid", start_color="DDE4EE")
-    _put(ws.cell(1, 1), f"Bilan pédagogique et financier {bpf.year} (cerfa 10443) — document de travail à "
+    put(ws.cell(1, 1), f"Bilan pédagogique et financier {bpf.year} (cerfa 10443) — document de travail à "
                         "reporter sur Mon Activité Formation")
     ws.cell(1, 1).font = Font(bold=True, size=12)
     header = ("Cadre", "Ligne", "Montant (€ HT)", "Nombre", "Heures", "Valeur")
     for c, title in enumerate(header, start=1):
         cell = ws.cell(3, c)
-        _put(cell, title)
+        put(cell, title)
         cell.font, cell.fill = bold, fill
-    ws.freeze_panes = "A4"
     r, frame = 3, None
     for line in bpf_lines(bpf):
         if line.frame != frame:
             frame = line.frame
             r += 1
-            _put(ws.cell(r, 1), frame)
-            _put(ws.cell(r, 2), FRAMES[frame])
+            put(ws.cell(r, 1), frame)
+            put(ws.cell(r, 2), FRAMES[frame])
             ws.cell(r, 1).font = ws.cell(r, 2).font = bold
         r += 1
-        _put(ws.cell(r, 1), line.frame)
-        _put(ws.cell(r, 2), line.label)
+        put(ws.cell(r, 1), line.frame)
+        put(ws.cell(r, 2), line.label)
         ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
         if line.amount is not None:
-            _put(ws.cell(r, 3), _excel_number(line.amount))
+            put(ws.cell(r, 3), _excel_number(line.amount))
             ws.cell(r, 3).number_format = "#,##0.00"
         if line.count is not None:
-            _put(ws.cell(r, 4), line.count)
-            _put(ws.cell(r, 5), _excel_number(line.hours or ZERO))
+            put(ws.cell(r, 4), line.count)
+            put(ws.cell(r, 5), _excel_number(line.hours or ZERO))
         if line.text is not None:
-            _put(ws.cell(r, 6), line.text)
+            put(ws.cell(r, 6), line.text)
         if line.total or line.heading:
             for c in range(2, 7):
                 ws.cell(r, c).font = bold
-    for letter, width in zip("ABCDEF", (8, 80, 16, 10, 10, 40), strict=True):
-        ws.column_dimensions[letter].width = width
+    finish(ws, header_row=3, widths=dict(enumerate((8, 80, 16, 10, 10, 40), start=1)))
 
     check = book.create_sheet("À vérifier")
     for c, title in enumerate(("Type", "Texte"), start=1):
         cell = check.cell(1, c)
-        _put(cell, title)
+        put(cell, title)
         cell.font, cell.fill = bold, fill
     r = 1
     for kind, items in (("Point à vérifier", bpf.problems), ("Note", bpf.notes)):
         for item in items:
             r += 1
-            _put(check.cell(r, 1), kind)
-            _put(check.cell(r, 2), item)
+            put(check.cell(r, 1), kind)
+            put(check.cell(r, 2), item)
             check.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    check.column_dimensions["A"].width = 18
-    check.column_dimensions["B"].width = 120
+    finish(check, widths={1: 18, 2: 120})
     write_atomic_with(Path(path), book.save)
 
 
 def _excel_number(value: Decimal) -> int | float:
     q = value.quantize(CENT, ROUND_HALF_UP)
     return int(q) if q == q.to_integral_value() else float(q)
-
-
-def _put(cell, value) -> None:
-    """The convention of xlsx_write._put: text is always a string cell, never a formula or an error code."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value:
-            cell.value = None
-            return
-        cell.value = value
-        cell.data_type = "s"  # "=…", "+…", "-…", "@…" stay text
-        return
-    cell.value = value

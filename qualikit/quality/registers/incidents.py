@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qualikit.base.diagnostics import Location, Report
+from qualikit.base.frdates import clock_time
 from qualikit.project.load.fields import IDENT, TEXT, choice
 from qualikit.quality.registers import store
 from qualikit.quality.registers.model import Channel, Incident, IncidentKind, IncidentStatus, Register
@@ -128,7 +129,8 @@ def answer(incident: Incident, text: str, at: datetime, analysis: str | None = N
     if not text:
         raise RegisterError("la réponse est vide\u00a0: résumez ce qui a été répondu (--reponse)")
     if incident.answered is not None:
-        raise RegisterError(f"{incident.id} a déjà reçu une réponse le {incident.answered:%d/%m/%Y à %H:%M}")
+        raise RegisterError(f"{incident.id} a déjà reçu une réponse le {incident.answered:%d/%m/%Y} à "
+                            f"{clock_time(incident.answered)}")
     at = minute(at)
     if at < incident.received:
         raise RegisterError(f"la réponse ({at:%d/%m/%Y %H:%M}) ne peut précéder la réception "
