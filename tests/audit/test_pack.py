@@ -303,7 +303,7 @@ def test_three_learners_followed_end_to_end_in_date_order(demo):
     for page in pages:
         text = (folder / page).read_text(encoding="utf-8")
         days = [date(int(y), MONTHS.index(m) + 1, int(d.replace("1er", "1")))
-                for d, m, y in re.findall(r'<td class="when">\w+ (1er|\d+) (\w+) (\d{4})', text)]
+                for d, m, y in re.findall(r'<td class="when">\w+\s(1er|\d+)\s(\w+)\s(\d{4})', text)]
         assert days and days == sorted(days), page
         for link in [link for link in _links(text) if not link.startswith("../")]:
             target = (folder / page).parent / unquote(link)
