@@ -47,14 +47,17 @@ from qualikit.audit.information import (
     objectifs_programme,
     positionnement,
 )
-from qualikit.audit.means import formateurs, referent_handicap, ressources_pedagogiques, veille
+from qualikit.audit.means import competences, formateurs, referent_handicap, ressources_pedagogiques, veille
 from qualikit.audit.procedures import PROCEDURES, procedure_proof
 from qualikit.audit.results import Proof
 
 # Indicators about the provider itself (means, skills, watch): proved by the trainer's files, or by a
 # register qualikit keeps when the trainer fills it.
 OUTSIDE = frozenset({17, 18, 21, 22, 23, 24, 25})
-REGISTER_PROOFS = {23: "veille_legale", 24: "veille_metiers", 25: "veille_pedagogique"}
+REGISTER_PROOFS = {21: "competences_intervenants", 22: "developpement_competences", 23: "veille_legale",
+                   24: "veille_metiers", 25: "veille_pedagogique"}
+REGISTER_COMMANDS = {21: "qualikit competence add", 22: "qualikit competence add --type formation",
+                     23: "qualikit veille add", 24: "qualikit veille add", 25: "qualikit veille add"}
 
 
 # Folder names, the same in both grids (« 01-information-publique »).
@@ -97,6 +100,8 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
     "registre_reclamations": registre_reclamations,
     "registre_ameliorations": registre_ameliorations,
     "registre_risques": registre_risques,
+    "competences_intervenants": lambda ctx: competences(ctx, own_training=False),
+    "developpement_competences": lambda ctx: competences(ctx, own_training=True),
     "veille_legale": lambda ctx: veille(ctx, "légale"),
     "veille_metiers": lambda ctx: veille(ctx, "métiers"),
     "veille_pedagogique": lambda ctx: veille(ctx, "pédagogique"),

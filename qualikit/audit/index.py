@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from qualikit.audit.context import LEARNERS, SESSIONS, Context
-from qualikit.audit.evidence import REGISTER_PROOFS
+from qualikit.audit.evidence import REGISTER_COMMANDS
 from qualikit.audit.results import A_FOURNIR, DROP_FOLDER, PROUVE, WEIGHTING_LABELS, IndicatorResult, PackResult
 from qualikit.audit.sheets import Sheet, workbook
 
@@ -40,8 +40,8 @@ def summary(r: IndicatorResult) -> str:
     if r.deferred:
         return "Nouvel entrant : audité à la surveillance, pas à l'audit initial."
     if r.status == A_FOURNIR:
-        if r.number in REGISTER_PROOFS:
-            return f"Tenez le registre de veille (qualikit veille add) ou déposez vos pièces dans " \
+        if r.number in REGISTER_COMMANDS:
+            return f"Tenez le registre ({REGISTER_COMMANDS[r.number]}) ou déposez vos pièces dans " \
                    f"{DROP_FOLDER}/{r.number:02d}/."
         return "qualikit ne peut pas le prouver : déposez vos pièces dans " \
                f"{DROP_FOLDER}/{r.number:02d}/ de votre projet."

@@ -92,3 +92,52 @@ def veille(ctx: Context, kind_value: str) -> Proof:
     return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.stamp)), *files],
                  [f"{len(entries)} information(s) de veille sur la période, tirée(s) de {watch.FILENAME}."],
                  [f"notez ce que vous en avez fait (action) dans {watch.FILENAME}"] if missing else [], missing)
+
+
+def competences(ctx: Context, own_training: bool) -> Proof:
+    """Each trainer of the period's sessions: diplomas, certifications or experience (21), or a training
+    followed in the last twelve months (22) — each with the file that proves it."""
+    from datetime import timedelta
+
+    from qualikit.audit.shared import _cmd
+    from qualikit.quality.registers import competences as register
+    from qualikit.quality.registers.model import CompetenceKind
+
+    proof_id = "developpement_competences" if own_training else "competences_intervenants"
+    label = ("Formations suivies par les intervenants (développement des compétences)" if own_training else
+             "Compétences des intervenants : diplômes, certifications, expérience")
+    kind = "formation" if own_training else "diplôme"
+    add = _cmd(ctx, f"competence add --formateur … --type {kind} --intitule … --date … --fichier …")
+    document = ctx.register(register)
+    if not document.ok:
+        return Proof(proof_id, label, False, todo=[f"corrigez {register.FILENAME} ({_cmd(ctx, 'check')})"])
+    wanted = (lambda e: e.kind is CompetenceKind.FORMATION and e.date > ctx.today - timedelta(days=366)) \
+        if own_training else (lambda e: e.kind is not CompetenceKind.FORMATION)
+    entries = sorted((e for e in document.register.entries if wanted(e)), key=lambda e: (e.trainer, e.date, e.id))
+    if not entries:
+        return Proof(proof_id, label, False, todo=[f"notez-les avec leur pièce : {add}"])
+    trainers = sorted({s.trainer_id for s in ctx.sessions if s.trainer_id} or {t.id for t in ctx.project.trainers})
+    root = ctx.root.resolve()
+    files, rows, unproved = [], [], []
+    for e in entries:
+        copy = ""
+        if e.file and (path := (ctx.root / e.file).resolve()).is_file() and path.is_relative_to(root):
+            copy = f"pieces/{e.id}{path.suffix.lower()}"
+            files.append(PackFile(copy, f"{e.kind.value.capitalize()} : {e.title} ({ctx.learner_name(e.trainer)})",
+                                  source=path))
+        else:
+            unproved.append(e.id)
+        rows.append([ctx.learner_name(e.trainer), e.kind.value, e.title, e.date, e.provider or "", e.hours, copy])
+    sheet = Sheet("Compétences", ("Intervenant", "Type", "Intitulé", "Date", "Organisme", "Heures", "Pièce"), rows,
+                  (24, 16, 50, 11, 30, 8, 24))
+    name = "formations-suivies.xlsx" if own_training else "competences-intervenants.xlsx"
+    missing = []
+    lacking = [ctx.learner_name(t) for t in trainers if not any(e.trainer == t for e in entries)]
+    if lacking:
+        what = "sans formation suivie depuis un an" if own_training else "sans compétence attestée"
+        missing.append(f"intervenant{'s' if len(lacking) > 1 else ''} {what} : {', '.join(lacking)}")
+    if unproved:
+        missing.append(f"sans pièce jointe : {', '.join(unproved)}")
+    return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.stamp)), *files],
+                 [f"{len(entries)} entrée(s) de {register.FILENAME}."], [f"complétez : {add}"] if missing else [],
+                 missing)

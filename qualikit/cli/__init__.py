@@ -29,6 +29,7 @@ from qualikit.cli.french import install as _french
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
+from qualikit.cli.registers_competences import competence_app
 from qualikit.cli.registers_procedures import procedure_app
 from qualikit.cli.registers_watch import watch_app
 from qualikit.cli.survey import survey_app
@@ -106,6 +107,7 @@ app.add_typer(risk_app, name="risk")
 app.add_typer(report_app, name="report")
 app.add_typer(watch_app, name="veille")
 app.add_typer(procedure_app, name="procedure")
+app.add_typer(competence_app, name="competence")
 
 
 def main() -> None:

@@ -246,6 +246,30 @@ def _registers(root: Path, project) -> None:
     store.replace(root, doc, complaint)
     _watch(root)
     _procedures(root)
+    _competences(root)
+
+
+COMPETENCES = (
+    ("diplôme", "Titre professionnel Formateur professionnel d'adultes (niveau 5)", date(2017, 6, 30),
+     "Ministère du Travail", None, "preuves-formatrice/cv-claire-clement.pdf"),
+    ("expérience", "12 ans de gestion de projet et d'animation d'équipes en entreprise", date(2014, 8, 31),
+     "Industrie pharmaceutique", None, "preuves-formatrice/cv-claire-clement.pdf"),
+    ("certification", "Microsoft Office Specialist Excel Expert (Microsoft 365 Apps)", date(2023, 3, 15),
+     "Microsoft", None, "preuves-formatrice/cv-claire-clement.pdf"),
+    ("formation", "Évaluer les acquis en formation courte", date(2026, 6, 19),
+     "Centre de formation de formateurs", 14, "preuves-formatrice/attestation-formation-2026.pdf"),
+)
+
+
+def _competences(root: Path) -> None:
+    """The trainer's diplomas, experience and her own training of the year, each with its proof."""
+    from qualikit.quality.registers import competences, store
+
+    for kind, title, day, provider, hours, file in COMPETENCES:
+        doc = competences.load(root)
+        store.append(root, doc, competences.new_entry(doc.register, trainer="claire-clement",
+                                                      kind=competences.KIND(kind), title=title, day=day,
+                                                      provider=provider, hours=hours, file=file))
 
 
 def _procedures(root: Path) -> None:

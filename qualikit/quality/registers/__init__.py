@@ -6,6 +6,8 @@
 - signalements/registre-signalements.yaml: violences, harcèlement, discriminations (indicator 12,
   2026), restricted access → reports
 - registre-veille.yaml: veille légale, métiers, pédagogique et technologique (indicators 23–25) → watch
+- registre-competences.yaml: the trainers' diplomas, experience and own trainings (indicators 21, 22)
+  → competences
 - registre-procedures.yaml: the versions of the written procedures (indicators 12, 26, 31, 32) → procedures
 
 model: the records; store: reading with located problems, writing without losing text;

@@ -372,16 +372,22 @@ def update_report(project: Path, clock, entry_id: str, *, measures: tuple[str, .
     return entry
 
 
+def project_file(project: Path, file: str | None) -> str | None:
+    """A proof file named by the trainer: it must exist inside the project; its path relative to it."""
+    if file is None:
+        return None
+    path = (project / file).resolve()
+    if not path.is_relative_to(project.resolve()) or not path.is_file():
+        raise CommandError(f"fichier «\u00a0{file}\u00a0» introuvable dans le projet (chemin relatif attendu)", 2)
+    return path.relative_to(project.resolve()).as_posix()
+
+
 def add_watch(project: Path, clock, *, day: date, kind, source: str, finding: str, action: str | None,
               file: str | None, show: Show):
     """A veille entry; a given file must exist inside the project."""
     from qualikit.quality.registers import watch
 
-    if file is not None:
-        path = (project / file).resolve()
-        if not path.is_relative_to(project.resolve()) or not path.is_file():
-            raise CommandError(f"fichier « {file} » introuvable dans le projet (chemin relatif attendu)", 2)
-        file = path.relative_to(project.resolve()).as_posix()
+    file = project_file(project, file)
     with editing(project, clock) as journal:
         doc = checked(watch.load(project), show)
         entry = watch.new_entry(doc.register, day=day, kind=kind, source=source, finding=finding, action=action,
@@ -406,4 +412,23 @@ def version_procedure(project: Path, clock, *, procedure: str, changes: str | No
             store.append(project, doc, entry)
         journal.append("procedure.reviewed" if reviewed_only else "procedure.adopted",
                        {"id": entry.id, "procedure": procedure, "version": entry.version})
+    return entry
+
+
+def add_competence(project: Path, clock, *, trainer: str, kind, title: str, day: date, provider: str | None,
+                   hours: int | None, file: str | None, show: Show):
+    """A diploma, certification, experience or training followed by a trainer of the project."""
+    from qualikit.quality.registers import competences
+
+    file = project_file(project, file)
+    data = project_data(project)
+    known = {t.id for t in data.trainers} if data is not None else set()
+    if known and trainer not in known:
+        raise CommandError(f"formateur «\u00a0{trainer}\u00a0» inconnu (attendu\u00a0: {', '.join(sorted(known))})", 2)
+    with editing(project, clock) as journal:
+        doc = checked(competences.load(project), show)
+        entry = competences.new_entry(doc.register, trainer=trainer, kind=kind, title=title, day=day,
+                                      provider=provider, hours=hours, file=file)
+        store.append(project, doc, entry)
+        journal.append("competence.recorded", {"id": entry.id, "kind": entry.kind.value, "trainer": trainer})
     return entry

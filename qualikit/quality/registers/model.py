@@ -189,6 +189,29 @@ class WatchEntry:
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
+# -- Compétences des intervenants et leur développement (indicators 21, 22) ---------------------------
+
+
+class CompetenceKind(StrEnum):
+    DIPLOME = "diplôme"  # 21
+    CERTIFICATION = "certification"  # 21
+    EXPERIENCE = "expérience"  # 21: years in the trade, missions
+    FORMATION = "formation suivie"  # 22: the trainer's own training
+
+
+@dataclass(frozen=True)
+class CompetenceEntry:
+    id: str  # C-2026-001
+    trainer: str  # a trainer's id (organisation.yaml) or a name
+    kind: CompetenceKind
+    title: str  # the diploma, the experience, the training followed
+    date: date  # obtained, or the end of the experience or training
+    provider: str | None = None  # who delivered it (school, organisme, employer)
+    hours: int | None = None  # a training's length
+    file: str | None = None  # the proof (diploma scan, CV, attestation), relative to the project folder
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
 # -- Procedures, dated and versioned (indicators 12, 26, 31, 32) -------------------------------------
 
 
