@@ -17,6 +17,7 @@ from qualikit.audit.context import Context, outbox_by_id
 from qualikit.audit.results import PackFile
 from qualikit.base.clock import PARIS
 from qualikit.journey.facts import ABSENT, NOT_ADMITTED, PRESENT, LearnerJourney, SessionJourney
+from qualikit.project.journal import convention_key
 
 FOLDER = "00-parcours"
 FOLLOWED = 3
@@ -126,12 +127,13 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
     root = ctx.root.resolve()
     copies = outbox_by_id(ctx)
     rewritten = {e.data.get("file") for e in ctx.later if isinstance(e.data, dict)}  # not the day's document
+    convention = None if lj.individual else convention_key(sj.id, ctx.project.buyer_of(sj.session, lj.enrolment))
     out = []
     for entry in ctx.entries:
         data = entry.data if isinstance(entry.data, dict) else {}
         if data.get("session") != sj.id or entry.kind == "survey.answer":
             continue
-        if data.get("learner") != lj.id and not (entry.kind == "contract.convention" and not lj.individual):
+        if data.get("learner") != lj.id and not (entry.kind == "contract.convention" and entry.key == convention):
             continue
         rows = reminder_log(ctx.project, [entry])
         kind = entry.kind.partition(".")[2]

@@ -52,9 +52,11 @@ def summary(r: IndicatorResult) -> str:
     missing = list(dict.fromkeys(m for p in r.proofs for m in p.missing))
     absent = [p.label for p in r.proofs if not p.present]
     parts = [*(f"manque : {a[0].lower() + a[1:]}" for a in absent), *missing]
-    return (parts[0][0].upper() + parts[0][1:] + ("." if not parts[0].endswith(".") else "")
-            + (f" (et {len(parts) - 1} autre{'s' if len(parts) > 2 else ''} manque{'s' if len(parts) > 2 else ''})"
-               if len(parts) > 1 else "")) if parts else ""
+    if not parts:
+        return ""
+    more = len(parts) - 1
+    tail = f" (et {more} autre{'s' if more > 1 else ''} manque{'s' if more > 1 else ''})" if more else ""
+    return parts[0][0].upper() + parts[0][1:].rstrip(".") + tail + "."
 
 
 def _row(r: IndicatorResult, new_entrant: bool) -> dict[str, Any]:

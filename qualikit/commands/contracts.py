@@ -16,7 +16,7 @@ from qualikit.commands.close import CloseError, _signer
 from qualikit.commands.onboard import OUTPUT, journal_sha, latest, sha256, unchanged
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, build_message, render_email, template_env
-from qualikit.project.journal import Journal
+from qualikit.project.journal import Journal, convention_key
 from qualikit.project.model import Funder, Project, Session, Status
 
 
@@ -109,7 +109,7 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
         for buyer, group in _buyers(project, session, buyers).items():
             learners = [project.learner(e.learner_id) for e in group]
             suffix = "" if buyer is None else f"-{safe_name(buyer)}"
-            key = f"contract:convention:{session.id}{':' + buyer if buyer else ''}"
+            key = convention_key(session.id, buyer)
             pdf = render_convention(project, session, learners, root, stamp(key))
             convention = issue(f"convention{suffix}.pdf", "convention", key, pdf, {"session": session.id})
             if session.client_email and buyer is None:
@@ -131,10 +131,7 @@ def _buyers(project: Project, session: Session, enrolments: list) -> dict[str | 
         return {None: enrolments} if enrolments else {}
     groups: dict[str | None, list] = {}
     for e in enrolments:
-        learner = project.learner(e.learner_id)
-        funder = project.funder_of(session, e)
-        buyer = e.company or (learner.company if learner else None) or (funder.value if funder else "sans-financeur")
-        groups.setdefault(buyer, []).append(e)
+        groups.setdefault(project.buyer_of(session, e), []).append(e)
     return groups
 
 

@@ -55,6 +55,11 @@ def _reject(name: str) -> None:
 _DECODER = json.JSONDecoder(parse_constant=_reject)  # NaN/Infinity are not JSON
 
 
+def convention_key(session_id: str, buyer: str | None) -> str:
+    """The journal key of a session's convention: one per buyer in an inter-company session."""
+    return f"contract:convention:{session_id}{':' + buyer if buyer else ''}"
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One line of the journal; `prev` and `hash` chain it to the line before."""

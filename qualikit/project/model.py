@@ -349,6 +349,16 @@ class Project:
         learner = self.learner(enrolment.learner_id)
         return enrolment.funder or session.funder or (learner.funder if learner else None)
 
+    def buyer_of(self, session: Session, enrolment: Enrolment) -> str | None:
+        """Whose convention covers this enrolment: None for the session's client (intra), else the
+        learner's company, else the funder (inter: one convention per buyer)."""
+        if session.client:
+            return None
+        learner = self.learner(enrolment.learner_id)
+        funder = self.funder_of(session, enrolment)
+        return enrolment.company or (learner.company if learner else None) or (funder.value if funder else
+                                                                                 "sans-financeur")
+
     def trainer(self, tid: str) -> Trainer | None:
         return self._by_id["trainers"].get(tid)
 

@@ -69,6 +69,7 @@ def answer_key(survey: str, session_id: str, learner_id: str) -> str:
     return f"survey:{survey}:{session_id}:{learner_id}"
 
 
+FREE_SURVEYS = ("besoins", "positionnement")  # needs analysis and positioning: questions of the trainer's own
 AFTER_SESSION = ("chaud", "froid", "entreprise", "financeur")  # asked at or after the end: never before the start
 COLD_ONLY = frozenset({"utilisation", "resultats", "obstacles", "soutien_manager", "besoins_suivants"})
 HOT_CRITERIA = frozenset({"accueil", "contenu", "equipe", "moyens", "accompagnement", "nps", "accompagne"})
@@ -142,7 +143,13 @@ def parse_answers(path: Path, tokens: dict[str, tuple[str, str, str]], *, survey
                 values[name] = value.value
             elif isinstance(before, str) and isinstance(value.value, str):  # several comment columns
                 values[name] = f"{before}\n{value.value}"
-        for column, wording in plan.questions:
+        if kind in FREE_SURVEYS:  # every question is the trainer's own: kept as asked, never read as a score
+            values = {}
+            questions = sorted([*plan.questions, *((c, " ".join(str(table.headers[c]).split()))
+                                                   for c, _ in plan.fields)])
+        else:
+            questions = plan.questions
+        for column, wording in questions:
             text = clean_text(cells[column]) if column < len(cells) and cells[column] is not None else ""
             if text and wording not in values:
                 values[wording] = text
