@@ -1,4 +1,5 @@
-"""The watch register (indicators 23, 24, 25): typed by the trainer, checked, and read by the audit pack."""
+"""The registers of what project data cannot show — the watch (indicators 23–25), the trainers' competencies
+(21, 22): typed by the trainer, checked, and read by the audit pack."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import DEMO
 from qualikit.cli import app
-from qualikit.quality.registers import watch
+from qualikit.quality.registers import competences, watch
 
 runner = CliRunner()
 
@@ -84,3 +85,37 @@ def test_a_hand_written_watch_register_gets_located_errors(demo):
     assert f"{watch.FILENAME}:2:9: date" in text
     assert f"{watch.FILENAME}:8:" in text and "horoscope" in text
     assert f"{watch.FILENAME}:6:3: constat : champ obligatoire manquant" in text
+
+
+def test_competences_prove_21_and_22_with_their_files(demo):
+    p = str(demo)
+    (demo / "cv.pdf").write_bytes(b"%PDF-1.4 cv")
+    added = run("competence", "add", "--formateur", "claire-clement", "-t", "diplôme", "-i", "Titre FPA",
+                "--date", "2017-06-30", "-f", "cv.pdf", "-p", p, "--today", "2026-11-20")
+    assert added.exit_code == 0, added.output
+    assert "indicateur 21" in added.output
+    unproved = run("competence", "add", "--formateur", "claire-clement", "-t", "formation", "-i", "Évaluer les acquis",
+                   "--date", "2026-06-19", "--heures", "14", "-p", p, "--today", "2026-11-20")
+    assert unproved.exit_code == 0 and "Joignez la pièce" in unproved.output
+    assert [e.kind.value for e in competences.load(demo).register.entries] == ["diplôme", "formation suivie"]
+
+    run("audit-pack", "-p", p, "--today", "2026-11-20", "--audit-date", "2026-11-20")
+    folder = demo / "audit" / "2025-11-21_2026-11-20"
+    status = statuses(folder)
+    assert status[21] == "prouvé"
+    assert status[22] == "partiel"  # the training has no attestation attached
+    assert (next(folder.glob("21-*")) / "pieces" / "C-2017-001.pdf").read_bytes() == b"%PDF-1.4 cv"
+    # a year later, the training is too old to show the trainer keeps up
+    run("audit-pack", "-p", p, "--today", "2027-09-01", "--audit-date", "2027-09-01")
+    assert statuses(demo / "audit" / "2026-09-02_2027-09-01")[22] == "à fournir par vous"
+
+
+def test_competence_add_refuses_bad_input_in_french(demo):
+    p = str(demo)
+    unknown = run("competence", "add", "--formateur", "inconnue", "-t", "diplôme", "-i", "x", "--date", "2020-01-01",
+                  "-p", p)
+    assert unknown.exit_code == 2 and "formateur" in unknown.output and "claire-clement" in unknown.output
+    bad_date = run("competence", "add", "--formateur", "claire-clement", "-t", "diplôme", "-i", "x", "--date",
+                   "30/02/2020", "-p", p)
+    assert bad_date.exit_code == 2 and "--date" in bad_date.output
+    assert not (demo / competences.FILENAME).exists()
