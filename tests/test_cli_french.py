@@ -128,3 +128,6 @@ def test_a_file_error_is_said_in_french(tmp_path):
     result = run("kpi", "-p", str(DEMO), "--today", "2026-11-23", "--xlsx", str(tmp_path))  # a folder
     assert result.exit_code == 1
     assert f"écriture de {tmp_path} impossible (c'est un dossier)" in result.output.replace("\n", "")
+    missing = run("verify", str(tmp_path / "absent.pdf"))
+    assert missing.exit_code == 1
+    assert "impossible (fichier ou dossier introuvable)" in missing.output.replace("\n", "")

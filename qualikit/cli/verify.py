@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from qualikit.cli.common import ProjectOpt, console, err
+from qualikit.cli.common import ProjectOpt, console, err, os_reason
 
 _COLOURS = {"authentique": "green", "signé": "green", "altéré": "red", "inconnu": "yellow"}
 
@@ -31,7 +31,7 @@ def _verify(document: Path, project: Path) -> None:
     try:
         pdf = document.read_bytes()
     except OSError as exc:
-        err.print(f"[red]Erreur :[/] lecture de {document} impossible ({exc.strerror}).")
+        err.print(f"[red]Erreur :[/] lecture de {document} impossible ({os_reason(exc)}).")
         raise typer.Exit(1) from None
     entries = None
     if (project / FILENAME).is_file():  # the project at hand: its journal says what was issued
