@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from qualikit.base.clock import PARIS
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import clock_time, long_date
 from qualikit.base.tokens import attendance_token, project_secret
@@ -34,6 +35,21 @@ STROKES_FOLDER = "emargement-signatures"
 IMPORT = "emargement.import"
 MARKS = {"absent": "absent", "retard": "arrivée en retard", "depart": "départ anticipé"}
 SCANS = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+@dataclass(frozen=True)
+class RoomClock:
+    """The laptop's clock (signatures carry the real time, with its offset); with `day` (--today), that
+    day at the laptop's time of day, to rehearse."""
+
+    day: date | None = None
+
+    def now(self) -> datetime:
+        real = datetime.now(PARIS)
+        return real if self.day is None else datetime.combine(self.day, real.time(), PARIS)
+
+    def today(self) -> date:
+        return self.now().date()
 
 
 class EmargementError(Exception):
