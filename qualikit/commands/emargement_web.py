@@ -227,6 +227,7 @@ def serve(room: Room, keys: Keys, *, host: str = "127.0.0.1", port: int = 0,
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(64)  # connections wait in the queue until uvicorn accepts them: no refusal at start-up
     config = uvicorn.Config(make_app(room, keys), log_level="warning", access_log=False, lifespan="off",
                             server_header=False)
     server = uvicorn.Server(config)
@@ -236,6 +237,10 @@ def serve(room: Room, keys: Keys, *, host: str = "127.0.0.1", port: int = 0,
 
     thread = threading.Thread(target=run, daemon=True, name="qualikit-emargement")
     thread.start()
+    for _ in range(200):  # up to 10 s for the event loop to start
+        if server.started or not thread.is_alive():
+            break
+        threading.Event().wait(0.05)
     if stop_at is not None:
         def watch() -> None:
             while not server.should_exit:
