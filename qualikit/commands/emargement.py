@@ -25,6 +25,7 @@ from qualikit.base.clock import PARIS
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import clock_time, long_date
 from qualikit.base.tokens import attendance_token, project_secret
+from qualikit.base.typography import agree
 from qualikit.project.journal import Journal
 from qualikit.project.model import HalfDay, Learner, Project, Session, Status
 from qualikit.project.signatures import CLOSE, MARK, SIGNATURE, START, heads, link
@@ -82,12 +83,13 @@ class Seat:
         return any(m["status"] == "absent" for m in self.marks)
 
     def state(self) -> str:
-        """« présent », « présent · arrivée en retard (9 h 40) », « absent »…"""
+        """« présente », « présent · arrivée en retard (9 h 40) », « absente »… (agreed with the civility)"""
         notes = [f"{MARKS[m['status']]} ({m['time'].replace(':', ' h ')})" for m in self.marks
                  if m["status"] != "absent"]
+        civility = self.learner.civility
         if self.signed:
-            return " · ".join(["présent", *notes])
-        return "absent" if self.absent else "absent (n'a pas signé)"
+            return " · ".join([agree("présent·e", civility), *notes])
+        return agree("absent·e" if self.absent else "absent·e (n'a pas signé)", civility)
 
 
 @dataclass
