@@ -207,3 +207,30 @@ def test_a_paper_scan_is_linked_to_its_half_day(root, tmp_path):
     assert entry.kind == "emargement.import" and entry.data["file"] == target.relative_to(root).as_posix()
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 1 and "rien n'est écrasé" in again.output
+
+
+def test_the_command_prints_its_address_and_qr_code_and_serves(root):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    proc = subprocess.Popen([sys.executable, "-m", "qualikit", "emargement", SESSION, "-p", str(root),
+                             "--today", "2026-10-15", "--demi-journee", "matin", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Arrêt automatique"):
+                break
+        out = "".join(lines)
+        assert "Émargement excel-2026-10-15, 15/10/2026 matin" in out
+        url = re.search(r"Page des apprenants\u00a0: (http://127\.0\.0\.1:\d+/\S+/)", out).group(1)
+        assert "▄" in out  # the QR code, drawn in the terminal
+        with urllib.request.urlopen(url) as r:
+            assert r.status == 200 and "Inès B." in r.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()

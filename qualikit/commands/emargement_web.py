@@ -52,8 +52,9 @@ def _env(root: Path):
         autoescape=True, undefined=StrictUndefined)
 
 
-def make_app(room: Room, keys: Keys):
-    """The Starlette application for one half-day."""
+def make_app(room: Room, keys: Keys, base_url: str | None = None):
+    """The Starlette application for one half-day; `base_url`: the address the learners reach (for
+    their personal links), else the one the trainer's page was asked at."""
     from starlette.applications import Starlette
     from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
     from starlette.routing import Route
@@ -153,7 +154,7 @@ def make_app(room: Room, keys: Keys):
     async def formateur(request) -> Response:
         if request.path_params["key"] != keys.trainer:
             return missing()
-        base = f"{request.url.scheme}://{request.url.netloc}"
+        base = base_url or f"{request.url.scheme}://{request.url.netloc}"
         seats = [(s, f"{base}/lien/{room.token(s.learner.id)}") for s in room.seats()]
         return page(request, "formateur", key=keys.trainer, seats=seats, marks=MARKS, closed=room.closed(),
                     error=request.query_params.get("erreur"))
@@ -228,7 +229,8 @@ def serve(room: Room, keys: Keys, *, host: str = "127.0.0.1", port: int = 0,
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(64)  # connections wait in the queue until uvicorn accepts them: no refusal at start-up
-    config = uvicorn.Config(make_app(room, keys), log_level="warning", access_log=False, lifespan="off",
+    shown = f"http://{lan_address() if host == '0.0.0.0' else host}:{sock.getsockname()[1]}"
+    config = uvicorn.Config(make_app(room, keys, shown), log_level="warning", access_log=False, lifespan="off",
                             server_header=False)
     server = uvicorn.Server(config)
 
@@ -250,5 +252,4 @@ def serve(room: Room, keys: Keys, *, host: str = "127.0.0.1", port: int = 0,
                 threading.Event().wait(5)
 
         threading.Thread(target=watch, daemon=True, name="qualikit-emargement-stop").start()
-    shown = lan_address() if host == "0.0.0.0" else host
-    return Serving(f"http://{shown}:{sock.getsockname()[1]}", server, thread)
+    return Serving(shown, server, thread)
