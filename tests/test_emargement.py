@@ -234,3 +234,48 @@ def test_the_command_prints_its_address_and_qr_code_and_serves(root):
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+def test_the_signed_sheet_wins_over_presences_yaml_and_fills_a_missing_roll_call(root):
+    from qualikit.journey import as_of
+    from qualikit.journey.facts import ABSENT, PRESENT
+    from qualikit.journey.hours import missing_roll_calls
+    from qualikit.journey.roll_calls import with_signed
+
+    presences = root / "presences.yaml"
+    text = presences.read_text(encoding="utf-8")
+    presences.write_text(text.replace("- {session: excel-2026-10-15, date: 2026-10-15, demi_journee: matin, "
+                                      "absents: []}\n", ""), encoding="utf-8")
+    day = date(2026, 10, 16)
+    for half in (HalfDay.MATIN, HalfDay.APRES_MIDI):  # presences.yaml: thomas-girard absent the afternoon
+        room = room_of(root, half, day)
+        for learner in room.learners():
+            if learner.id != "julien-morel":
+                room.sign(learner.id, STROKES, "127.0.0.1")
+        room.confirm(STROKES, "127.0.0.1")
+    room = room_of(root)
+    room.sign("camille-roux", STROKES, "127.0.0.1")
+    room.confirm(STROKES, "127.0.0.1")
+    project, entries = load_project(root).project, room.journal.entries()
+    sj = as_of(project, entries, day).get(SESSION)
+    state = {lj.id: [h.state for h in lj.halves] for lj in sj.learners}
+    assert state["thomas-girard"] == [ABSENT, PRESENT, PRESENT, PRESENT]  # signed the afternoon: present
+    assert state["julien-morel"] == [ABSENT, PRESENT, ABSENT, ABSENT]  # never signed on the 16th
+    assert state["camille-roux"] == [PRESENT] * 4
+    session = project.session(SESSION)
+    assert missing_roll_calls(project, session) == [(DAY, HalfDay.MATIN)]
+    assert missing_roll_calls(with_signed(project, entries), session) == []
+
+
+def test_the_server_stops_by_itself_at_its_hour(root):
+    from datetime import datetime
+
+    from qualikit.base.clock import PARIS
+    from qualikit.commands.emargement_web import Keys, serve
+
+    serving = serve(room_of(root), Keys(), port=0, stop_at=datetime(2026, 10, 15, 23, 59, tzinfo=PARIS),
+                    now=lambda: datetime(2026, 10, 16, 0, 0, tzinfo=PARIS))
+    serving.thread.join(timeout=15)
+    assert not serving.thread.is_alive()
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(serving.url + "/", timeout=2)
