@@ -79,6 +79,9 @@ def make_app(room: Room, keys: Keys, base_url: str | None = None):
 
     async def form(request) -> dict[str, str] | None:
         """The posted fields, or None when the CSRF token does not match this browser and address."""
+        declared = request.headers.get("content-length", "0")
+        if not declared.isdigit() or int(declared) > MAX_BODY:
+            return None
         body = await request.body()
         if len(body) > MAX_BODY:
             return None

@@ -69,18 +69,33 @@ def parse_strokes(text: str) -> dict | None:
 
 
 def signature_drawing(strokes: dict, width: float, height: float):
-    """A reportlab Drawing of the traced signature, scaled into width × height points."""
-    from reportlab.graphics.shapes import Drawing, PolyLine
+    """A flowable drawing the traced signature as one PDF path, scaled into width × height points (plain
+    canvas paths: a reportlab Drawing would bring an unembedded Helvetica along)."""
+    from reportlab.platypus import Flowable
 
     scale = min(width / strokes["w"], height / strokes["h"])
-    d = Drawing(width, height)
-    for stroke in strokes["strokes"]:
-        pts = stroke if len(stroke) > 1 else [stroke[0], [stroke[0][0] + 0.5, stroke[0][1]]]
-        flat = []
-        for x, y in pts:
-            flat += [x * scale, height - y * scale]
-        d.add(PolyLine(flat, strokeColor=INK, strokeWidth=1.1, strokeLineCap=1, strokeLineJoin=1))
-    return d
+
+    class Trace(Flowable):
+        def wrap(self, available_width, available_height):
+            return width, height
+
+        def draw(self):
+            c = self.canv
+            c.saveState()
+            c.setStrokeColor(INK)
+            c.setLineWidth(1.1)
+            c.setLineCap(1)
+            c.setLineJoin(1)
+            path = c.beginPath()
+            for stroke in strokes["strokes"]:
+                pts = stroke if len(stroke) > 1 else [stroke[0], [stroke[0][0] + 0.5, stroke[0][1]]]
+                path.moveTo(pts[0][0] * scale, height - pts[0][1] * scale)
+                for x, y in pts[1:]:
+                    path.lineTo(x * scale, height - y * scale)
+            c.drawPath(path, stroke=1, fill=0)
+            c.restoreState()
+
+    return Trace()
 
 
 def render_signed_sheet(project: Project, session: Session, day, half: HalfDay, lines: list[Line],
