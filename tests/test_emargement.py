@@ -13,6 +13,7 @@ from datetime import date
 from http.cookiejar import CookieJar
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from conftest import DEMO
@@ -159,6 +160,9 @@ def test_a_personal_link_signs_its_owner_whatever_the_form_says(served):
     afternoon = room_of(room.root, HalfDay.APRES_MIDI)
     status, html = client.get(f"/lien/{afternoon.token(thomas.id)}")  # the afternoon's link, this morning
     assert status == 404 and "Lien non valable" in html
+    sheet = room.confirm(STROKES, "127.0.0.1")
+    text = " ".join(PdfReader(sheet).pages[0].extract_text().split())
+    assert "Inès Benali à distance, par lien personnel" in text
 
 
 def test_forms_without_their_csrf_token_are_refused(served):

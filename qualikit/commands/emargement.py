@@ -251,7 +251,9 @@ class Room:
                          key=f"emargement:signature:{self.key}:{trainer_id}")
             entries = self.journal.entries()
             seats = self.seats(entries)
-            lines = [Line(s.learner.full_name, s.state(), _at(s), self._strokes(s.signed)) for s in seats]
+            lines = [Line(s.learner.full_name, s.state(), _at(s), self._strokes(s.signed),
+                          "à distance, par lien personnel" if s.signed and s.signed.get("via") == "lien" else "")
+                     for s in seats]
             trainer_line = Line(trainer.name if trainer else "Formatrice ou formateur", "anime la formation",
                                 clock_time(now), strokes, "")
             code = verification_code(self.secret, f"emargement:{self.key}")
