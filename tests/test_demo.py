@@ -25,3 +25,21 @@ def test_demo_runs_the_whole_journey(tmp_path):
     assert "Référentiel national qualité 2026" in index.read_text(encoding="utf-8")
     again = CliRunner().invoke(app, ["demo", str(dest)])
     assert again.exit_code == 1 and "n'est pas vide" in again.output
+
+
+def test_the_demo_signs_one_session_in_the_room_and_its_pack_shows_the_sheets(built_demo):
+    from qualikit.project.signatures import check
+
+    session = "excel-2026-10-15"
+    sheets = sorted((built_demo / "sortie" / session / "emargements-signes").glob("*.pdf"))
+    assert [p.stem for p in sheets] == ["2026-10-15-apres-midi", "2026-10-15-matin", "2026-10-16-apres-midi",
+                                        "2026-10-16-matin"]
+    entries = open_journal(built_demo, Clock()).entries()
+    count, problems = check(entries, built_demo)
+    assert count == 4 * 5 + 4 and problems == []  # five learners or marks and the trainer, per half-day
+    closed = [e for e in entries if e.kind == "emargement.close"]
+    assert [e.data["absent"] for e in closed] == [[], [], [], ["thomas-girard"]]  # as presences.yaml had it
+    packed = sorted(p.name for p in (built_demo / "audit").glob(f"*/*/{session}/emargement-*.pdf"))
+    assert packed == [f"emargement-{p.stem}.pdf" for p in sheets]
+    result = CliRunner().invoke(app, ["verify", str(sheets[0]), "-p", str(built_demo)])
+    assert result.exit_code == 0 and "feuille d'émargement signée dans la salle scellée" in result.output.lower()

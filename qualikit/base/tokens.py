@@ -70,3 +70,9 @@ def verification_link(base: str | None, code: str) -> str:
     """What the QR code encodes: the page `verify --publish` writes for this code (a folder: any web
     server answers base/CODE with its index.html); empty when there is no base."""
     return f"{base}/{code}" if base else ""
+
+
+def attendance_token(secret: bytes, session_id: str, learner_id: str, day, half: str) -> str:
+    """A learner's personal link to sign one half-day at a distance: as unguessable as a survey token,
+    and bound to that learner and that half-day (it signs nothing else)."""
+    return survey_token(secret, f"emargement\0{day.isoformat()}\0{half}", session_id, learner_id)

@@ -17,6 +17,7 @@ from qualikit.cli import (
     contract,
     convert,
     demo,
+    emargement,
     indicators,
     init,
     kpi,
@@ -97,6 +98,8 @@ app.command("indicators", help="La page de résultats à publier (HTML et PDF), 
 app.command("bpf", help="Bilan pédagogique et financier (cerfa 10443) d'une année : tableau, classeur et PDF.")(
     bpf.command
 )
+app.command("emargement", help="Émargement dans la salle (page de signature servie par cet ordinateur, sans "
+            "internet) ou feuille papier scannée (emargement import).")(emargement.command)
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")

@@ -54,21 +54,34 @@ def verify(
             err.print(f"[red]Erreur\u00a0:[/] --tete «\u00a0{_escape(head)}\u00a0» illisible (attendu\u00a0: le numéro "
                       "et l'empreinte tels qu'imprimés, ex. 1234:3fa2b1c4d5e6f7a8).")
             raise typer.Exit(2)
+    from qualikit.project.signatures import check as check_signatures
+
     journal = _open(project)
     result = journal.check(expected)
-    count = len(journal.entries())
+    entries = journal.entries()
+    count = len(entries)
     for note in result.notes:
         console.print(f"[yellow]note[/] {_escape(note)}")
+    signed, broken = check_signatures(entries, project)
     if not result.problems:
         console.print(f"[green]✓[/] Journal intact\u00a0: {_plural(count, 'entrée')}"
                       + (f" (conforme à la tête n°\u00a0{expected.seq} donnée)" if expected else ""))
         if result.head is not None:
             console.print(_escape(result.head.text()))
+    else:
+        console.print(f"[red]✗ Journal altéré[/]\u00a0: {_plural(len(result.problems), 'problème')} "
+                      f"({_plural(count, 'entrée')} lisible{'s' if count > 1 else ''})")
+        for p in result.problems:
+            console.print(f"  {_escape(Diagnostic(Location(FILENAME, p.line), p.message).format())}")
+    if broken:  # the attendance signatures' own chain (project/signatures.py)
+        console.print(f"[red]✗ Chaîne des signatures d'émargement rompue[/]\u00a0: {_plural(len(broken), 'problème')}")
+        for p in broken:
+            console.print(f"  entrée n°\u00a0{p.seq}\u00a0: {_escape(p.message)}")
+    elif signed:
+        console.print(f"[green]✓[/] Signatures d'émargement intactes\u00a0: {_plural(signed, 'enregistrement')} "
+                      "chaînés, images conformes")
+    if not result.problems and not broken:
         return
-    console.print(f"[red]✗ Journal altéré[/]\u00a0: {_plural(len(result.problems), 'problème')} "
-                  f"({_plural(count, 'entrée')} lisible{'s' if count > 1 else ''})")
-    for p in result.problems:
-        console.print(f"  {_escape(Diagnostic(Location(FILENAME, p.line), p.message).format())}")
     console.print("Le journal est la preuve de ce qui a été fait\u00a0: ne le modifiez jamais à la main. "
                   "Restaurez-le depuis votre dernière sauvegarde si une entrée a été modifiée ou supprimée.")
     raise typer.Exit(1)

@@ -113,8 +113,9 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
                   session_id: str, *, force: bool = False, reissue: set[str] = frozenset(),
                   dry_run: bool = False) -> CloseResult:
     from qualikit.journey.asof import project_as_of
+    from qualikit.journey.roll_calls import with_signed
 
-    project = project_as_of(project, now.date())
+    project = with_signed(project_as_of(project, now.date()), journal.entries())  # sheets signed in the room
     session = project.session(session_id)
     if session is None:
         raise CloseError(f"session « {session_id} » inconnue")

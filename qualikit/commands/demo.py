@@ -19,6 +19,9 @@ CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 11, 7): "parole-2
 ANSWERS_ON = date(2026, 11, 10)
 # After each low-response alert (20/10 and 10/11), the trainer calls those who did not answer.
 CALLS = {date(2026, 10, 21): "excel-2026-10-15", date(2026, 11, 12): "parole-2026-11-04"}
+# The first session signs its attendance in the room (qualikit emargement), driven here without a browser.
+SIGNED_IN_ROOM = "excel-2026-10-15"
+ROOM_DAYS = (date(2026, 10, 15), date(2026, 10, 16))
 IMPROVEMENT_DONE = date(2026, 11, 23)  # the drop-out's action: carried out, its first effect seen
 
 
@@ -67,6 +70,9 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
     day = START
     while day <= END:
         now = at(day)
+        if day in ROOM_DAYS:
+            _sign_in_room(dest, project, day)
+            say(f"{day:%d/%m} : émargement dans la salle ({SIGNED_IN_ROOM}), feuilles scellées")
         if day in CLOSINGS:
             close_session(project, dest, open_journal(dest, Clock(now)), transport(day), now, CLOSINGS[day])
             say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
@@ -90,6 +96,61 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
     say("relances quotidiennes du 01/10 au 23/11/2026")
     result.pack = _audit_pack(dest, at(END))
     return result
+
+
+def _sign_in_room(root: Path, project, day: date) -> None:
+    """Each half-day of the day: the learners sign on the room's page as they arrive (those absent in
+    presences.yaml do not), the trainer confirms and signs last; the same functions as the web pages."""
+    from qualikit.commands.close import _signer
+    from qualikit.commands.emargement import open_room
+    from qualikit.project.journal_check import open_journal
+
+    clock = _Moment(at(day))
+    journal = open_journal(root, clock)
+    signer = _signer(project, root)
+    session = project.session(SIGNED_IN_ROOM)
+    held = next(d for d in session.days if d.date == day)
+    for half, span in held.halves():
+        absent = next((set(a.absent) for a in project.attendance
+                       if a.session_id == session.id and a.date == day and a.half is half), set())
+        room = open_room(project, root, journal, session.id, day, half, clock.now, signer)
+        start = datetime.combine(day, span.start, PARIS)
+        for n, learner in enumerate(room.learners()):
+            clock.value = start - timedelta(minutes=8) + timedelta(minutes=2 * n, seconds=7 * n)
+            if learner.id in absent:
+                room.mark(learner.id, "absent", f"{span.start:%H:%M}")
+            else:
+                room.sign(learner.id, _strokes(learner.first_name + learner.last_name),
+                          "192.168.1.20 · tablette de la salle")
+        clock.value = datetime.combine(day, span.end, PARIS) - timedelta(minutes=4)
+        room.confirm(_strokes("formatrice"), "192.168.1.10 · ordinateur de la formatrice")
+
+
+class _Moment:
+    """A clock the demo moves by hand: each signature at its own minute."""
+
+    def __init__(self, value: datetime) -> None:
+        self.value = value
+
+    def now(self) -> datetime:
+        return self.value
+
+
+def _strokes(seed: str) -> dict:
+    """A handwriting-like trace, different for each name (what the pad would send)."""
+    import hashlib
+
+    digest = hashlib.sha256(seed.encode()).digest()
+    strokes, x = [], 20.0
+    for part in range(2):
+        points = []
+        for i in range(14):
+            b = digest[part * 14 + i]
+            points.append([round(x, 1), round(60 + (b % 50) - 25 + (10 if i % 2 else -10), 1)])
+            x += 8 + b % 9
+        strokes.append(points)
+        x += 14
+    return {"w": max(x + 20, 300.0), "h": 120.0, "strokes": strokes}
 
 
 def _import_sample_answers(root: Path, project, now: datetime) -> None:

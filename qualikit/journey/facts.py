@@ -184,7 +184,11 @@ def session_end(session: Session) -> datetime:
 
 def build(project: Project, entries: list, day: date, only: set[str] | None = None) -> Journey:
     """The journey from a project and a journal already cut at `day` (see `journey.asof`);
-    `only`: just these sessions (a daily run needs the few whose steps fall near today)."""
+    `only`: just these sessions (a daily run needs the few whose steps fall near today). Half-days
+    signed in the room take their roll call from the signed sheet (journey/roll_calls.py)."""
+    from qualikit.journey.roll_calls import with_signed
+
+    project = with_signed(project, entries)
     absents = _absents(project)
     sessions: dict[str, SessionJourney] = {}
     index: dict[tuple[str, str], LearnerJourney] = {}

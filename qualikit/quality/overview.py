@@ -61,15 +61,16 @@ class Overview:
 def build_overview(project: Project, entries: list, now: datetime, start: date | None = None,
                    end: date | None = None) -> Overview:
     from qualikit.journey import as_of
-    from qualikit.journey.asof import project_as_of
+    from qualikit.journey.asof import entries_as_of, project_as_of
     from qualikit.journey.hours import missing_roll_calls
     from qualikit.journey.plan import plan
+    from qualikit.journey.roll_calls import with_signed
     from qualikit.journey.state import convocation_day, states
     from qualikit.quality.figures import compute
 
     today = now.date()
     journey = as_of(project, entries, today)
-    known = project_as_of(project, today)
+    known = with_signed(project_as_of(project, today), entries_as_of(entries, today))  # sheets signed in the room
     steps = plan(project.journey)
     titles = {p.id: p.title for p in project.programmes}
     kpis = compute(project, entries, start=start, end=end, journey=journey)
