@@ -88,12 +88,15 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     from qualikit.commands.invites import invite_changes, invite_history
     from qualikit.journey import as_of
     from qualikit.journey.asof import project_as_of
+    from qualikit.journey.facts import session_end
 
     project = project_as_of(project, now.date())
     sessions = due_sessions(project, now.date(), session_id)
     org = project.organisation
     sender_email = org.sender_email
-    if not sessions and (not sender_email or session_id is not None):
+    # an invitation can change only for a session not over yet (invite_changes)
+    running = [s for s in project.sessions if s.days and session_end(s) > now] if session_id is None else []
+    if not sessions and (not sender_email or session_id is not None or not running):
         return OnboardResult([], DeliveryReport(dry_run=dry_run))
     env = template_env(root)
     secret = (project_secret(root) if not dry_run else b"dry-run") if sessions else b""
@@ -105,7 +108,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     with journal.locked():
         entries = journal.entries()
         done = latest_of(entries)
-        journey = as_of(project, entries, now.date())
+        journey = as_of(project, entries, now.date(), only={s.id for s in [*sessions, *running]})
         history = invite_history(entries)
         todo = [(s, e) for s in sessions for e in s.enrolments]
         for n, (session, enrolment) in enumerate(todo, start=1):
