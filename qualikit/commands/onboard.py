@@ -18,8 +18,6 @@ from qualikit.base.frdates import long_date, time_range
 from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, attachment_name, build_message, render_email, template_env
-from qualikit.documents.pdf_common import issued, same_document
-from qualikit.documents.signing import verification_code
 from qualikit.project.journal import Entry, Journal
 from qualikit.project.model import Enrolment, Learner, Project, Session, Status
 
@@ -85,7 +83,6 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     later has not happened yet; a particulier waits for the signed contract and the end of the
     withdrawal period (L6353-5/6).
     """
-    from qualikit.commands.invites import invite_changes, invite_history
     from qualikit.journey import as_of
     from qualikit.journey.asof import project_as_of
     from qualikit.journey.facts import session_end
@@ -98,6 +95,10 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     running = [s for s in project.sessions if s.days and session_end(s) > now] if session_id is None else []
     if not sessions and (not sender_email or session_id is not None or not running):
         return OnboardResult([], DeliveryReport(dry_run=dry_run))
+    from qualikit.commands.invites import invite_changes, invite_history
+    from qualikit.documents.pdf_common import issued
+    from qualikit.documents.signing import verification_code
+
     env = template_env(root)
     secret = (project_secret(root) if not dry_run else b"dry-run") if sessions else b""
     if not sender_email:
@@ -168,6 +169,8 @@ def _documents(project, root, session, learner, links, now, domain, history) -> 
 
 def _attendance_sheet(project, root, journal, session, done, dry_run, secret, now) -> str | None:
     from qualikit.documents.attendance_sheet import render_attendance_sheet
+    from qualikit.documents.pdf_common import issued
+    from qualikit.documents.signing import verification_code
 
     key = f"onboard:emargement:{session.id}"
     code = verification_code(secret, key)
@@ -195,6 +198,8 @@ def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
 
 def unchanged(path: Path, issued_sha: str | None, pdf: bytes) -> bool:
     """Whether the file issued (as journaled) holds this document, but for its date."""
+    from qualikit.documents.pdf_common import same_document
+
     if issued_sha is None or not path.is_file():
         return False
     existing = path.read_bytes()
