@@ -24,7 +24,7 @@ from generate import generate
 PASSPHRASE = "benchmark"
 
 
-def run(learners: int, signed: bool) -> tuple[float, int]:
+def run(learners: int, signed: bool, workers: int | None = None) -> tuple[float, int]:
     from qualikit.base.clock import PARIS, Clock
     from qualikit.commands.close import close_session
     from qualikit.delivery.send import OutboxTransport
@@ -45,7 +45,8 @@ def run(learners: int, signed: bool) -> tuple[float, int]:
         for session in project.sessions:
             now = datetime.combine(session.end + timedelta(days=1), datetime.min.time(), PARIS)
             result = close_session(project, root, open_journal(root, Clock(now)),
-                                   OutboxTransport(root / "outbox", lambda n=now: n), now, session.id, force=True)
+                                   OutboxTransport(root / "outbox", lambda n=now: n), now, session.id, force=True,
+                                   workers=workers)
             docs += sum(len(o.documents) for o in result.outcomes)
         return time.perf_counter() - start, docs
 
