@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from qualikit.base.batch import ordered
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date, time_range
 from qualikit.base.tokens import project_secret, survey_link, survey_token
@@ -76,7 +77,7 @@ def entry_links(project: Project, secret: bytes, session: Session, learner: Lear
 
 def onboard(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime, *,
             session_id: str | None = None, force: set[str] = frozenset(), dry_run: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> OnboardResult:
+            progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> OnboardResult:
     """Issue and send what is due. `force` holds learner ids whose kit is re-issued and resent.
 
     Who may be convoked is read from the journey as of today: a drop-out or a signature dated
@@ -112,6 +113,11 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
         journey = as_of(project, entries, now.date(), only={s.id for s in [*sessions, *running]})
         history = invite_history(entries)
         todo = [(s, e) for s in sessions for e in s.enrolments]
+        # the kits are rendered on every core, ahead; written, journaled and sent below, in order
+        to_render = [(session.id, lj.learner, entry_links(project, secret, session, lj.learner))
+                    for session, enrolment in todo
+                    if (lj := _to_convoke(journey, session, enrolment, done, force, now)) is not None]
+        kits = ordered(_render_kit, (project, root, now, domain, history), to_render, workers=workers)
         for n, (session, enrolment) in enumerate(todo, start=1):
             if progress:
                 progress(n, len(todo))
@@ -135,7 +141,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             if f"onboard:email:{session.id}:{learner.id}" in done and not forced:
                 continue
             links = entry_links(project, secret, session, learner)
-            kit, invite, invite_data = _documents(project, root, session, learner, links, now, domain, history)
+            kit, invite, invite_data = next(kits)
             kit_path = root / OUTPUT / safe_name(session.id) / "convocations" / f"{safe_name(learner.id)}.pdf"
             if not dry_run:
                 kit_key = f"onboard:kit:{session.id}:{learner.id}"
@@ -156,6 +162,24 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
         report = deliver(journal, transport, outgoing, dry_run=dry_run, force=forced_keys,
                          spool=root / ".qualikit" / "spool")
     return OnboardResult(results, report)
+
+
+def _to_convoke(journey, session, enrolment, done, force, now):
+    """The learner's journey when their kit is to be issued now (the loop of `onboard` says why not)."""
+    if not active(enrolment):
+        return None
+    lj = journey.learner(session.id, enrolment.learner_id)
+    if lj is None or lj.contract_wait(now.date()):
+        return None
+    if f"onboard:email:{session.id}:{lj.learner.id}" in done and lj.learner.id not in force:
+        return None
+    return lj
+
+
+def _render_kit(context, task) -> tuple[bytes, Attachment, dict]:
+    project, root, now, domain, history = context
+    session_id, learner, links = task
+    return _documents(project, root, project.session(session_id), learner, links, now, domain, history)
 
 
 def _documents(project, root, session, learner, links, now, domain, history) -> tuple[bytes, Attachment, dict]:

@@ -1,4 +1,5 @@
-"""close-session rendered on several processes gives the same files, in the same journal order, as one."""
+"""close-session and onboard rendered on several processes give the same files, in the same journal order, as
+one process."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from conftest import DEMO
 from qualikit.base.clock import PARIS, Clock
 from qualikit.base.tokens import project_secret
 from qualikit.commands.close import close_session
+from qualikit.commands.onboard import onboard
 from qualikit.delivery.send import OutboxTransport
 from qualikit.documents.signing import create_self_signed
 from qualikit.project.journal_check import open_journal
@@ -57,3 +59,24 @@ def test_workers_sign_with_the_projects_certificate(tmp_path, monkeypatch):
     for name in signed:
         out = subprocess.run(["pdfsig", str(root / name)], capture_output=True, text=True)
         assert "Signature is Valid" in out.stdout, out.stdout
+
+
+def test_onboard_on_two_workers_gives_the_kits_and_journal_order_of_one(tmp_path):
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=PARIS)
+
+    def onboarded(root, workers):
+        journal = open_journal(root, Clock(now))
+        result = onboard(load_project(root).project, root, journal, OutboxTransport(root / "outbox", lambda: now),
+                         now, workers=workers)
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "sortie").rglob("*.pdf"))}
+        rows = [(e.kind, e.key, e.data.get("sha256"), e.data.get("invite_digest")) for e in journal.entries()
+                if e.kind.startswith("onboard.")]
+        return [r.issued for r in result.sessions], files, rows
+
+    one = shutil.copytree(DEMO, tmp_path / "one")
+    project_secret(one)
+    two = shutil.copytree(one, tmp_path / "two")
+    issued_one, files_one, rows_one = onboarded(one, workers=1)
+    issued_two, files_two, rows_two = onboarded(two, workers=2)
+    assert sum(len(i) for i in issued_one) >= 2
+    assert (issued_two, files_two, rows_two) == (issued_one, files_one, rows_one)
