@@ -301,12 +301,22 @@ def emails_of(ctx: Context, steps: tuple[str, ...]) -> dict[tuple[str, str], lis
     return out
 
 
+def journey(ctx: Context):
+    """The dated journey at the pack's day (ctx is already cut there), built once per pack: the
+    figures and the coverage read the same one."""
+    if "journey" not in ctx.cache:
+        from qualikit.journey.facts import build
+
+        ctx.cache["journey"] = build(ctx.project, ctx.entries, ctx.today)
+    return ctx.cache["journey"]
+
+
 def kpis(ctx: Context):
     if "kpis" not in ctx.cache:
         from qualikit.quality.figures import compute
 
         ctx.cache["kpis"] = compute(ctx.project, ctx.entries, start=ctx.period.start, end=ctx.period.end,
-                                    today=ctx.today, root=ctx.root)
+                                    today=ctx.today, root=ctx.root, journey=journey(ctx))
     return ctx.cache["kpis"]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from qualikit.audit import context
 from qualikit.audit.context import Context
 from qualikit.journey.facts import Journey, LearnerJourney, SessionJourney
 
@@ -17,12 +18,8 @@ SHOWN = 8  # names listed before « et N autres »
 
 
 def journey(ctx: Context) -> Journey:
-    """The dated journey of the period's sessions at the pack's day, built once per pack."""
-    if "journey" not in ctx.cache:
-        from qualikit.journey.facts import build
-
-        ctx.cache["journey"] = build(ctx.project, ctx.entries, ctx.today, ctx.session_ids)
-    return ctx.cache["journey"]
+    """The dated journey at the pack's day, built once per pack (shared with the figures)."""
+    return context.journey(ctx)
 
 
 def sessions(ctx: Context) -> list[SessionJourney]:
