@@ -73,7 +73,7 @@ TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 def libreoffice_merge(count: int) -> float | None:
     """Seconds for LibreOffice to make `count` one-page attestations from a template (the text
     replaced per learner, then one `soffice --headless --convert-to pdf` run for them all, as a
-    mail merge does); None when soffice is not installed."""
+    mail merge does); None when soffice (with Writer) is not installed."""
     import shutil
     import subprocess
 
@@ -94,9 +94,10 @@ def libreoffice_merge(count: int) -> float | None:
             (folder / f"attestation-{n:04d}.fodt").write_text(text, encoding="utf-8")
         subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to",
                         "pdf", "--outdir", str(folder / "pdf"), *sorted(str(p) for p in folder.glob("*.fodt"))],
-                       check=True, capture_output=True)
+                       check=False, capture_output=True)
         elapsed = time.perf_counter() - start
-        assert len(list((folder / "pdf").glob("*.pdf"))) == count
+        if len(list((folder / "pdf").glob("*.pdf"))) != count:
+            return None  # soffice without Writer (libreoffice-writer): no comparison
         return elapsed
 
 
