@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's qualikit
 from generate import generate
 
 
@@ -32,12 +33,13 @@ def per_item(fn, items) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=None, help="processes rendering the kits (default: per core)")
     args = parser.parse_args()
 
     from qualikit.base.clock import PARIS, Clock
     from qualikit.commands.onboard import _documents, _welcome_email, entry_links, onboard
     from qualikit.delivery.send import OutboxTransport
-    from qualikit.documents.email import template_env
+    from qualikit.documents.email import Attachment, template_env
     from qualikit.project.journal_check import open_journal
     from qualikit.project.load import load_project
 
@@ -50,10 +52,11 @@ def main() -> None:
         env = template_env(root)
         secret = b"bench"
         org = project.organisation
-        _documents(project, root, *pairs[0], {}, now, "example.fr")  # warm-up: fonts, images
+        _documents(project, root, *pairs[0], {}, now, "example.fr", {})  # warm-up: fonts, images
         kit_ms = per_item(lambda p: _documents(project, root, p[0], p[1], entry_links(project, secret, *p), now,
-                                               "example.fr"), pairs)
-        email_ms = per_item(lambda p: _welcome_email(env, project, p[0], p[1], {}, b"%PDF", b"ics", now,
+                                               "example.fr", {}), pairs)
+        ics = Attachment("formation.ics", b"ics", "text/calendar")
+        email_ms = per_item(lambda p: _welcome_email(env, project, p[0], p[1], {}, b"%PDF", ics, now,
                                                      org.name, org.email, "example.fr"), pairs)
         # the whole run for every session: render, write, journal, outbox
         journal = open_journal(root, Clock(now))
@@ -61,7 +64,7 @@ def main() -> None:
         total = 0
         for session in project.sessions:
             result = onboard(project, root, journal, OutboxTransport(root / "outbox", lambda: now), now,
-                             session_id=session.id)
+                             session_id=session.id, workers=args.workers)
             total += len(result.delivery.sent)
         whole = time.perf_counter() - start
     print("| learners | kit PDF + invite (median) | e-mail (median) | whole run per learner |")

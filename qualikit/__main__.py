@@ -1,3 +1,4 @@
 from qualikit.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process started by "spawn" (macOS, Windows) imports it again
+    main()

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from qualikit.base.batch import ordered
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import clock_time, hours, long_date, short_date
 from qualikit.base.tokens import project_secret, survey_link, survey_token
@@ -111,7 +112,8 @@ def certificate_path(project: Project, root: Path) -> Path | None:
 
 def close_session(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime,
                   session_id: str, *, force: bool = False, reissue: set[str] = frozenset(),
-                  dry_run: bool = False) -> CloseResult:
+                  dry_run: bool = False, workers: int | None = None) -> CloseResult:
+    """`workers`: processes rendering the documents (None: one per core, none for a small session)."""
     from qualikit.journey.asof import project_as_of
     from qualikit.journey.roll_calls import with_signed
 
@@ -139,7 +141,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
     domain = sender_email.rpartition("@")[2]
     programme = project.programme(session.programme_id)
     followers = [p for p in project.programmes if p.id != programme.id]
-    outcomes, outgoing = [], []
+    outcomes, outgoing, todo = [], [], []
     with journal.locked():
         entries = journal.entries()
         done = latest_of(entries)
@@ -161,8 +163,15 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
             links = {}
             if not dropped and (template := project.settings.survey_url("chaud")):
                 links["chaud"] = survey_link(template, survey_token(secret, "chaud", session.id, learner.id))
-            docs = _documents(project, root, session, learner, enrolment, hours_done, results, links, followers,
-                              secret, signer, now)
+            outcomes.append(None)  # filled below, in the journey's order
+            todo.append((len(outcomes) - 1, learner, enrolment, hours_done, dropped, results, links))
+        # rendered and signed on every core; written, journaled and sent here, in the learners' order
+        context = _Context(project, root, session.id, followers, secret, now, signer, certificate_path(project, root))
+        rendered = ordered(_render, context, [(learner, enrolment, hours_done, results, links)
+                                              for _, learner, enrolment, hours_done, _, results, links in todo],
+                           workers=workers)
+        for (at, learner, _, hours_done, dropped, _, links), docs in zip(todo, rendered, strict=True):
+            email_key = f"close:email:{session.id}:{learner.id}"
             folder = root / OUTPUT / safe_name(session.id) / "fin" / safe_name(learner.id)
             issued = []
             if not dry_run:
@@ -179,7 +188,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
                                                      "hours": str(hours_done.done)}, key=key)
                     issued.append(path.relative_to(root).as_posix())
                 write_atomic(folder.with_suffix(".zip"), _archive(docs))
-            outcomes.append(LearnerOutcome(learner, hours_done, issued, dropped))
+            outcomes[at] = LearnerOutcome(learner, hours_done, issued, dropped)
             message = _email(env, project, session, learner, hours_done, dropped, links, docs, now, sender_email,
                              domain)
             outgoing.append(Outgoing(key=email_key, message=message, kind="close.email",
@@ -217,6 +226,46 @@ def _signer(project: Project, root: Path):
 # what the learner receives, as the guide and the e-mail name it
 DOCUMENT_TITLES = {"attestation": "attestation de fin de formation", "certificat": "certificat de réalisation",
                    "competences": "certificat de compétences", "depart": "pack de fin de formation"}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every learner's documents need, sent once to each worker process."""
+
+    project: Project
+    root: Path
+    session_id: str
+    followers: list
+    secret: bytes
+    now: datetime
+    signer: object = field(compare=False)  # dropped when sent to a worker, which opens the certificate again
+    certificate: Path | None = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "signer": None}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+
+def _render(context: _Context, task) -> list[tuple[str, str, bytes, str]]:
+    learner, enrolment, hours_done, results, links = task
+    project = context.project
+    signer = context.signer
+    if signer is None and context.certificate is not None:
+        signer = _worker_signer(project, context.root)
+    return _documents(project, context.root, project.session(context.session_id), learner, enrolment, hours_done,
+                      results, links, context.followers, context.secret, signer, context.now)
+
+
+_worker_signers: dict[Path, object] = {}
+
+
+def _worker_signer(project: Project, root: Path):
+    """The certificate opened once per worker process."""
+    if root not in _worker_signers:
+        _worker_signers[root] = _signer(project, root)
+    return _worker_signers[root]
 
 
 def _documents(project, root, session, learner, enrolment, hours_done, results, links, followers, secret, signer,

@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from qualikit.base.batch import ordered
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date, time_range
 from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, attachment_name, build_message, render_email, template_env
-from qualikit.documents.pdf_common import issued, same_document
-from qualikit.documents.signing import verification_code
 from qualikit.project.journal import Entry, Journal
 from qualikit.project.model import Enrolment, Learner, Project, Session, Status
 
@@ -78,23 +77,29 @@ def entry_links(project: Project, secret: bytes, session: Session, learner: Lear
 
 def onboard(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime, *,
             session_id: str | None = None, force: set[str] = frozenset(), dry_run: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> OnboardResult:
+            progress: Callable[[int, int], None] | None = None, workers: int | None = None) -> OnboardResult:
     """Issue and send what is due. `force` holds learner ids whose kit is re-issued and resent.
 
     Who may be convoked is read from the journey as of today: a drop-out or a signature dated
     later has not happened yet; a particulier waits for the signed contract and the end of the
     withdrawal period (L6353-5/6).
     """
-    from qualikit.commands.invites import invite_changes, invite_history
     from qualikit.journey import as_of
     from qualikit.journey.asof import project_as_of
+    from qualikit.journey.facts import session_end
 
     project = project_as_of(project, now.date())
     sessions = due_sessions(project, now.date(), session_id)
     org = project.organisation
     sender_email = org.sender_email
-    if not sessions and (not sender_email or session_id is not None):
+    # an invitation can change only for a session not over yet (invite_changes)
+    running = [s for s in project.sessions if s.days and session_end(s) > now] if session_id is None else []
+    if not sessions and (not sender_email or session_id is not None or not running):
         return OnboardResult([], DeliveryReport(dry_run=dry_run))
+    from qualikit.commands.invites import invite_changes, invite_history
+    from qualikit.documents.pdf_common import issued
+    from qualikit.documents.signing import verification_code
+
     env = template_env(root)
     secret = (project_secret(root) if not dry_run else b"dry-run") if sessions else b""
     if not sender_email:
@@ -105,9 +110,14 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     with journal.locked():
         entries = journal.entries()
         done = latest_of(entries)
-        journey = as_of(project, entries, now.date())
+        journey = as_of(project, entries, now.date(), only={s.id for s in [*sessions, *running]})
         history = invite_history(entries)
         todo = [(s, e) for s in sessions for e in s.enrolments]
+        # the kits are rendered on every core, ahead; written, journaled and sent below, in order
+        to_render = [(session.id, lj.learner, entry_links(project, secret, session, lj.learner))
+                    for session, enrolment in todo
+                    if (lj := _to_convoke(journey, session, enrolment, done, force, now)) is not None]
+        kits = ordered(_render_kit, (project, root, now, domain, history), to_render, workers=workers)
         for n, (session, enrolment) in enumerate(todo, start=1):
             if progress:
                 progress(n, len(todo))
@@ -131,7 +141,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
             if f"onboard:email:{session.id}:{learner.id}" in done and not forced:
                 continue
             links = entry_links(project, secret, session, learner)
-            kit, invite, invite_data = _documents(project, root, session, learner, links, now, domain, history)
+            kit, invite, invite_data = next(kits)
             kit_path = root / OUTPUT / safe_name(session.id) / "convocations" / f"{safe_name(learner.id)}.pdf"
             if not dry_run:
                 kit_key = f"onboard:kit:{session.id}:{learner.id}"
@@ -154,6 +164,24 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     return OnboardResult(results, report)
 
 
+def _to_convoke(journey, session, enrolment, done, force, now):
+    """The learner's journey when their kit is to be issued now (the loop of `onboard` says why not)."""
+    if not active(enrolment):
+        return None
+    lj = journey.learner(session.id, enrolment.learner_id)
+    if lj is None or lj.contract_wait(now.date()):
+        return None
+    if f"onboard:email:{session.id}:{lj.learner.id}" in done and lj.learner.id not in force:
+        return None
+    return lj
+
+
+def _render_kit(context, task) -> tuple[bytes, Attachment, dict]:
+    project, root, now, domain, history = context
+    session_id, learner, links = task
+    return _documents(project, root, project.session(session_id), learner, links, now, domain, history)
+
+
 def _documents(project, root, session, learner, links, now, domain, history) -> tuple[bytes, Attachment, dict]:
     from qualikit.commands.invites import invite_attachment
     from qualikit.documents.welcome_kit import render_welcome_kit
@@ -165,6 +193,8 @@ def _documents(project, root, session, learner, links, now, domain, history) -> 
 
 def _attendance_sheet(project, root, journal, session, done, dry_run, secret, now) -> str | None:
     from qualikit.documents.attendance_sheet import render_attendance_sheet
+    from qualikit.documents.pdf_common import issued
+    from qualikit.documents.signing import verification_code
 
     key = f"onboard:emargement:{session.id}"
     code = verification_code(secret, key)
@@ -192,6 +222,8 @@ def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
 
 def unchanged(path: Path, issued_sha: str | None, pdf: bytes) -> bool:
     """Whether the file issued (as journaled) holds this document, but for its date."""
+    from qualikit.documents.pdf_common import same_document
+
     if issued_sha is None or not path.is_file():
         return False
     existing = path.read_bytes()
