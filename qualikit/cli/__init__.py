@@ -19,6 +19,7 @@ from qualikit.cli import (
     demo,
     indicators,
     init,
+    invoice,
     kpi,
     onboard,
     remind,
@@ -95,6 +96,9 @@ app.command("indicators", help="La page de résultats à publier (HTML et PDF), 
 )
 app.command("bpf", help="Bilan pédagogique et financier (cerfa 10443) d'une année : tableau, classeur et PDF.")(
     bpf.command
+)
+app.command("invoice", help="Factures et avoirs Factur-X des contrats et conventions, numérotés sans trou.")(
+    invoice.invoice
 )
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")

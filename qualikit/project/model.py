@@ -158,6 +158,7 @@ class Organisation:
     logo: str | None = None  # path relative to the project folder
     signature: str | None = None
     rules_url: str | None = None  # règlement intérieur
+    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default) or « franchise » (293 B)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

@@ -166,6 +166,7 @@ def _organisation(r: _Reader) -> m.Organisation | None:
         logo=r.get("logo"),
         signature=r.get("signature"),
         rules_url=r.get("reglement_interieur"),
+        vat_regime=r.get("regime_tva"),
         loc=r.row.loc,
     )
     return record if name else None
@@ -289,7 +290,8 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         place=r.get("lieu"), access=r.get("acces"), distance_link=r.get("lien_distance"),
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
-        follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"), enrolments=tuple(enrolments.get(sid, ())),
+        follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"),
+        enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )
 

@@ -109,6 +109,8 @@ ORGANISATION = Table(
         Column("logo", "Logo (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("signature", "Signature (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("reglement_interieur", "Règlement intérieur (lien)", f.URL),
+        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise"),
+               help="exoneration (art. 261-4-4° a du CGI, par défaut) ou franchise (art. 293 B du CGI)."),
     ),
 )
 
