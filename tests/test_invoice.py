@@ -177,3 +177,31 @@ def test_two_runs_at_once_and_a_kill_leave_no_gap_and_no_duplicate(demo: Path) -
         assert number in ledger.issued
         assert (demo / "sortie" / "factures" / inv.file_name).is_file()
     assert re.search(r"Facture n° 2026-0001", outs[0][0].decode() + outs[1][0].decode())
+
+
+def test_payments_recorded_leave_what_is_due_and_overdue(demo: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qualikit.admin.invoicing.payments import outstanding
+    from qualikit.cli import app
+
+    issued = {inv.buyer.name: inv for inv in run(demo, date(2026, 11, 23)).invoices}
+    pharmacie, dumas = issued["Pharmacie des Brotteaux"], issued["Menuiserie Dumas"]
+    cli = CliRunner()
+    paid = cli.invoke(app, ["payment", pharmacie.number, "1050", "-p", str(demo), "--today", "2026-12-01"])
+    assert paid.exit_code == 0 and "soldée" in paid.output, paid.output
+    part = cli.invoke(app, ["payment", dumas.number, "100,50", "--moyen", "chèque", "-p", str(demo),
+                            "--today", "2026-12-02"])
+    assert part.exit_code == 0 and "249,50" in part.output, part.output
+    too_much = cli.invoke(app, ["payment", dumas.number, "300", "-p", str(demo), "--today", "2026-12-03"])
+    assert too_much.exit_code == 1 and "ne reste due que de 249,50" in too_much.output
+    unknown = cli.invoke(app, ["payment", "2026-0999", "10", "-p", str(demo), "--today", "2026-12-03"])
+    assert unknown.exit_code == 1 and "aucune facture n° 2026-0999" in unknown.output
+
+    ledger = read_ledger(open_journal(demo, Clock(at(date(2027, 1, 10)))).entries())
+    due = {o.invoice.number: o for o in outstanding(ledger, date(2027, 1, 10))}
+    assert pharmacie.number not in due
+    assert due[dumas.number].due == Decimal("249.50") and due[dumas.number].overdue
+    assert not outstanding(ledger, date(2026, 11, 24))[0].overdue  # 30 days to pay
+    listed = cli.invoke(app, ["invoice", "-p", str(demo), "--today", "2026-12-01"])
+    assert "À encaisser" in listed.output and dumas.number in listed.output

@@ -70,6 +70,7 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         if day in CLOSINGS:
             close_session(project, dest, open_journal(dest, Clock(now)), transport(day), now, CLOSINGS[day])
             say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
+            _invoices(dest, project, day)
         if day == ANSWERS_ON:
             _import_sample_answers(dest, project, now)
             _trainer_reviews(dest, project, now)
@@ -88,8 +89,18 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
                digest_to=project.organisation.email)
         day += timedelta(days=1)
     say("relances quotidiennes du 01/10 au 23/11/2026")
+    _invoices(dest, project, END)
+    say("factures et avoirs Factur-X (PDF/A-3 et XML CII) dans sortie/factures/")
     result.pack = _audit_pack(dest, at(END))
     return result
+
+
+def _invoices(root: Path, project, day: date) -> None:
+    """The invoices due that day (Factur-X), in sortie/factures/."""
+    from qualikit.admin.invoicing.issue import issue_invoices
+    from qualikit.project.journal_check import open_journal
+
+    issue_invoices(project, root, open_journal(root, Clock(at(day).replace(hour=18))), day)
 
 
 def _import_sample_answers(root: Path, project, now: datetime) -> None:
