@@ -205,3 +205,21 @@ def test_payments_recorded_leave_what_is_due_and_overdue(demo: Path) -> None:
     assert not outstanding(ledger, date(2026, 11, 24))[0].overdue  # 30 days to pay
     listed = cli.invoke(app, ["invoice", "-p", str(demo), "--today", "2026-12-01"])
     assert "À encaisser" in listed.output and dumas.number in listed.output
+
+
+def test_check_says_what_an_invoice_will_miss(demo: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qualikit.cli import app
+
+    sessions = demo / "sessions.yaml"
+    sessions.write_text(sessions.read_text(encoding="utf-8").replace("payeur: afdas", "payeur: afdass"),
+                        encoding="utf-8")
+    clients = demo / "clients.yaml"
+    text = clients.read_text(encoding="utf-8")
+    clients.write_text(text.replace("  adresse: 9 rue de Brest\n", ""), encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", "-p", str(demo)])
+    out = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "payeur « afdass » inconnu (à déclarer dans les clients)" in out
+    assert "client « studio-lumiere » : adresse à renseigner avant sa première facture" in out
