@@ -131,13 +131,30 @@ def check_xml(xml: bytes) -> bool:
     return bool(xml_check_xsd(xml, flavor="factur-x", level="en16931"))
 
 
-def embed(pdf: bytes, xml: bytes, title: str) -> bytes:
-    """The PDF as Factur-X (PDF/A-3 with factur-x.xml attached), the XML checked on the way in."""
+def embed(pdf: bytes, xml: bytes, title: str, moment, code: str) -> bytes:
+    """The PDF as Factur-X (PDF/A-3 with factur-x.xml attached), the XML checked on the way in.
+
+    The library rewrites the Info dictionary: the dates of issue and the verification code (in the
+    keywords, as on every document qualikit issues) are put back afterwards."""
+    import io
     import logging
 
     from facturx import generate_from_binary
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    from qualikit.documents.pdf_common import issued
 
     logging.getLogger("factur-x").setLevel(logging.WARNING)
-    return generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, lang="fr-FR",
-                                pdf_metadata={"author": "qualikit", "keywords": "Factur-X", "title": title,
-                                              "subject": title})
+    out = generate_from_binary(pdf, xml, flavor="factur-x", level="en16931", check_xsd=True, lang="fr-FR",
+                               pdf_metadata={"author": "qualikit", "keywords": f"{code}, facture, Factur-X",
+                                             "title": title, "subject": title})
+    stamp = issued(b"(D:20000101000000+00'00')", moment)[1:-1].decode()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out)))
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp, "/Keywords": f"{code}, facture, Factur-X"})
+    # pypdf escapes « - » in text strings; `verify` finds the code in the raw bytes, so it is also
+    # written as a name, where it stays as it is
+    writer._info.get_object()[NameObject("/QualikitCode")] = NameObject(f"/{code}")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

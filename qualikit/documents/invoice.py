@@ -116,11 +116,16 @@ def mentions(invoice: Invoice) -> list[str]:
         number, day = invoice.refers_to
         out.append(f"Avoir se rapportant à la facture n° {number} du {long_date(date.fromisoformat(day))}.")
     else:
-        out.append(f"Paiement à réception, au plus tard le {long_date(invoice.due_on)}, par virement.")
+        out.append(f"Paiement par virement au plus tard le {long_date(invoice.due_on)}.")
         out.append(NO_DISCOUNT)
         if invoice.professional:
             out.append(LATE_PENALTY)
     return [fr(x) for x in out]
+
+
+def _cents(value: Decimal) -> Decimal:
+    """50.0000 → 50.00; a unit price with more decimals (a pro rata rate) keeps them."""
+    return value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value
 
 
 def render_invoice(invoice: Invoice, organisation: Organisation, root: Path) -> bytes:
@@ -167,7 +172,7 @@ def render_invoice(invoice: Invoice, organisation: Organisation, root: Path) -> 
     for line in invoice.lines:
         rows.append([para(prose(line.description), sty.body), para(prose(f"{number(line.quantity)} {line.unit}"),
                                                                    sty.body),
-                     para(euros(line.unit_price, cents=True), sty.body), para(euros(line.amount, cents=True),
+                     para(euros(_cents(line.unit_price), cents=True), sty.body), para(euros(line.amount, cents=True),
                                                                               sty.body)])
     rows.append(["", "", para("<b>Total HT</b>", sty.body), para(f"<b>{euros(invoice.total, cents=True)}</b>",
                                                                   sty.body)])

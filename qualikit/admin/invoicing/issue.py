@@ -109,8 +109,9 @@ def _write(project: Project, root: Path, journal, ledger: Ledger, inv: Invoice) 
 
     xml = cii_xml(inv)
     code = verification_code(project_secret(root), number_key(inv.number))
-    pdf = issued(render_invoice(inv, project.organisation, root), journal.now(), code)
-    pdf = embed(pdf, xml, f"{'Avoir' if inv.credit else 'Facture'} {inv.number}")
+    now = journal.now()
+    pdf = issued(render_invoice(inv, project.organisation, root), now, code)
+    pdf = embed(pdf, xml, f"{'Avoir' if inv.credit else 'Facture'} {inv.number}", now, code)
     folder = root / FOLDER
     path = folder / inv.file_name
     write_atomic(path.with_suffix(".xml"), xml)
