@@ -223,3 +223,18 @@ def test_check_says_what_an_invoice_will_miss(demo: Path) -> None:
     assert result.exit_code == 1
     assert "payeur « afdass » inconnu (à déclarer dans les clients)" in out
     assert "client « studio-lumiere » : adresse à renseigner avant sa première facture" in out
+
+
+def test_a_particulier_who_drops_out_pays_pro_rata_of_what_was_done(demo: Path) -> None:
+    sessions = demo / "sessions.yaml"
+    sessions.write_text(sessions.read_text(encoding="utf-8").replace(
+        "    - apprenant: karim-haddad\n      statut: présent\n",
+        "    - apprenant: karim-haddad\n      statut: abandon\n      date_abandon: 2026-11-05\n"
+        "      motif_abandon: force majeure (hospitalisation)\n      date_signature: 2026-10-10\n"), encoding="utf-8")
+    karim = [inv for inv in run(demo, date(2026, 11, 23)).invoices if inv.buyer.name == "Karim Haddad"]
+    # 30 % after the withdrawal period (ended 20/10), then the rest of the 7 h done of 21 h (1 050 € / 3)
+    assert [inv.total for inv in karim] == [Decimal("315.00"), Decimal("35.00")]
+    assert sum(inv.total for inv in karim) == Decimal("350.00")
+    assert all(not inv.professional and inv.payer_kind == "particulier" for inv in karim)
+    text = text_of(demo / "sortie" / "factures" / karim[1].file_name)
+    assert "solde au prorata (art. L6353-7)" in text and "7 h réalisées sur 21 h" in text
