@@ -238,3 +238,16 @@ def test_a_particulier_who_drops_out_pays_pro_rata_of_what_was_done(demo: Path) 
     assert all(not inv.professional and inv.payer_kind == "particulier" for inv in karim)
     text = text_of(demo / "sortie" / "factures" / karim[1].file_name)
     assert "solde au prorata (art. L6353-7)" in text and "7 h réalisées sur 21 h" in text
+
+
+def test_the_convention_names_the_client_from_its_fiche(demo: Path) -> None:
+    from qualikit.commands.contracts import issue_contracts
+    from qualikit.delivery.send import OutboxTransport
+
+    project = load_project(demo).project
+    day = date(2026, 9, 20)
+    outbox = OutboxTransport(demo / "outbox", lambda: at(day))
+    issue_contracts(project, demo, open_journal(demo, Clock(at(day))), outbox, at(day), "excel-2026-10-15")
+    text = text_of(next(demo.glob("sortie/*/contrats/convention.pdf")))
+    assert "adresse : 8 avenue Jean Mermoz, 69008 Lyon" in text and "SIRET : 266 473 784 00012" in text
+    assert "représenté par Marc Berthier, en qualité de président" in text
