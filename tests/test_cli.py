@@ -76,7 +76,7 @@ def test_demo_checks_clean_and_status_shows_what_is_next():
     check = run("check", "-p", DEMO)
     assert check.exit_code == 0, check.output
     # the one attention point is the demo's deliberate case: Karim Haddad at the roll call without a signed contract
-    assert "1 point d'attention" in check.output and "sessions.yaml:64:7: Karim Haddad" in check.output
+    assert "1 point d'attention" in check.output and "sessions.yaml:65:7: Karim Haddad" in check.output
     result = run("status", DEMO, "--today", "2026-11-23")
     assert result.exit_code == 0, result.output
     assert "lundi 23\u00a0novembre\u00a02026" in result.output

@@ -30,6 +30,7 @@ PAGE_OF = {
     "presences": "presences.md",
     "evaluations": "evaluations.md",
     "parcours": "parcours.md",
+    "clients": "clients.md",
 }
 
 # A fenced block may be indented (inside a list item): its text is dedented before parsing.

@@ -20,6 +20,7 @@ from qualikit.cli import (
     emargement,
     indicators,
     init,
+    invoice,
     kpi,
     onboard,
     remind,
@@ -100,6 +101,10 @@ app.command("bpf", help="Bilan pédagogique et financier (cerfa 10443) d'une ann
 )
 app.command("emargement", help="Émargement dans la salle (page de signature servie par cet ordinateur, sans "
             "internet) ou feuille papier scannée (emargement import).")(emargement.command)
+app.command("invoice", help="Factures et avoirs Factur-X des contrats et conventions, numérotés sans trou.")(
+    invoice.invoice
+)
+app.command("payment", help="Enregistre un paiement reçu sur une facture (date, montant, moyen).")(invoice.payment)
 app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")

@@ -76,6 +76,7 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         if day in CLOSINGS:
             close_session(project, dest, open_journal(dest, Clock(now)), transport(day), now, CLOSINGS[day])
             say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
+            _invoices(dest, project, day)
         if day == ANSWERS_ON:
             _import_sample_answers(dest, project, now)
             _trainer_reviews(dest, project, now)
@@ -94,6 +95,8 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
                digest_to=project.organisation.email)
         day += timedelta(days=1)
     say("relances quotidiennes du 01/10 au 23/11/2026")
+    _invoices(dest, project, END)
+    say("factures et avoirs Factur-X (PDF/A-3 et XML CII) dans sortie/factures/")
     result.pack = _audit_pack(dest, at(END))
     return result
 
@@ -151,6 +154,14 @@ def _strokes(seed: str) -> dict:
         strokes.append(points)
         x += 14
     return {"w": max(x + 20, 300.0), "h": 120.0, "strokes": strokes}
+
+
+def _invoices(root: Path, project, day: date) -> None:
+    """The invoices due that day (Factur-X), in sortie/factures/."""
+    from qualikit.admin.invoicing.issue import issue_invoices
+    from qualikit.project.journal_check import open_journal
+
+    issue_invoices(project, root, open_journal(root, Clock(at(day).replace(hour=18))), day)
 
 
 def _import_sample_answers(root: Path, project, now: datetime) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from qualikit.base.typography import fr
+from qualikit.base.typography import fr, siret
 from qualikit.documents.contract_parts import (
     BLANK,
     _article,
@@ -115,10 +115,19 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
     add(_box_party("D'une part,", organisation_party(project), prose("ci-après « l'organisme de formation » ;"),
                    width))
     add(_spacer(5))
-    detail = [fmt("adresse : {b}", b=BLANK + BLANK), fmt("SIRET : {b}", b=BLANK)]
-    if session.client_email:
-        detail.append(fmt("contact : {email}", email=mail(session.client_email)))
-    detail.append(fmt("représenté par {b}, en qualité de {b}, ci-après « le client ».", b=BLANK))
+    fiche = project.client(client)  # the clients table: address, SIRET, representative, contact
+    address = ", ".join(fiche.address.lines()) if fiche else ""
+    detail = [fmt("adresse : {a}", a=prose(address)) if address else fmt("adresse : {b}", b=BLANK + BLANK),
+              fmt("SIRET : {s}", s=prose(siret(fiche.siret))) if fiche and fiche.siret else fmt("SIRET : {b}", b=BLANK)]
+    contact = session.client_email or (fiche.email if fiche else None)
+    if contact:
+        detail.append(fmt("contact : {email}", email=mail(contact)))
+    rep = fiche.representative if fiche else None
+    if rep and rep.name:
+        detail.append(fmt("représenté par {n}, en qualité de {t}, ci-après « le client ».", n=prose(rep.name),
+                          t=prose(rep.title) if rep.title else BLANK))
+    else:
+        detail.append(fmt("représenté par {b}, en qualité de {b}, ci-après « le client ».", b=BLANK))
     add(_box_party("D'autre part,", f"<b>{prose(client)}</b>" if client else BLANK + BLANK, "<br/>".join(detail),
                    width))
     add(_spacer(4))

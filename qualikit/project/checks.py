@@ -313,8 +313,40 @@ def contracts(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                             "la convocation attend la fin du délai de rétractation", "date_signature", 9)
 
 
+def billing(p: Project, ctx: Context) -> Iterator[Diagnostic]:
+    """What an invoice will need, said before it is needed: a known payer, and (once a clients table
+    exists) each buying company's fiche with its address and SIRET (CGI annexe II art. 242 nonies A)."""
+    ids = ctx.known("clients", {c.id for c in p.clients})
+    for session in p.sessions:
+        for loc, payer in ((session.loc, session.payer), *((e.loc, e.payer) for e in session.enrolments)):
+            if payer and payer not in ids:
+                yield D(loc, f"payeur {quote(payer)} inconnu (à déclarer dans les clients){_known(ids)}", "payeur")
+    if not p.clients:
+        return
+    named: dict[str, object] = {}
+    for session in p.sessions:
+        if session.client:
+            named.setdefault(session.client, session.loc)
+        for e in session.enrolments:
+            learner = p.learner(e.learner_id)
+            company = e.company or (learner.company if learner else None)
+            if company and p.funder_of(session, e) is not Funder.PARTICULIER:
+                named.setdefault(company, e.loc)
+    for name, loc in named.items():
+        client = p.client(name)
+        if client is None:
+            yield _warn(loc, f"entreprise {quote(name)} absente des clients : adresse et SIRET manquent à sa "
+                        "convention et à sa facture", "entreprise")
+    for client in p.clients:
+        missing = [what for what, value in (("adresse", client.address.street), ("ville", client.address.city),
+                                            ("siret", client.siret)) if not value]
+        if missing:
+            yield _warn(client.loc, f"client {quote(client.id)} : {', '.join(missing)} à renseigner avant sa "
+                        "première facture", missing[0])
+
+
 CHECKS = (same_person, journey, contracts, references, schedule, enrolments, attendance, evaluations, follow_up,
-          session_logistics, organisation, programmes)
+          session_logistics, organisation, programmes, billing)
 
 
 def run_checks(p: Project, ctx: Context, report: Report, checks: Iterable = CHECKS) -> None:

@@ -158,6 +158,7 @@ class Organisation:
     logo: str | None = None  # path relative to the project folder
     signature: str | None = None
     rules_url: str | None = None  # règlement intérieur
+    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default) or « franchise » (293 B)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -168,6 +169,38 @@ class Organisation:
     @property
     def sender_name(self) -> str:
         return (self.sender.name if self.sender and self.sender.name else None) or self.name
+
+
+class ClientKind(StrEnum):
+    """Who a client is, which decides how it is invoiced (and its BPF line)."""
+
+    ENTREPRISE = "entreprise"
+    OPCO = "OPCO"
+    FRANCE_TRAVAIL = "France Travail"
+    ORGANISME = "organisme de formation"
+    PUBLIC = "organisme public"
+    AUTRE = "autre"
+
+
+@dataclass(frozen=True)
+class Client:
+    """A company, a funder (OPCO, France Travail) or an organisme that buys or pays for training."""
+
+    id: str
+    name: str
+    kind: ClientKind = ClientKind.ENTREPRISE
+    siret: str | None = None
+    vat_number: str | None = None
+    address: Address = Address()
+    representative: Person | None = None  # who signs the convention
+    contact: Person | None = None  # who receives the convention, the invoices and the client survey
+    agreement: str | None = None  # OPCO: the funding agreement (accord de prise en charge) number
+    payment_days: int = 30  # invoices are due this many days after their date
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def email(self) -> str | None:
+        return self.contact.email if self.contact and self.contact.email else None
 
 
 @dataclass(frozen=True)
@@ -246,6 +279,7 @@ class Enrolment:
     company: str | None = None
     signed_on: date | None = None  # contract signature (withdrawal period starts)
     schedule: tuple[tuple[date, Decimal], ...] = ()  # a hand-written payment schedule
+    payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -266,6 +300,7 @@ class Session:
     price: Decimal | None = None  # total HT when sold as a whole (intra)
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
     client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
+    payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
     enrolments: tuple[Enrolment, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
@@ -334,6 +369,7 @@ class Project:
     attendance: tuple[Attendance, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
     journey: tuple[JourneyStep, ...] = ()
+    clients: tuple[Client, ...] = ()
 
     def programme(self, pid: str) -> Programme | None:
         return self._by_id["programmes"].get(pid)
@@ -362,8 +398,17 @@ class Project:
     def trainer(self, tid: str) -> Trainer | None:
         return self._by_id["trainers"].get(tid)
 
+    def client(self, ref: str | None) -> Client | None:
+        """A client by its id or by its name (sessions and learners name their company)."""
+        if not ref:
+            return None
+        found = self._by_id["clients"].get(ref)
+        if found is None:
+            found = next((c for c in self.clients if c.name.casefold() == ref.casefold()), None)
+        return found
+
     @cached_property
     def _by_id(self) -> dict[str, dict]:
         """Built once: commands look records up by id thousands of times on a large project."""
         return {name: {r.id: r for r in getattr(self, name)}
-                for name in ("programmes", "learners", "sessions", "trainers")}
+                for name in ("programmes", "learners", "sessions", "trainers", "clients")}

@@ -15,7 +15,8 @@ What is counted, and in which financial year
   dropped out); a half-day without a roll call counts its planned hours, and is listed in
   `problems`.
 
-Income (frame C): qualikit does not invoice, so income is estimated: the session's price when
+Income (frame C): from the invoices of the year less credit notes when qualikit issued any
+(`qualikit invoice`); otherwise estimated: the session's price when
 set (intra, a total), shared equally between the learners who started; otherwise the programme's
 price × the learners who started. Each share goes to the line of its funder (the enrolment's,
 else the session's, else the learner's: the order of render.stamp.funder_of); a session with a
@@ -63,12 +64,18 @@ FUNDER_LINE: dict[Funder, str] = {
 EMPLOYEE_FUNDERS = frozenset({Funder.ENTREPRISE, Funder.OPCO, Funder.CPF, Funder.TRANSITIONS_PRO})
 UNKNOWN_CONTRACTOR = "donneur d'ordre non précisé"
 
+INVOICED_NOTE = ("produits (cadre C) : les factures de l'exercice (datées du premier au dernier jour), avoirs "
+                 "déduits, par nature de payeur")
 BILLING_NOTE = ("la facturation n'est pas gérée par qualikit : les produits sont estimés à partir des prix "
                 "des sessions et programmes")
 
 
-def compute_bpf(project: Project, year: int, *, start: date | None = None) -> Bpf:
-    """The BPF of the financial year `year` (1 January to 31 December, or twelve months from `start`)."""
+def compute_bpf(project: Project, year: int, *, start: date | None = None, invoices=()) -> Bpf:
+    """The BPF of the financial year `year` (1 January to 31 December, or twelve months from `start`).
+
+    `invoices`: the invoices and credit notes issued (`admin.invoicing.ledger`); when there are any,
+    frame C is their sum over the year by kind of payer, credit notes deducted, instead of the
+    estimate from the prices."""
     first = start or date(year, 1, 1)
     last = _add_year(first) - timedelta(days=1)
     bpf = Bpf(year=year, start=first, end=last, organisation=project.organisation)
@@ -113,10 +120,14 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None) -> Bp
             opco |= share.funder is Funder.OPCO
             public |= share.funder in (Funder.ETAT, Funder.REGION, Funder.AGEFIPH)
             _count_learner(bpf, project, session, share)
-        if counted:
+        if counted and not invoices:
             _income(bpf, project, session, learners)
+    if invoices:
+        _invoiced_income(bpf, [i for i in invoices if first <= i.issued_on <= last])
     bpf.trainers.count = len(trainers)
     _notes(bpf, times, opco=opco, public=public)
+    if invoices:
+        bpf.notes[0] = INVOICED_NOTE
     return bpf
 
 
@@ -241,6 +252,16 @@ def _income(bpf: Bpf, project: Project, session: Session, learners: list[_Share]
         return
     for share in learners:
         _credit(bpf, share.line, programme.price)
+
+
+def _invoiced_income(bpf: Bpf, invoices) -> None:
+    """Frame C from the invoices dated in the year, less the credit notes, by kind of payer."""
+    for invoice in invoices:
+        funder = Funder(invoice.payer_kind) if invoice.payer_kind in Funder._value2member_map_ else None
+        line = FUNDER_LINE.get(funder) if funder else None
+        if line is None:
+            bpf._problem(f"facture {invoice.number} : payeur de nature inconnue ; produit « à affecter »")
+        _credit(bpf, line, -invoice.total if invoice.credit else invoice.total)
 
 
 def _credit(bpf: Bpf, line: str | None, amount: Decimal) -> None:

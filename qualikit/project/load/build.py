@@ -107,13 +107,14 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
     attendance = _each(tables, s.ATTENDANCE, report, _attendance)
     evaluations = _each(tables, s.EVALUATIONS, report, _evaluation)
     journey = _each(tables, s.JOURNEY, report, _journey_step)
+    clients = _each(tables, s.CLIENTS, report, _client)
     _orphans(tables, sessions, report)
     if org is None:
         return None
     return m.Project(
         organisation=org, settings=settings, trainers=tuple(trainers), programmes=tuple(programmes),
         learners=tuple(learners), sessions=tuple(sessions), attendance=tuple(attendance),
-        evaluations=tuple(evaluations), journey=tuple(journey),
+        evaluations=tuple(evaluations), journey=tuple(journey), clients=tuple(clients),
     )
 
 
@@ -165,6 +166,7 @@ def _organisation(r: _Reader) -> m.Organisation | None:
         logo=r.get("logo"),
         signature=r.get("signature"),
         rules_url=r.get("reglement_interieur"),
+        vat_regime=r.get("regime_tva"),
         loc=r.row.loc,
     )
     return record if name else None
@@ -261,7 +263,17 @@ def _enrolment(r: _Reader) -> m.Enrolment:
         learner_id=r.get("apprenant"), status=r.get("statut") or m.Status.INSCRIT,
         enrolled_on=r.get("date_inscription"), dropout_date=r.get("date_abandon"),
         dropout_reason=r.get("motif_abandon"), funder=r.get("financeur"), company=r.get("entreprise"),
-        signed_on=r.get("date_signature"), schedule=r.get("echeancier", ()), loc=r.row.loc,
+        signed_on=r.get("date_signature"), schedule=r.get("echeancier", ()), payer=r.get("payeur"),
+        loc=r.row.loc,
+    )
+
+
+def _client(r: _Reader) -> m.Client:
+    return m.Client(
+        id=r.get("id"), name=r.get("nom"), kind=r.get("type") or m.ClientKind.ENTREPRISE, siret=r.get("siret"),
+        vat_number=r.get("tva"), address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+        representative=_person(r, "representant"), contact=_person(r, "contact"),
+        agreement=r.get("numero_accord"), payment_days=_default(r.get("delai_paiement"), 30), loc=r.row.loc,
     )
 
 
@@ -278,7 +290,8 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         place=r.get("lieu"), access=r.get("acces"), distance_link=r.get("lien_distance"),
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
-        follow_up=r.get("suivi"), client_email=r.get("email_client"), enrolments=tuple(enrolments.get(sid, ())),
+        follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"),
+        enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from qualikit.project.load import fields as f
-from qualikit.project.model import Funder, HalfDay, Modality, Result, Status
+from qualikit.project.model import ClientKind, Funder, HalfDay, Modality, Result, Status
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,8 @@ ORGANISATION = Table(
         Column("logo", "Logo (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("signature", "Signature (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("reglement_interieur", "Règlement intérieur (lien)", f.URL),
+        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise"),
+               help="exoneration (art. 261-4-4° a du CGI, par défaut) ou franchise (art. 293 B du CGI)."),
     ),
 )
 
@@ -236,6 +238,8 @@ SESSIONS = Table(
         Column("suivi", "Plan de suivi"),
         Column("email_client", "E-mail du contact client", f.EMAIL,
                help="Pour l'enquête entreprise (indicateur 30)."),
+        Column("payeur", "Payeur (subrogation)", f.IDENT,
+               help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
     ),
 )
 
@@ -268,6 +272,36 @@ ENROLMENTS = Table(
                help="Contrat de formation (particulier) : le délai de rétractation de 10 jours part de là."),
         Column("echeancier", "Échéancier", f.INSTALMENT, many=True,
                help="Vos échéances, une par ligne : « AAAA-MM-JJ : montant » ; sinon qualikit le calcule."),
+        Column("payeur", "Payeur (subrogation)", f.IDENT,
+               help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+    ),
+)
+
+CLIENT_KIND = f.choice(ClientKind, {"opco": ClientKind.OPCO, "FT": ClientKind.FRANCE_TRAVAIL,
+                                    "Pôle emploi": ClientKind.FRANCE_TRAVAIL, "entreprise": ClientKind.ENTREPRISE,
+                                    "organisme": ClientKind.ORGANISME, "public": ClientKind.PUBLIC})
+
+CLIENTS = Table(
+    "clients", "Clients",
+    help="Les entreprises clientes et les financeurs (OPCO, France Travail) : ce que demandent "
+         "conventions et factures.",
+    columns=(
+        Column("id", "Identifiant", f.IDENT, required=True),
+        Column("nom", "Raison sociale", required=True),
+        Column("type", "Type", CLIENT_KIND,
+               help="entreprise, OPCO, France Travail, organisme de formation, organisme public, autre."),
+        Column("siret", "SIRET", f.SIRET),
+        Column("tva", "Numéro de TVA intracommunautaire"),
+        Column("adresse", "Adresse"),
+        Column("code_postal", "Code postal"),
+        Column("ville", "Ville"),
+        Column("representant.nom", "Représentant : nom", help="Qui signe la convention."),
+        Column("representant.qualite", "Représentant : qualité"),
+        Column("contact.nom", "Contact : nom",
+               help="Qui reçoit la convention, les factures et l'enquête entreprise."),
+        Column("contact.email", "Contact : e-mail", f.EMAIL),
+        Column("numero_accord", "Numéro d'accord de prise en charge", help="OPCO : le numéro de son accord."),
+        Column("delai_paiement", "Délai de paiement (jours)", f.INTEGER, help="30 par défaut."),
     ),
 )
 
@@ -319,7 +353,7 @@ JOURNEY = Table(
 
 TABLES: tuple[Table, ...] = (
     ORGANISATION, SETTINGS, TRAINERS, PROGRAMMES, LEARNERS, SESSIONS, DAYS, ENROLMENTS,
-    ATTENDANCE, EVALUATIONS, JOURNEY,
+    ATTENDANCE, EVALUATIONS, JOURNEY, CLIENTS,
 )
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -332,6 +366,7 @@ YAML_FILES: dict[str, tuple[str, ...]] = {
     "presences.yaml": ("presences",),
     "evaluations.yaml": ("evaluations",),
     "parcours.yaml": ("parcours",),
+    "clients.yaml": ("clients",),
 }
 REQUIRED_YAML = ("organisation.yaml",)
 WORKBOOK = "qualikit.xlsx"
