@@ -107,13 +107,16 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
     attendance = _each(tables, s.ATTENDANCE, report, _attendance)
     evaluations = _each(tables, s.EVALUATIONS, report, _evaluation)
     journey = _each(tables, s.JOURNEY, report, _journey_step)
+    from qualikit.project.load.certification import certifications
+
+    certs, exams = certifications(_each, tables, report, s)
     _orphans(tables, sessions, report)
     if org is None:
         return None
     return m.Project(
         organisation=org, settings=settings, trainers=tuple(trainers), programmes=tuple(programmes),
         learners=tuple(learners), sessions=tuple(sessions), attendance=tuple(attendance),
-        evaluations=tuple(evaluations), journey=tuple(journey),
+        evaluations=tuple(evaluations), journey=tuple(journey), certifications=certs, exams=exams,
     )
 
 
@@ -278,7 +281,7 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         place=r.get("lieu"), access=r.get("acces"), distance_link=r.get("lien_distance"),
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
-        follow_up=r.get("suivi"), client_email=r.get("email_client"), enrolments=tuple(enrolments.get(sid, ())),
+        follow_up=r.get("suivi"), client_email=r.get("email_client"), exam_minutes=r.get("proces_verbal"), enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )
 
