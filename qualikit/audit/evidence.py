@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from qualikit.audit.certification import presentation_certification, tableau_croise, taux_certification
 from qualikit.audit.context import Context
 from qualikit.audit.delivery import (
     adaptations,
@@ -97,6 +98,9 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
     "registre_reclamations": registre_reclamations,
     "registre_ameliorations": registre_ameliorations,
     "registre_risques": registre_risques,
+    "taux_certification": taux_certification,
+    "tableau_croise_certification": tableau_croise,
+    "presentation_certification": presentation_certification,
     "veille_legale": lambda ctx: veille(ctx, "légale"),
     "veille_metiers": lambda ctx: veille(ctx, "métiers"),
     "veille_pedagogique": lambda ctx: veille(ctx, "pédagogique"),

@@ -313,8 +313,14 @@ def contracts(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                             "la convocation attend la fin du délai de rétractation", "date_signature", 9)
 
 
+def certifications(p: Project, ctx: Context) -> Iterator[Diagnostic]:
+    from qualikit.project.certification import findings
+
+    return findings(p, ctx.root)
+
+
 CHECKS = (same_person, journey, contracts, references, schedule, enrolments, attendance, evaluations, follow_up,
-          session_logistics, organisation, programmes)
+          session_logistics, organisation, programmes, certifications)
 
 
 def run_checks(p: Project, ctx: Context, report: Report, checks: Iterable = CHECKS) -> None:

@@ -281,7 +281,8 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         place=r.get("lieu"), access=r.get("acces"), distance_link=r.get("lien_distance"),
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
-        follow_up=r.get("suivi"), client_email=r.get("email_client"), exam_minutes=r.get("proces_verbal"), enrolments=tuple(enrolments.get(sid, ())),
+        follow_up=r.get("suivi"), client_email=r.get("email_client"), exam_minutes=r.get("proces_verbal"),
+        enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )
 

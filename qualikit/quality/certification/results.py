@@ -135,8 +135,8 @@ def _row(project: Project, table, line: int, cells: list, cols: dict[str, int], 
     blocks = tuple(b for b in re.split(r"[,;\s]+", str(cell("blocks") or "")) if b)
     unknown = [b for b in blocks if cert.block(b) is None]
     if unknown:
-        err("blocks", f"bloc{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} absent{'s' if len(unknown) > 1 else ''} "
-                      f"de la certification {cert.code} (attendu : {', '.join(b.code for b in cert.blocks) or 'aucun'})")
+        known = ", ".join(b.code for b in cert.blocks) or "aucun"
+        err("blocks", f"{', '.join(unknown)} : bloc inconnu de la certification {cert.code} (attendu : {known})")
         return None
     if result == PARTIAL and not blocks:
         err("blocks", "résultat « partiel » sans les blocs obtenus (attendu : leurs codes, séparés par des virgules)")
