@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MINI, write_project
 from typer.testing import CliRunner
 
+from conftest import MINI, write_project
 from qualikit.cli import app
 
 TODAY = "2026-12-15"
