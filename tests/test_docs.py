@@ -30,6 +30,9 @@ PAGE_OF = {
     "presences": "presences.md",
     "evaluations": "evaluations.md",
     "parcours": "parcours.md",
+    "certifications": "certifications.md",
+    "blocs": "certifications.md",
+    "examens": "certifications.md",
 }
 
 # A fenced block may be indented (inside a list item): its text is dedented before parsing.
