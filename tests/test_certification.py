@@ -238,3 +238,28 @@ def test_a_result_is_known_from_its_date_and_an_import_twice_adds_nothing(tmp_pa
     assert after.exam.result == "partiel" and after.exam.blocks == ("BC01",)
     theo = as_of(project, journal, date(2026, 10, 28)).learner("rs-oct", "theo")
     assert theo.exam.presented is False and theo.exam.absence_reason == "malade le jour de l'examen"
+
+
+def test_cpf_declarations_come_from_the_journey(tmp_path):
+    from qualikit.journey import as_of
+    from qualikit.project.load import load_project
+    from qualikit.quality.certification.cpf import cpf_lines
+
+    root = certifying(tmp_path / "p")
+    people = root / "apprenants.yaml"
+    nora = "email: nora@example.fr"
+    people.write_text(people.read_text(encoding="utf-8").replace(nora, nora + "\n  financeur: CPF"), encoding="utf-8")
+    (root / "presences.yaml").write_text(
+        "- {session: rs-oct, date: 2026-10-05, demi_journee: matin, absents: [nora]}\n"
+        "- {session: rs-oct, date: 2026-10-05, demi_journee: après-midi, absents: []}\n", encoding="utf-8")
+    (root / "resultats.csv").write_text(RESULTS, encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    project = load_project(root).project
+    during = cpf_lines(as_of(project, entries(root), date(2026, 10, 5)))
+    assert [(x.learner_id, x.entry, x.exit, x.status) for x in during] == [
+        ("nora", date(2026, 10, 5), None, "en cours")]
+    [after] = cpf_lines(as_of(project, entries(root), date(2026, 11, 2)))
+    assert (after.exit, after.status, after.exam) == (date(2026, 10, 6), "terminée", "partiel : BC01")
+    assert (after.done, after.planned, after.attendance) == (3.5, 14, 25)  # one half-day attended, no roll call after
+    code, out = cli("certification", "cpf", "-p", str(root), "--today", "2026-11-02")
+    assert code == 0 and "Nora" in out and "terminée" in out, out

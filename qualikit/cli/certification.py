@@ -32,3 +32,30 @@ def import_(
     skipped = len(result.results) - len(written)
     console.print(f"[green]✓ {plural(len(written), 'résultat importé', 'résultats importés')}[/] depuis {file.name}"
                   + (f", {skipped} déjà {'importés' if skipped > 1 else 'importé'}" if skipped else "") + ".")
+
+
+@certification_app.command("cpf", help="Ce qu'il faut déclarer sur l'espace professionnel Mon Compte Formation, "
+                                       "par apprenant financé par le CPF : entrée, sortie, heures suivies, "
+                                       "achèvement.")
+def cpf(project: Path = ProjectOpt, today: str = TodayOpt) -> None:
+    from rich.table import Table
+
+    from qualikit.base.frdates import hours
+    from qualikit.journey import as_of
+    from qualikit.project.journal_check import open_journal
+    from qualikit.quality.certification.cpf import cpf_lines
+
+    clock = clock_from(today)
+    p = load_or_exit(project).project
+    lines = cpf_lines(as_of(p, open_journal(project, clock).entries(), clock.today()))
+    if not lines:
+        console.print("Aucun apprenant financé par le CPF.")
+        return
+    table = Table(title=f"Mon Compte Formation : déclarations au {clock.today():%d/%m/%Y}")
+    for col in ("Apprenant", "Session", "Entrée", "Sortie", "Heures suivies", "Assiduité", "Statut", "Certification"):
+        table.add_column(col)
+    for x in lines:
+        table.add_row(x.learner, x.session_id, f"{x.entry:%d/%m/%Y}" if x.entry else "—",
+                      f"{x.exit:%d/%m/%Y}" if x.exit else "—", f"{hours(x.done)} sur {hours(x.planned)}",
+                      f"{x.attendance}\u00a0%" if x.attendance is not None else "—", x.status, x.exam or "—")
+    console.print(table)

@@ -233,9 +233,11 @@ def build(project: Project, entries: list, day: date, only: set[str] | None = No
 
 def _exams(project: Project, day: date) -> dict[tuple[str, str], ExamPath]:
     """The exam facts known at the end of `day`: a registration or information dated later has not happened."""
+    def known(d: date | None) -> date | None:
+        return d if d is not None and d <= day else None
+
     out = {}
     for x in project.exams:
-        known = lambda d: d if d is not None and d <= day else None  # noqa: E731
         registered = known(x.registered_on)
         out[(x.session_id, x.learner_id)] = ExamPath(
             known(x.informed_on), registered, x.exam_session if registered else None,
