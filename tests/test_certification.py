@@ -263,3 +263,19 @@ def test_cpf_declarations_come_from_the_journey(tmp_path):
     assert (after.done, after.planned, after.attendance) == (3.5, 14, 25)  # one half-day attended, no roll call after
     code, out = cli("certification", "cpf", "-p", str(root), "--today", "2026-11-02")
     assert code == 0 and "Nora" in out and "terminée" in out, out
+
+
+def test_the_programme_sheet_publishes_blocks_bridges_and_outlets(tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from qualikit.documents.programme_sheet import render_programme_sheet
+    from qualikit.project.load import load_project
+
+    root = certifying(tmp_path / "p")
+    project = load_project(root).project
+    pdf = render_programme_sheet(project, project.programme("reunion"), root, date(2026, 9, 1))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Blocs de compétences, validables séparément" in text and "BC02 Animer et conclure" in text
+    assert "Débouchés" in text and "Chef de projet" in text and "dans le métier visé 61" in text
