@@ -92,32 +92,35 @@ def plain(text: str) -> str:
 def test_demo_2026_matches_the_hand_count(demo):
     bpf = compute_bpf(demo, 2026)
     assert (bpf.start, bpf.end) == (date(2026, 1, 1), date(2026, 12, 31))
-    assert bpf.sessions == ["excel-2026-10-15", "parole-2026-11-04", "parole-2026-11-23", "projet-2026-11-30",
-                            "excel-2026-12-14"]
+    assert bpf.sessions == ["excel-2026-10-15", "reunion-2026-10-26", "parole-2026-11-04", "parole-2026-11-23",
+                            "projet-2026-11-30", "excel-2026-12-14"]
     assert bpf.distance is True
-    expected_income = {"C-1": D(9890), "C-2h": D(9690), "C-7": D(1380), "C-9": D(2890)}
+    # reunion-2026-10-26: 3 employees on their CPF, 980 € each (line C-2e), 14 h each, an RS certification (F-3 b)
+    expected_income = {"C-1": D(9890), "C-2e": D(2940), "C-2h": D(9690), "C-7": D(1380), "C-9": D(2890)}
     assert {k: v for k, v in bpf.income.items() if v} == expected_income
-    assert bpf.fund_total == D(9690)
-    assert bpf.income_total == D(23850)
+    assert bpf.fund_total == D(9690 + 2940)
+    assert bpf.income_total == D(23850 + 2940)
     assert bpf.unassigned == 0
 
-    assert bpf.trainers == Tally(1, D(91))
+    assert bpf.trainers == Tally(1, D(91 + 14))
     assert bpf.external_trainers == Tally(0, D(0))
     assert bpf.learner_types == {
-        "a": Tally(21, D(371)),
+        "a": Tally(21 + 3, D(371 + 42)),
         "b": Tally(0, D(0)),
         "c": Tally(2, D(28)),
         "d": Tally(3, D(35)),
         "e": Tally(0, D(0)),
     }
-    assert bpf.learners_total == Tally(26, D(434))
+    assert bpf.learners_total == Tally(29, D(476))
     assert bpf.subcontracted == Tally(0, D(0))
+    assert bpf.objectives["b"] == Tally(3, D(42))
     assert bpf.objectives["d"] == Tally(26, D(434))
-    assert bpf.objectives_total == Tally(26, D(434))
+    assert bpf.objectives_total == Tally(29, D(476))
     assert bpf.specialities == {
         "Excel : tableaux croisés dynamiques et automatisation": Tally(10, D("136.5")),
         "Prendre la parole en public avec aisance": Tally(11, D("192.5")),
         "Piloter un projet avec les outils numériques collaboratifs": Tally(5, D(105)),
+        "Animer une réunion professionnelle à distance (préparation à la certification RS0000)": Tally(3, D(42)),
     }
     assert bpf.entrusted == {}
 
@@ -184,7 +187,7 @@ def test_withdrawal_before_the_first_day_is_not_a_learner(demo):
     enrolments = tuple(replace(e, dropout_date=date(2026, 11, 4)) if e.learner_id == "pierre-dumas" else e
                        for e in session.enrolments)
     bpf = compute_bpf(with_session(demo, session.id, enrolments=enrolments), 2026)
-    assert bpf.learner_types["a"] == Tally(20, D(371 - 7))  # pierre's 7 h are gone with him
+    assert bpf.learner_types["a"] == Tally(20 + 3, D(371 + 42 - 7))  # pierre's 7 h are gone with him
     assert bpf.income["C-1"] == D(9890 - 1050)
 
 
@@ -192,7 +195,7 @@ def test_certification_codes_go_to_f3(demo):
     p = with_programme(demo, "excel-tcd", certification_code="RS5436")
     p = with_programme(p, "projet-collaboratif", certification_code="RNCP 35636")
     bpf = compute_bpf(p, 2026)
-    assert bpf.objectives["b"] == Tally(10, D("136.5"))
+    assert bpf.objectives["b"] == Tally(10 + 3, D("136.5") + 42)  # + the demo's RS0000 session
     assert bpf.objectives["a"] == Tally(5, D(105))
     assert bpf.objectives["d"] == Tally(11, D("192.5"))
     assert any("niveau des certifications RNCP" in n for n in bpf.notes)
@@ -214,10 +217,10 @@ def test_session_with_a_donneur_d_ordre_goes_to_frame_g(demo):
     assert bpf.income["C-1"] == D(9890 - 690)
     assert bpf.income["C-2h"] == D(9690 - 690)
     assert bpf.income["C-9"] == D(2890 - 690)
-    assert bpf.income_total == D(23850)
-    assert bpf.learners_total == Tally(21, D(434 - 70))
+    assert bpf.income_total == D(23850 + 2940)
+    assert bpf.learners_total == Tally(21 + 3, D(434 + 42 - 70))
     assert bpf.learner_types["c"] == Tally(0, D(0))
-    assert bpf.trainers == Tally(1, D(91))  # the provider's trainer still gave those hours
+    assert bpf.trainers == Tally(1, D(91 + 14))  # the provider's trainer still gave those hours
     g = [row for row in bpf_table(bpf) if row[0] == "G"]
     assert g == [
         ("G", "Formations confiées à votre organisme par un autre organisme de formation",
@@ -235,9 +238,9 @@ def test_a_session_across_two_years_splits_its_hours(demo):
     p = with_session(demo, "excel-2026-12-14", days=days)
     y2026, y2027 = compute_bpf(p, 2026), compute_bpf(p, 2027)
     # 2026: the 30/12 day only (5 learners × 7 h = 35 h), no learner and no income (the session ends in 2027).
-    assert y2026.learners_total == Tally(21, D(364 + 35))
-    assert y2026.income_total == D(23850 - 3450)
-    assert y2026.trainers == Tally(1, D(91 - 14 + 7))
+    assert y2026.learners_total == Tally(21 + 3, D(364 + 42 + 35))
+    assert y2026.income_total == D(23850 + 2940 - 3450)
+    assert y2026.trainers == Tally(1, D(91 + 14 - 14 + 7))
     assert any(n.startswith("session excel-2026-12-14 : à cheval sur deux exercices") for n in y2026.notes)
     # 2027: its 5 learners, the 04/01 hours and its 5 × 690 = 3450 €.
     assert y2027.sessions == ["excel-2026-12-14"]
@@ -259,7 +262,7 @@ def test_intra_price_is_shared_to_the_cent(demo):
     p = with_session(demo, session.id, enrolments=enrolments, price=D(100))
     bpf = compute_bpf(p, 2026)
     # 100 € for 3 learners: 33.33 to CPF (camille), 66.67 to OPCO (the two others).
-    assert bpf.income["C-2e"] == D("33.33")
+    assert bpf.income["C-2e"] == D(2940) + D("33.33")  # + the RS0000 session's CPF learners
     assert bpf.income["C-2h"] == D(9690 - 3450) + D("66.67")
 
 
@@ -270,7 +273,7 @@ def test_cancelled_session_counts_nothing(demo):
     bpf = compute_bpf(with_session(demo, session.id, enrolments=enrolments), 2026)
     assert "excel-2026-12-14" not in bpf.sessions
     assert "session excel-2026-12-14 : aucun stagiaire entré en formation ; session non comptée" in bpf.problems
-    assert bpf.trainers == Tally(1, D(91 - 14))
+    assert bpf.trainers == Tally(1, D(91 + 14 - 14))
 
 
 # --- outputs --------------------------------------------------------------------------------------
@@ -282,7 +285,7 @@ def test_table_follows_the_cerfa_order(demo):
     assert frames == ["A", "B", "C", "D", "E", "F-1", "F-2", "F-3", "F-4", "G", "H"] == list(FRAMES)
     c = [label for frame, label, _ in table if frame == "C"]
     assert c[0].startswith("1. Entreprises") and c[-2].startswith("Total des produits réalisés")
-    assert ("F-1", "Total (a + b + c + d + e)", "26\u00a0stagiaires · 434\u00a0h") in table
+    assert ("F-1", "Total (a + b + c + d + e)", "29\u00a0stagiaires · 476\u00a0h") in table
     assert ("C", "1. Entreprises pour la formation de leurs salariés", "9\u00a0890\u00a0€") in table
 
 
@@ -295,8 +298,8 @@ def test_xlsx_reads_back(demo, tmp_path):
     rows = {row[1]: row for row in book["BPF 2026"].iter_rows(values_only=True) if row[1]}
     assert rows["1. Entreprises pour la formation de leurs salariés"][2] == 9890 - 690
     assert rows["10. Contrats conclus avec d'autres organismes de formation (y compris CFA)"][2] == 3450
-    assert rows["Total (a + b + c + d + e)"][3:5] == (21, 364)
-    assert rows["Personnes de votre organisme dispensant des heures de formation"][3:5] == (1, 91)
+    assert rows["Total (a + b + c + d + e)"][3:5] == (21 + 3, 364 + 42)
+    assert rows["Personnes de votre organisme dispensant des heures de formation"][3:5] == (1, 91 + 14)
     assert rows[FRAMES["G"]][0] == "G"
     cell = next(c for c in book["BPF 2026"]["B"] if c.value == 'dont =HYPERLINK("x")')
     assert cell.data_type == "s"  # text, never a formula
@@ -334,7 +337,7 @@ def test_command_writes_both_files(tmp_path):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     out = plain(result.output)
-    assert "23 850 €" in out
+    assert "26 790 €" in out
     assert "session excel-2026-12-14 : appel non saisi" in out
     assert "la facturation n'est pas gérée par qualikit" in out
     assert (root / "sortie" / "bpf-2026.xlsx").is_file()

@@ -31,6 +31,9 @@ PAGE_OF = {
     "evaluations": "evaluations.md",
     "parcours": "parcours.md",
     "clients": "clients.md",
+    "certifications": "certifications.md",
+    "blocs": "certifications.md",
+    "examens": "certifications.md",
 }
 
 # A fenced block may be indented (inside a list item): its text is dedented before parsing.

@@ -63,7 +63,8 @@ def test_status_as_of_an_earlier_day_knows_nothing_later(played):
     later = [d for d in re.findall(r"\b(\d{2})/(\d{2})/(2026)\b", out) if (d[1], d[0]) > ("10", "15")]
     planned = {("16", "10"), ("04", "11"), ("06", "11"), ("23", "11"), ("25", "11"), ("30", "11"), ("08", "12"),
                ("14", "12"), ("15", "12"),  # the sessions' own dates, shown as planned
-               ("28", "10")}  # the day parole-2026-11-04's convocations are due
+               ("26", "10"), ("27", "10"),  # the certifying session reunion-2026-10-26
+               ("19", "10"), ("28", "10")}  # the days reunion-… and parole-2026-11-04's convocations are due
     assert {(d, m) for d, m, _ in later} <= planned
     # nothing that happened later: no closing, no document, no answer, no drop-out
     for fact in ("clôturée", "documents remis", "répondue", "abandon le"):

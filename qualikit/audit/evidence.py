@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from qualikit.audit.certification import presentation_certification, tableau_croise, taux_certification
 from qualikit.audit.context import Context
 from qualikit.audit.delivery import (
     adaptations,
@@ -102,6 +103,9 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
     "registre_risques": registre_risques,
     "competences_intervenants": lambda ctx: competences(ctx, own_training=False),
     "developpement_competences": lambda ctx: competences(ctx, own_training=True),
+    "taux_certification": taux_certification,
+    "tableau_croise_certification": tableau_croise,
+    "presentation_certification": presentation_certification,
     "veille_legale": lambda ctx: veille(ctx, "légale"),
     "veille_metiers": lambda ctx: veille(ctx, "métiers"),
     "veille_pedagogique": lambda ctx: veille(ctx, "pédagogique"),

@@ -81,13 +81,15 @@ def choose_period(audit_date: date, start: date | None, end: date | None) -> Per
     return Period(first, last)
 
 
-def profile_of(project: Project):
-    """What the provider does, from its data; unknown activities count as absent."""
+def profile_of(project: Project, period_sessions: list | None = None):
+    """What the provider does, from its data; unknown activities count as absent. Certifying: a session
+    of the period (all sessions when not given) prepares a programme with an RNCP/RS code."""
     from qualikit.referentiel import Profile
 
     sessions = [s for s in project.sessions if s.days]
+    programmes = [project.programme(s.programme_id) for s in (sessions if period_sessions is None else period_sessions)]
     return Profile(
-        certifying=any(p.certification_code for p in project.programmes),
+        certifying=any(p and p.certification_code for p in programmes),
         acts_as_subcontractor_only=bool(sessions) and all(s.contractor for s in sessions),
         longest_training_days=max((len({d.date for d in s.days}) for s in sessions), default=math.inf),
     )
@@ -127,7 +129,7 @@ def assess(ctx: Context, new_entrant: bool) -> list[IndicatorResult]:
     from qualikit.referentiel import applicable
 
     out = []
-    for ind, applies, reason in applicable(ctx.grid, profile_of(ctx.project)):
+    for ind, applies, reason in applicable(ctx.grid, profile_of(ctx.project, ctx.sessions)):
         if not applies:
             out.append(IndicatorResult(ind, False, reason, NON_APPLICABLE))
             continue

@@ -27,6 +27,7 @@ from qualikit.cli import (
     status,
     verify,
 )
+from qualikit.cli.certification import certification_app
 from qualikit.cli.french import install as _french
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
@@ -109,6 +110,7 @@ app.command("convert", help="Convertit un projet YAML en classeur Excel (qualiki
 app.add_typer(log_app, name="log")
 app.add_typer(journal_app, name="journal")
 app.add_typer(survey_app, name="survey")
+app.add_typer(certification_app, name="certification")
 app.add_typer(incident_app, name="incident")
 app.add_typer(improvement_app, name="improvement")
 app.add_typer(risk_app, name="risk")

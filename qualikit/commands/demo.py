@@ -15,13 +15,16 @@ from qualikit.base.clock import PARIS, Clock
 from qualikit.base.resources import PACKAGE
 
 START, END = date(2026, 10, 1), date(2026, 11, 23)
-CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 11, 7): "parole-2026-11-04"}
+CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 10, 28): "reunion-2026-10-26",
+            date(2026, 11, 7): "parole-2026-11-04"}
 ANSWERS_ON = date(2026, 11, 10)
 # After each low-response alert (20/10 and 10/11), the trainer calls those who did not answer.
 CALLS = {date(2026, 10, 21): "excel-2026-10-15", date(2026, 11, 12): "parole-2026-11-04"}
 # The first session signs its attendance in the room (qualikit emargement), driven here without a browser.
 SIGNED_IN_ROOM = "excel-2026-10-15"
 ROOM_DAYS = (date(2026, 10, 15), date(2026, 10, 16))
+RESULTS_ON = date(2026, 11, 16)  # the certifier's results of the 06/11 jury (RS0000, fictitious) arrive
+RESULTS = "assets/certification/resultats-jury-2026-11-06.csv"
 IMPROVEMENT_DONE = date(2026, 11, 23)  # the drop-out's action: carried out, its first effect seen
 
 
@@ -88,6 +91,9 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         if day in CALLS:
             _call_silent(dest, project, now, CALLS[day])
             say(f"{day:%d/%m} : appel des apprenants sans réponse à l'enquête à chaud ({CALLS[day]})")
+        if day == RESULTS_ON:
+            _import_results(dest, project, now)
+            say(f"{day:%d/%m} : résultats de la certification RS0000 importés (obtenue, un bloc, une absence)")
         if day == IMPROVEMENT_DONE:
             _improvement_done(dest, project, day)
             say(f"{day:%d/%m} : action d'amélioration réalisée, son effet mesuré")
@@ -256,6 +262,14 @@ def _import_entry_answers(root: Path, project, now: datetime, session_id: str) -
         path.parent.mkdir(exist_ok=True)
         path.write_text(buffer.getvalue(), encoding="utf-8")
         record(journal, parse_answers(path, tokens, survey=kind), set())
+
+
+def _import_results(root: Path, project, now: datetime) -> None:
+    """The certifier's results file, imported as a trainer would (`qualikit certification import`)."""
+    from qualikit.project.journal_check import open_journal
+    from qualikit.quality.certification.results import parse_results, record
+
+    record(open_journal(root, Clock(now)), parse_results(root / RESULTS, project))
 
 
 def _call_silent(root: Path, project, now: datetime, session_id: str) -> None:

@@ -16,12 +16,14 @@ from qualikit.quality.figures import SMALL_N, Kpis
 
 PUBLISHED = ("Apprenants", "Satisfaction", "Taux de réponse à chaud", "Taux d'achèvement", "Taux d'abandon",
              "NPS", "Taux de réponse à froid")
+CERTIFICATION = ("Taux de présentation à la certification", "Taux d'obtention")  # indicator 3, per certification
 
 
 def _context(org: Organisation, k: Kpis, updated: date) -> dict:
     from qualikit.documents.pdf_common import de
 
     figures = [f for label in PUBLISHED if (f := k.get(label)) is not None]
+    figures += [f for f in k.figures if f.label.startswith(CERTIFICATION)]
     return {
         "organisation": org, "scope": "Toutes nos formations" if k.scope == "toutes les sessions" else k.scope,
         "period": k.period, "updated": long_date(updated), "small_n": SMALL_N,

@@ -105,6 +105,7 @@ def sheet_content(project: Project, programme: Programme, issued_on: date) -> Sh
         Section("Méthodes pédagogiques", programme.methods),
         Section("Modalités d'évaluation", programme.evaluation),
         Section("Modalités de financement", programme.financing),
+        Section("Certification", certification_lines(project, programme)),
     ]
     return SheetContent(
         title=fr(programme.title),
@@ -130,6 +131,31 @@ def recognition_text(programme: Programme) -> str:
     if programme.certification_code:
         return f"{text} – certification enregistrée sous le code {programme.certification_code}"
     return f"{text} (formation non certifiante)"
+
+
+def certification_lines(project: Project, programme: Programme) -> tuple[str, ...]:
+    """What indicator 3 asks a certifying programme to publish, from the certification's data: blocks,
+    equivalences, bridges, next steps, outlets and the fiche's insertion rates (the obtention rates,
+    computed from the learners' results, are on the result-indicators page)."""
+    cert = project.certification(programme.certification_code)
+    if cert is None:
+        return ()
+    lines = [f"{cert.code} – {cert.title}" + (f", délivrée par {cert.certifier}" if cert.certifier else "")]
+    if cert.blocks:
+        lines.append(("Blocs de compétences, validables séparément : " if cert.separate_blocks else
+                      "Blocs de compétences : ") + " ; ".join(f"{b.code} {b.title}" for b in cert.blocks))
+    for label, items in (("Équivalences", cert.equivalences), ("Passerelles", cert.bridges),
+                         ("Suites de parcours", cert.next_steps), ("Débouchés", cert.outlets)):
+        if items:
+            lines.append(f"{label} : {' ; '.join(items)}")
+    if cert.insertion_rate is not None or cert.job_insertion_rate is not None:
+        rates = [f"{label} {(r * 100).normalize():f}\u00a0%" for label, r in (
+            ("global", cert.insertion_rate), ("dans le métier visé", cert.job_insertion_rate)) if r is not None]
+        read = f" (fiche France compétences lue le {cert.fiche_read_on:%d/%m/%Y})" if cert.fiche_read_on else ""
+        lines.append(f"Taux d'insertion des titulaires : {', '.join(rates)}{read}")
+    if not cert.assesses and cert.assessor:
+        lines.append(f"Examen passé auprès de : {cert.assessor}")
+    return tuple(lines)
 
 
 def upcoming_sessions(project: Project, programme: Programme, issued_on: date, limit: int = 4) -> list[str]:

@@ -48,6 +48,27 @@ class Document:
     surveys: tuple[str, ...] = ()  # the links it carried (the welcome kit)
 
 
+OBTAINED, PARTIAL, FAILED, ABSENT_EXAM = "obtenu", "partiel", "non obtenu", "absent"
+RESULT = "certification.result"
+
+
+@dataclass(frozen=True)
+class ExamPath:
+    """A learner's way to the certification exam: the project's dated facts, then the imported result."""
+
+    informed_on: date | None = None
+    registered_on: date | None = None
+    exam_session: str | None = None
+    registration_proof: str | None = None
+    adaptation_asked: str | None = None
+    adaptation_granted: str | None = None
+    presented: bool | None = None  # the project's word, or the result's (an « absent » result: not presented)
+    absence_reason: str | None = None
+    result: str | None = None  # OBTAINED, PARTIAL, FAILED (ABSENT_EXAM sets presented to False)
+    blocks: tuple[str, ...] = ()  # the blocks obtained
+    result_on: date | None = None
+
+
 @dataclass
 class LearnerJourney:
     """One learner in one session: the facts, each with its date."""
@@ -66,6 +87,7 @@ class LearnerJourney:
     closing_mail: datetime | None = None
     steps: dict[str, datetime] = field(default_factory=dict)  # journey step id → sent (first time)
     contacts: list = field(default_factory=list)  # calls, interviews, notes (journal entries)
+    exam: ExamPath | None = None  # certifying sessions only: the way to the exam
 
     @property
     def id(self) -> str:
@@ -190,6 +212,7 @@ def build(project: Project, entries: list, day: date, only: set[str] | None = No
 
     project = with_signed(project, entries)
     absents = _absents(project)
+    exams = _exams(project, day)
     sessions: dict[str, SessionJourney] = {}
     index: dict[tuple[str, str], LearnerJourney] = {}
     for session in project.sessions:
@@ -200,12 +223,52 @@ def build(project: Project, entries: list, day: date, only: set[str] | None = No
             lj = learner_journey(project, session, enrolment, absents)
             if lj is None:
                 continue
+            lj.exam = exams.get((session.id, lj.id))
             learners.append(lj)
             index[(session.id, lj.id)] = lj
         sessions[session.id] = SessionJourney(session, learners)
     for e in entries:
         _apply(e, sessions, index)
+    for e in entries:
+        if e.kind == RESULT:
+            _result(e, index, day)
     return Journey(day, sessions, entries[0].ts.date() if entries else None)
+
+
+def _exams(project: Project, day: date) -> dict[tuple[str, str], ExamPath]:
+    """The exam facts known at the end of `day`: a registration or information dated later has not happened."""
+    def known(d: date | None) -> date | None:
+        return d if d is not None and d <= day else None
+
+    out = {}
+    for x in project.exams:
+        registered = known(x.registered_on)
+        out[(x.session_id, x.learner_id)] = ExamPath(
+            known(x.informed_on), registered, x.exam_session if registered else None,
+            x.registration_proof if registered else None, x.adaptation_asked, x.adaptation_granted,
+            x.presented, x.absence_reason)
+    return out
+
+
+def _result(e, index: dict[tuple[str, str], LearnerJourney], day: date) -> None:
+    """An imported result (the latest one wins), unless dated after `day`."""
+    from dataclasses import replace
+
+    data = e.data
+    lj = index.get((data.get("session"), data.get("learner")))
+    try:
+        on = date.fromisoformat(data.get("date") or "")
+    except ValueError:
+        on = e.ts.date()
+    if lj is None or on > day:
+        return
+    path = lj.exam or ExamPath()
+    if data.get("result") == ABSENT_EXAM:
+        lj.exam = replace(path, presented=False, result=None, blocks=(), result_on=on,
+                          absence_reason=path.absence_reason or data.get("reason"))
+    else:
+        lj.exam = replace(path, presented=True, result=data.get("result"), blocks=tuple(data.get("blocks") or ()),
+                          result_on=on)
 
 
 def _absents(project: Project) -> dict[tuple[str, date, HalfDay], frozenset[str]]:

@@ -345,8 +345,14 @@ def billing(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                         "première facture", missing[0])
 
 
+def certifications(p: Project, ctx: Context) -> Iterator[Diagnostic]:
+    from qualikit.project.certification import findings
+
+    return findings(p, ctx.root)
+
+
 CHECKS = (same_person, journey, contracts, references, schedule, enrolments, attendance, evaluations, follow_up,
-          session_logistics, organisation, programmes, billing)
+          session_logistics, organisation, programmes, billing, certifications)
 
 
 def run_checks(p: Project, ctx: Context, report: Report, checks: Iterable = CHECKS) -> None:

@@ -228,6 +228,64 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class CertificationBlock:
+    """A block of competencies of the certification's fiche, and the programme sequences that train it."""
+
+    code: str  # RS0000BC01…
+    title: str
+    competencies: tuple[str, ...] = ()
+    sequences: tuple[int, ...] = ()  # 1-based indexes into the programme's outline (contenu)
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Certification:
+    """An RNCP or RS certification as its fiche and the certifier's agreement describe it (indicators 3, 7, 16)."""
+
+    code: str  # RNCP… / RS…, the programmes' code_certification
+    title: str
+    certifier: str | None = None
+    blocks: tuple[CertificationBlock, ...] = ()
+    trains: bool = False  # habilitated (or under convention) to prepare for it
+    assesses: bool = False  # habilitated to run its assessment
+    habilitation_file: str | None = None  # convention or habilitation, project-relative
+    habilitation_start: date | None = None
+    habilitation_end: date | None = None
+    exam_place: str | None = None
+    assessor: str | None = None  # who runs the exam (the learner is pointed there when we do not assess)
+    exam_rules: str | None = None  # the certifier's exam rules, project-relative file
+    separate_blocks: bool = False  # blocks can be validated one by one
+    equivalences: tuple[str, ...] = ()
+    bridges: tuple[str, ...] = ()  # passerelles
+    next_steps: tuple[str, ...] = ()  # suites de parcours
+    outlets: tuple[str, ...] = ()  # débouchés
+    insertion_rate: Decimal | None = None  # taux d'insertion global published on the fiche (0–1)
+    job_insertion_rate: Decimal | None = None  # taux d'insertion dans le métier visé (0–1)
+    fiche_read_on: date | None = None  # when the fiche's figures were read
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    def block(self, code: str) -> CertificationBlock | None:
+        return next((b for b in self.blocks if b.code == code), None)
+
+
+@dataclass(frozen=True)
+class Exam:
+    """A learner's way to the certification exam in one session (the result comes from the journal)."""
+
+    session_id: str
+    learner_id: str
+    informed_on: date | None = None  # conditions of presentation sent
+    registered_on: date | None = None
+    exam_session: str | None = None  # the certifier's session (date, place)
+    registration_proof: str | None = None  # project-relative file
+    adaptation_asked: str | None = None
+    adaptation_granted: str | None = None
+    presented: bool | None = None  # None: not known yet
+    absence_reason: str | None = None
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Learner:
     """A person; the same id across sessions is how re-enrolment is recognised."""
 
@@ -301,6 +359,7 @@ class Session:
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
     client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    exam_minutes: str | None = None  # procès-verbal of the certification exam, project-relative file
     enrolments: tuple[Enrolment, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
@@ -370,6 +429,16 @@ class Project:
     evaluations: tuple[Evaluation, ...] = ()
     journey: tuple[JourneyStep, ...] = ()
     clients: tuple[Client, ...] = ()
+    certifications: tuple[Certification, ...] = ()
+    exams: tuple[Exam, ...] = ()
+
+    def certification(self, code: str | None) -> Certification | None:
+        return next((c for c in self.certifications if c.code == code), None) if code else None
+
+    def certification_of(self, session: Session) -> Certification | None:
+        """The certification a session prepares for, when its programme names one that the project describes."""
+        programme = self.programme(session.programme_id)
+        return self.certification(programme.certification_code) if programme else None
 
     def programme(self, pid: str) -> Programme | None:
         return self._by_id["programmes"].get(pid)

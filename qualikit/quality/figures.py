@@ -202,6 +202,46 @@ def re_enrolment(sessions: list[SessionJourney], journey: Journey) -> Figure:
                   "apprenants inscrits à plusieurs sessions ÷ apprenants de la période")
 
 
+def certifying(project: Project, sessions: list[SessionJourney]) -> dict[str, list[SessionJourney]]:
+    """The sessions preparing each certification the project describes, by code (indicator 3)."""
+    out: dict[str, list[SessionJourney]] = {}
+    for sj in sessions:
+        cert = project.certification_of(sj.session)
+        if cert is not None:
+            out.setdefault(cert.code, []).append(sj)
+    return out
+
+
+def presentation(code: str, sessions: list[SessionJourney], day: date) -> Figure:
+    """Presented to the exam ÷ began an ended session preparing it (drop-outs included: they count)."""
+    base = [lj for sj in ended(sessions, day) for lj in sj.started]
+    return Figure(f"Taux de présentation à la certification {code}",
+                  sum(1 for lj in base if lj.exam and lj.exam.presented), len(base),
+                  "apprenants présentés à l'examen ÷ apprenants ayant commencé une session terminée qui y prépare")
+
+
+def obtention(code: str, sessions: list[SessionJourney], day: date, partial: bool = False) -> Figure:
+    """Obtained whole (or, `partial`, some blocks only) ÷ presented with a known result."""
+    from qualikit.journey.facts import OBTAINED, PARTIAL
+
+    judged = [lj for sj in ended(sessions, day) for lj in sj.started
+              if lj.exam and lj.exam.presented and lj.exam.result]
+    wanted = PARTIAL if partial else OBTAINED
+    return Figure(f"Taux d'obtention {'partielle (blocs) ' if partial else ''}de la certification {code}",
+                  sum(1 for lj in judged if lj.exam.result == wanted), len(judged),
+                  ("apprenants ayant validé une partie des blocs" if partial else
+                   "apprenants ayant obtenu la certification entière") + " ÷ apprenants présentés dont le "
+                  "résultat est connu")
+
+
+def certification_figures(project: Project, sessions: list[SessionJourney], day: date) -> list[Figure]:
+    """Per certification: presentation, obtention, partial obtention (the pack, kpi and the page show these)."""
+    out = []
+    for code, group in certifying(project, sessions).items():
+        out += [presentation(code, group, day), obtention(code, group, day), obtention(code, group, day, True)]
+    return out
+
+
 def compute(project: Project, entries: list[Entry], *, start: date | None = None, end: date | None = None,
             session_id: str | None = None, programme_id: str | None = None, today: date | None = None,
             root: Path | None = None, journey: Journey | None = None) -> Kpis:
@@ -226,7 +266,8 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
                   response(sessions, "chaud"), response(sessions, "froid"), company_response(sessions),
                   trainer_reviews(sessions, journey.day), satisfaction(answers),
                   *(criterion(answers, c) for c in CRITERIA), nps(answers), felt_supported(answers),
-                  delivery_delay(sessions), *alumni(sessions, journey.day)]
+                  delivery_delay(sessions), *alumni(sessions, journey.day),
+                  *certification_figures(project, sessions, journey.day)]
     k.comments = [str(v["commentaire"]) for v in answers if v.get("commentaire")]
     if root is not None:
         k.figures += _complaints(root, [sj.session for sj in sessions], start, k.end,

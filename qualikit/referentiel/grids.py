@@ -40,6 +40,7 @@ QUALIKIT_PROOFS: frozenset[str] = frozenset({
     "ressources_pedagogiques", "referent_handicap", "procedure_handicap", "enquetes", "rapport_enquetes",
     "registre_reclamations", "procedure_reclamations", "registre_ameliorations", "registre_risques",
     "procedure_amelioration", "veille", "formation_formateur", "moyens_techniques",
+    "taux_certification", "tableau_croise_certification", "presentation_certification",
 })
 
 

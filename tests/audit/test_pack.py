@@ -202,7 +202,8 @@ def test_2026_pack_has_a_folder_per_applicable_indicator_and_links_that_open(dem
     # answers from two learners only, no signed attendance sheet: not proved for everyone
     assert status[4] == status[8] == status[12] == "partiel"
     assert status[17] == status[23] == "à fournir par vous"
-    assert status[3] == "non applicable"
+    # the demo's RS0000 session: its results arrive on 16/11, after this audit date; 7 and 16 are proved
+    assert status[3] == "partiel" and status[7] == status[16] == "prouvé"
 
     assert verify_manifest(folder) == []
     manifest = (folder / "manifest.sha256").read_text(encoding="utf-8")
@@ -247,7 +248,7 @@ def test_proved_means_every_learner_of_the_period_has_the_proof(demo):
         for n, (sid, lid) in enumerate(_started(demo, date(2026, 11, 15)))), encoding="utf-8")
     run("survey", "import", str(export), "--enquete", "besoins", "-p", str(demo), "--today", "2026-11-10")
     signed = []
-    for sid in ("excel-2026-10-15", "parole-2026-11-04"):
+    for sid in ("excel-2026-10-15", "reunion-2026-10-26", "parole-2026-11-04"):
         scans = demo / "sortie" / sid / "emargements-signes"
         scans.mkdir(parents=True)
         from qualikit.project.load import load_project

@@ -108,6 +108,9 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
     evaluations = _each(tables, s.EVALUATIONS, report, _evaluation)
     journey = _each(tables, s.JOURNEY, report, _journey_step)
     clients = _each(tables, s.CLIENTS, report, _client)
+    from qualikit.project.load.certification import certifications
+
+    certs, exams = certifications(_each, tables, report, s)
     _orphans(tables, sessions, report)
     if org is None:
         return None
@@ -115,6 +118,7 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
         organisation=org, settings=settings, trainers=tuple(trainers), programmes=tuple(programmes),
         learners=tuple(learners), sessions=tuple(sessions), attendance=tuple(attendance),
         evaluations=tuple(evaluations), journey=tuple(journey), clients=tuple(clients),
+        certifications=certs, exams=exams,
     )
 
 
@@ -291,6 +295,7 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
         follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"),
+        exam_minutes=r.get("proces_verbal"),
         enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )

@@ -240,6 +240,8 @@ SESSIONS = Table(
                help="Pour l'enquête entreprise (indicateur 30)."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("proces_verbal", "Procès-verbal de l'examen (fichier)",
+               help="Formation certifiante : le PV de la session d'examen, chemin relatif au projet (indicateur 16)."),
     ),
 )
 
@@ -351,9 +353,69 @@ JOURNEY = Table(
     ),
 )
 
+CERTIFICATIONS = Table(
+    "certifications", "Certifications",
+    help="Les certifications RNCP ou RS que vos programmes préparent (indicateurs Qualiopi 3, 7 et 16).",
+    columns=(
+        Column("id", "Code RNCP ou RS", f.IDENT, required=True,
+               help="Le code de la fiche France compétences, le même que code_certification du programme."),
+        Column("intitule", "Intitulé", required=True),
+        Column("certificateur", "Certificateur"),
+        Column("habilitation_former", "Habilité à préparer", f.BOOLEAN),
+        Column("habilitation_evaluer", "Habilité à évaluer", f.BOOLEAN),
+        Column("habilitation_fichier", "Convention ou habilitation (fichier)",
+               help="Chemin relatif au projet."),
+        Column("habilitation_debut", "Habilitation valable du", f.DATE),
+        Column("habilitation_fin", "Habilitation valable jusqu'au", f.DATE),
+        Column("lieu_examen", "Lieu de l'examen"),
+        Column("evaluateur", "Qui fait passer l'examen",
+               help="Le certificateur ou l'organisme évaluateur, avec ses coordonnées."),
+        Column("reglement_examen", "Règlement d'examen (fichier)", help="Chemin relatif au projet."),
+        Column("blocs_separables", "Blocs validables séparément", f.BOOLEAN),
+        Column("equivalences", "Équivalences", many=True),
+        Column("passerelles", "Passerelles", many=True),
+        Column("suites_parcours", "Suites de parcours", many=True),
+        Column("debouches", "Débouchés", many=True),
+        Column("taux_insertion_global", "Taux d'insertion global (fiche)", f.PERCENT),
+        Column("taux_insertion_metier", "Taux d'insertion dans le métier visé (fiche)", f.PERCENT),
+        Column("fiche_lue_le", "Fiche lue le", f.DATE, help="La date où vous avez relevé ces taux sur la fiche."),
+    ),
+)
+
+BLOCKS = Table(
+    "blocs", "Blocs de compétences", parent_key="certification", nested_as="blocs",
+    help="Les blocs de compétences de la fiche, et les séquences du programme (contenu) qui y préparent.",
+    columns=(
+        Column("certification", "Certification", f.IDENT, required=True),
+        Column("code", "Code du bloc", f.IDENT, required=True),
+        Column("intitule", "Intitulé", required=True),
+        Column("competences", "Compétences", many=True),
+        Column("sequences", "Séquences (n°)", f.INTEGER, many=True,
+               help="Les numéros des lignes du contenu (déroulé) du programme qui préparent à ce bloc."),
+    ),
+)
+
+EXAMS = Table(
+    "examens", "Examens",
+    help="Le chemin de chaque apprenant vers l'examen de certification ; les résultats s'importent "
+         "(qualikit certification import).",
+    columns=(
+        Column("session", "Session", f.IDENT, required=True),
+        Column("apprenant", "Apprenant", f.IDENT, required=True),
+        Column("informe_le", "Informé des conditions le", f.DATE),
+        Column("inscrit_le", "Inscrit à l'examen le", f.DATE),
+        Column("session_examen", "Session d'examen"),
+        Column("preuve_inscription", "Preuve d'inscription (fichier)", help="Chemin relatif au projet."),
+        Column("amenagement_demande", "Aménagement demandé"),
+        Column("amenagement_accorde", "Aménagement accordé"),
+        Column("presente", "Présenté", f.BOOLEAN),
+        Column("motif_non_presentation", "Motif de non-présentation"),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     ORGANISATION, SETTINGS, TRAINERS, PROGRAMMES, LEARNERS, SESSIONS, DAYS, ENROLMENTS,
-    ATTENDANCE, EVALUATIONS, JOURNEY, CLIENTS,
+    ATTENDANCE, EVALUATIONS, JOURNEY, CLIENTS, CERTIFICATIONS, BLOCKS, EXAMS,
 )
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -367,6 +429,8 @@ YAML_FILES: dict[str, tuple[str, ...]] = {
     "evaluations.yaml": ("evaluations",),
     "parcours.yaml": ("parcours",),
     "clients.yaml": ("clients",),
+    "certifications.yaml": ("certifications", "blocs"),
+    "examens.yaml": ("examens",),
 }
 REQUIRED_YAML = ("organisation.yaml",)
 WORKBOOK = "qualikit.xlsx"
