@@ -82,6 +82,21 @@ class Context:
                 else document
         return self.cache[key]
 
+    def project_file(self, rel: object) -> Path | None:
+        """A file the project or a register names, when it exists inside the project folder (a path
+        that leads out of it is never copied into a pack)."""
+        if not isinstance(rel, str) or not rel:
+            return None
+        path = (self.root / rel).resolve()
+        return path if path.is_file() and path.is_relative_to(self.root.resolve()) else None
+
+    @property
+    def rewritten(self) -> set:
+        """Files written again after the as-of day: what is on disk is not the document of that day."""
+        if "rewritten" not in self.cache:
+            self.cache["rewritten"] = {e.data.get("file") for e in self.later if isinstance(e.data, dict)}
+        return self.cache["rewritten"]
+
     @property
     def sessions(self) -> list[Session]:
         """Sessions of the period already started, the most recent first."""
@@ -180,14 +195,11 @@ def journal_files(ctx: Context, kind: str) -> dict[tuple[str, str], Path]:
         return ctx.cache[("files", kind)]
     out: dict[tuple[str, str], Path] = {}
     ctx.cache[("files", kind)] = out
-    root = ctx.root.resolve()
-    rewritten = {e.data.get("file") for e in ctx.later if isinstance(e.data, dict)}
     for e in latest(ctx.entries, kind).values():
         sid, rel = e.data.get("session"), e.data.get("file")
-        if sid not in ctx.session_ids or not isinstance(rel, str) or rel in rewritten:
-            continue  # a file written again after the as-of day is not the document of that day
-        path = (ctx.root / rel).resolve()
-        if path.is_file() and path.is_relative_to(root):
+        if sid not in ctx.session_ids or rel in ctx.rewritten:
+            continue
+        if (path := ctx.project_file(rel)) is not None:
             out[(sid, str(e.data.get("learner") or ""))] = path
     return out
 

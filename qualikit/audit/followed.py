@@ -124,9 +124,7 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
     """Every journal row about this learner in this session: documents issued and messages sent."""
     from qualikit.documents.journal_export import REASON, RESULT, reminder_log
 
-    root = ctx.root.resolve()
     copies = outbox_by_id(ctx)
-    rewritten = {e.data.get("file") for e in ctx.later if isinstance(e.data, dict)}  # not the day's document
     convention = None if lj.individual else convention_key(sj.id, ctx.project.buyer_of(sj.session, lj.enrolment))
     out = []
     for entry in ctx.entries:
@@ -142,8 +140,7 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
             continue
         event = Event(entry.ts, what, rows[0][RESULT] if rows else "délivré")
         rel = data.get("file")
-        path = (ctx.root / rel).resolve() if isinstance(rel, str) and rel not in rewritten else None
-        if path is not None and path.is_file() and path.is_relative_to(root):
+        if rel not in ctx.rewritten and (path := ctx.project_file(rel)) is not None:
             name = FILE_NAMES.get(kind, path.stem)
             event.links.append(link(path, f"{entry.seq:05d}-{name}{path.suffix}", DOCUMENT_LABELS.get(kind, what)))
         mid = " ".join(str(data.get("message_id") or "").split())

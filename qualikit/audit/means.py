@@ -76,11 +76,10 @@ def veille(ctx: Context, kind_value: str) -> Proof:
     entries = [e for e in document.register.entries if e.kind is kind and ctx.period.contains(e.date)]
     if not entries:
         return Proof(proof_id, label, False, todo=[f"notez votre veille {kind.value} : {add}"])
-    root = ctx.root.resolve()
     files, rows = [], []
     for e in sorted(entries, key=lambda e: (e.date, e.id)):
         copy = ""
-        if e.file and (path := (ctx.root / e.file).resolve()).is_file() and path.is_relative_to(root):
+        if (path := ctx.project_file(e.file)) is not None:
             copy = f"sources/{e.id}{path.suffix.lower()}"
             files.append(PackFile(copy, f"Source de {e.id} : {e.source}", source=path))
         rows.append([e.id, e.date, e.source, e.finding, e.action or "", copy])
@@ -117,11 +116,10 @@ def competences(ctx: Context, own_training: bool) -> Proof:
     if not entries:
         return Proof(proof_id, label, False, todo=[f"notez-les avec leur pièce : {add}"])
     trainers = sorted({s.trainer_id for s in ctx.sessions if s.trainer_id} or {t.id for t in ctx.project.trainers})
-    root = ctx.root.resolve()
     files, rows, unproved = [], [], []
     for e in entries:
         copy = ""
-        if e.file and (path := (ctx.root / e.file).resolve()).is_file() and path.is_relative_to(root):
+        if (path := ctx.project_file(e.file)) is not None:
             copy = f"pieces/{e.id}{path.suffix.lower()}"
             files.append(PackFile(copy, f"{e.kind.value.capitalize()} : {e.title} ({ctx.learner_name(e.trainer)})",
                                   source=path))
