@@ -135,13 +135,20 @@ class _SheetReader:
             if column.required and column.key not in columns.values():
                 self.report.error(self.loc(header_at + 1), f"colonne {quote(column.label)} manquante "
                                   f"dans la feuille {quote(self.sheet)}")
+        letters = {c: self.letter(c) for c in columns}
+        where, new = (self.filename, None, None, self.sheet), tuple.__new__  # Location, without its keywords
         out = []
         for r, values in enumerate(rows[header_at + 1:], start=header_at + 2):
-            cells = {
-                columns[c]: Cell(_clean(v), self.loc(r, c))
-                for c, v in enumerate(values, start=1)
-                if c in columns and not _blank(v)
-            }
+            cells = {}
+            for c, key in columns.items():
+                v = values[c - 1] if c <= len(values) else None
+                if v is None:
+                    continue
+                if type(v) is str:
+                    v = v.strip()
+                    if not v:
+                        continue
+                cells[key] = Cell(v, new(Location, (*where, f"{letters[c]}{r}")))
             if cells:
                 out.append(Row(self.loc(r), cells))
         return out

@@ -32,6 +32,7 @@ class _Loader(_Base):
         return _TAGS[kind]
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_new = tuple.__new__
 
 
 def read_yaml_project(root: Path, report: Report) -> tuple[Tables, bool]:
@@ -98,7 +99,8 @@ class _FileReader:
         self.tables = tables
 
     def loc(self, node: yaml.Node) -> Location:
-        return Location(self.filename, node.start_mark.line + 1, node.start_mark.column + 1)
+        mark = node.start_mark  # Location built without its keyword defaults: one per value read
+        return _new(Location, (self.filename, mark.line + 1, mark.column + 1, None, None))
 
     def read(self, node: yaml.Node, names: tuple[str, ...]) -> None:
         top = BY_NAME[names[0]]
