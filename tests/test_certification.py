@@ -279,3 +279,53 @@ def test_the_programme_sheet_publishes_blocks_bridges_and_outlets(tmp_path):
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Blocs de compétences, validables séparément" in text and "BC02 Animer et conclure" in text
     assert "Débouchés" in text and "Chef de projet" in text and "dans le métier visé 61" in text
+
+
+def test_onboard_sends_the_conditions_of_presentation_with_each_convocation(tmp_path):
+    """Indicator 16: the information is generated from the data, attached to every convocation and journaled,
+    so that the journey (and the pack) know each learner was informed, without informe_le in examens.yaml."""
+    import email
+    import io
+    from email import policy
+
+    from pypdf import PdfReader
+
+    from qualikit.journey import as_of
+    from qualikit.project.load import load_project
+
+    root = certifying(tmp_path / "p")
+    exams = root / "examens.yaml"
+    exams.write_text(exams.read_text(encoding="utf-8").replace("  informe_le: 2026-09-20\n", ""), encoding="utf-8")
+    project = load_project(root).project
+    assert as_of(project, [], date(2026, 9, 28)).learner("rs-oct", "ana").exam.informed_on is None
+
+    code, out = cli("onboard", "rs-oct", "-p", str(root), "--today", "2026-09-28")
+    assert code == 0, out
+    emls = sorted((root / "outbox").glob("*.eml"))
+    assert len(emls) == len(LEARNERS)
+    for eml in emls:
+        message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        assert "certification RS0000" in message.get_body(("plain",)).get_content()
+        [info] = [part for part in message.iter_attachments() if "Conditions de présentation" in part.get_filename()]
+        assert info.get_content_type() == "application/pdf"
+        reader = PdfReader(io.BytesIO(info.get_content()))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        for expected in ("RS0000", "Animer une réunion professionnelle à distance", "Certif'Démo", "BC01", "BC02",
+                         "Préparer", "Animer et conclure", "Centre d'examen Certif'Démo", "Julie Durand"):
+            assert expected.replace("'", "’") in text or expected in text, (expected, text)
+    assert (root / "sortie" / "rs-oct" / "conditions-certification.pdf").is_file()
+
+    journal = entries(root)
+    issued = [e for e in journal if e.kind == "onboard.certification_info"]
+    assert len(issued) == 1 and issued[0].data["file"] == "sortie/rs-oct/conditions-certification.pdf"
+    sent = [e for e in journal if e.kind == "onboard.email"]
+    assert len(sent) == len(LEARNERS) and all(e.data["certification"] == "RS0000" for e in sent)
+    journey = as_of(project, journal, date(2026, 9, 28))
+    assert all(journey.learner("rs-oct", lid).exam.informed_on == date(2026, 9, 28) for lid in LEARNERS)
+    assert as_of(project, journal, date(2026, 9, 27)).learner("rs-oct", "ana").exam.informed_on is None
+
+    # a second run sends nothing and issues nothing again
+    code, out = cli("onboard", "rs-oct", "-p", str(root), "--today", "2026-09-29")
+    assert code == 0, out
+    assert len(list((root / "outbox").glob("*.eml"))) == len(LEARNERS)
+    assert len([e for e in entries(root) if e.kind == "onboard.certification_info"]) == 1
