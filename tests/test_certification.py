@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -168,7 +169,9 @@ def test_with_the_data_the_pack_proves_3_7_16_and_shows_the_rates(tmp_path):
     cross = next(folder.glob("07-*/tableau-croise.html")).read_text(encoding="utf-8")
     assert "Animer les échanges à distance" in cross
     assert next(folder.glob("07-*/tableau-croise.xlsx")).is_file()
-    assert list(folder.glob("16-*/proces-verbaux/pv.pdf")) and list(folder.glob("16-*/inscriptions/*.pdf"))
+    session = next(folder.glob("16-*/sessions/rs-oct"))
+    assert (session / "proces-verbal.pdf").is_file() and (session / "reglement-examen.pdf").is_file()
+    assert len(list(session.glob("inscriptions/*.pdf"))) == len(LEARNERS)
 
     # the same functions feed kpi and the public page
     code, out = cli("kpi", "-p", str(root), "--today", TODAY)
@@ -329,3 +332,27 @@ def test_onboard_sends_the_conditions_of_presentation_with_each_convocation(tmp_
     assert code == 0, out
     assert len(list((root / "outbox").glob("*.eml"))) == len(LEARNERS)
     assert len([e for e in entries(root) if e.kind == "onboard.certification_info"]) == 1
+
+
+def test_the_pack_files_each_sessions_pieces_and_names_what_lacks(tmp_path):
+    root = certifying(tmp_path / "p")
+    exams = root / "examens.yaml"
+    text = exams.read_text(encoding="utf-8").replace("  informe_le: 2026-09-20\n", "")
+    text = text.replace("  apprenant: ana\n", "  apprenant: ana\n  amenagement_demande: tiers-temps\n"
+                        "  amenagement_accorde: tiers-temps accordé\n  amenagement_fichier: pieces/absent.pdf\n")
+    exams.write_text(text, encoding="utf-8")
+    (root / "pieces" / "inscription-paul.pdf").unlink()
+    code, out = cli("onboard", "rs-oct", "-p", str(root), "--today", "2026-09-28")
+    assert code == 0, out
+    (root / "resultats.csv").write_text(RESULTS, encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    folder = pack(root)
+    assert statuses(folder)[16] == "partiel"
+    html = unescape(" ".join((folder / "index.html").read_text(encoding="utf-8").split()))
+    assert "non informé" not in html  # the convocations carried the information
+    assert "session rs-oct : preuve d'inscription absente pour X Paul (preuve_inscription)" in html
+    assert "session rs-oct : demande ou décision d'aménagement absente pour X Ana (amenagement_fichier)" in html
+    session = next(folder.glob("16-*/sessions/rs-oct"))
+    assert (session / "information-conditions-presentation.pdf").read_bytes() == (
+        root / "sortie" / "rs-oct" / "conditions-certification.pdf").read_bytes()
+    assert len(list(session.glob("inscriptions/*.pdf"))) == len(LEARNERS) - 1
