@@ -356,3 +356,48 @@ def test_the_pack_files_each_sessions_pieces_and_names_what_lacks(tmp_path):
     assert (session / "information-conditions-presentation.pdf").read_bytes() == (
         root / "sortie" / "rs-oct" / "conditions-certification.pdf").read_bytes()
     assert len(list(session.glob("inscriptions/*.pdf"))) == len(LEARNERS) - 1
+
+
+def test_the_programme_sheet_gives_the_rates_kpi_gives(tmp_path):
+    """Indicator 3: the obtention rate, with the presentation rate, on the published sheet (PDF and page),
+    computed by the same function as `kpi`; a rate on fewer than 5 people is given in numbers."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    def flat(text: str) -> str:
+        return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+    root = certifying(tmp_path / "p")
+    (root / "resultats.csv").write_text(RESULTS, encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    code, out = cli("kpi", "-p", str(root), "--today", TODAY, "--xlsx", str(tmp_path / "kpi.xlsx"))
+    assert code == 0, out
+    rows = load_workbook(tmp_path / "kpi.xlsx", read_only=True)["Indicateurs"].iter_rows(min_row=4, values_only=True)
+    kpi = {row[0]: flat(row[2]) for row in rows if row[0] and "certification RS0000" in row[0]}
+    assert list(kpi.values()) == ["83 % (5/6)", "80 % (4/5)", "20 % (1/5)"], kpi
+    presented, obtained, partial = kpi
+
+    code, out = cli("programme", "reunion", "-p", str(root), "--today", TODAY)
+    assert code == 0, out
+    pdf = PdfReader(io.BytesIO((root / "sortie" / "programmes" / "reunion.pdf").read_bytes()))
+    sheet = flat(" ".join(page.extract_text() for page in pdf.pages))
+    html = flat(unescape((root / "sortie" / "programmes" / "reunion.html").read_text(encoding="utf-8")))
+    for text in (sheet, html):
+        assert (f"Résultats de nos apprenants au 15/12/2026 : présentés à l'examen {kpi[presented]} ; "
+                f"certification obtenue {kpi[obtained]} ; blocs obtenus sans la certification entière {kpi[partial]}"
+                ).replace("'", "’") in text.replace("'", "’")
+
+    # fewer than 5 people: numbers, not a rate (one learner's result only)
+    (root / "resultats.csv").unlink()
+    (root / "journal.jsonl").unlink()
+    (root / "resultats.csv").write_text("apprenant;session;résultat;blocs obtenus;date\n"
+                                        "ana;rs-oct;obtenu;;27/10/2026\n", encoding="utf-8")
+    exams = root / "examens.yaml"
+    exams.write_text("\n".join(exams.read_text(encoding="utf-8").split("\n")[:6]) + "\n", encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    code, out = cli("programme", "reunion", "-p", str(root), "--today", TODAY)
+    assert code == 0, out
+    html = flat(unescape((root / "sortie" / "programmes" / "reunion.html").read_text(encoding="utf-8")))
+    assert "présentés à l’examen 17 % (1/6) ; certification obtenue 1 sur 1 (" in html.replace("'", "’")
