@@ -174,8 +174,13 @@ def test_with_the_data_the_pack_proves_3_7_16_and_shows_the_rates(tmp_path):
     assert len(list(session.glob("inscriptions/*.pdf"))) == len(LEARNERS)
 
     # the same functions feed kpi and the public page
-    code, out = cli("kpi", "-p", str(root), "--today", TODAY)
+    from openpyxl import load_workbook
+
+    code, out = cli("kpi", "-p", str(root), "--today", TODAY, "--xlsx", str(tmp_path / "kpi.xlsx"))
     assert code == 0 and "RS0000" in out, out
+    rows = load_workbook(tmp_path / "kpi.xlsx", read_only=True)["Indicateurs"].iter_rows(min_row=4, values_only=True)
+    kpi = {row[0]: row[2] for row in rows}
+    assert kpi[presented.label] == presented.text() and kpi[obtained.label] == obtained.text()
     code, out = cli("indicators", "-p", str(root), "--today", TODAY)
     assert code == 0, out
     public = (root / "sortie" / "indicateurs" / "indicateurs.html").read_text(encoding="utf-8")
