@@ -172,11 +172,10 @@ def rates_line(project: Project, code: str, journey: Journey) -> str:
     day = f"{journey.day:%d/%m/%Y}"
     if not figures or not figures[0].denominator:
         return f"Taux de présentation et d'obtention : aucune session terminée au {day}"
-    presented, obtained, partial = figures
-    text = (f"Résultats de nos apprenants au {day} : présentés à l'examen {presented.text()} ; certification "
-            f"obtenue {obtained.text()}")
-    if partial.numerator:
-        text += f" ; blocs obtenus sans la certification entière {partial.text()}"
+    presented, obtained, partial = (f.text().replace(" ", "\u00a0") for f in figures)  # « 1 sur 2 » never cut
+    text = f"Résultats de nos apprenants au {day} : présentés à l'examen {presented} ; certification obtenue {obtained}"
+    if figures[2].numerator:
+        text += f" ; blocs obtenus sans la certification entière {partial}"
     return text + " (présentés ÷ apprenants ayant commencé la formation ; obtenus ÷ présentés)"
 
 
