@@ -406,3 +406,18 @@ def test_the_programme_sheet_gives_the_rates_kpi_gives(tmp_path):
     assert code == 0, out
     html = flat(unescape((root / "sortie" / "programmes" / "reunion.html").read_text(encoding="utf-8")))
     assert "présentés à l’examen 17 % (1/6) ; certification obtenue 1 sur 1 (" in html.replace("'", "’")
+
+
+def test_malformed_certification_fields_are_located_errors(tmp_path):
+    root = certifying(tmp_path / "p")
+    path = root / "certifications.yaml"
+    text = path.read_text(encoding="utf-8").replace("taux_insertion_metier: 61 %", "taux_insertion_metier: beaucoup")
+    text = text.replace("blocs_separables: oui", "blocs_separables: peut-être")
+    path.write_text(text.replace("debouches: [Chef de projet, assistant de direction]", "debouches: {metier: chef}"),
+                    encoding="utf-8")
+    code, out = cli("check", "-p", str(root))
+    text = " ".join(out.split())
+    assert code == 1
+    assert "certifications.yaml:17:26: taux_insertion_metier : « beaucoup » n'est pas valide" in text, out
+    assert "certifications.yaml:11:21: blocs_separables : « peut-être » n'est pas valide (attendu : oui ou non)" in text
+    assert "certifications.yaml:15:15: champ inconnu « debouches.metier »" in text
