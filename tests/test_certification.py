@@ -313,13 +313,17 @@ def test_onboard_sends_the_conditions_of_presentation_with_each_convocation(tmp_
     assert len(emls) == len(LEARNERS)
     for eml in emls:
         message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
-        assert "certification RS0000" in message.get_body(("plain",)).get_content()
+        body = message.get_body(("plain",)).get_content()
+        assert "certification RS0000" in body and "règlement d’examen du certificateur est joint" in body
+        [rules] = [part for part in message.iter_attachments() if "Règlement" in part.get_filename()]
+        assert rules.get_content() == (root / "pieces" / "reglement.pdf").read_bytes()
         [info] = [part for part in message.iter_attachments() if "Conditions de présentation" in part.get_filename()]
         assert info.get_content_type() == "application/pdf"
         reader = PdfReader(io.BytesIO(info.get_content()))
         text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
         for expected in ("RS0000", "Animer une réunion professionnelle à distance", "Certif'Démo", "BC01", "BC02",
-                         "Préparer", "Animer et conclure", "Centre d'examen Certif'Démo", "Julie Durand"):
+                         "Préparer", "Animer et conclure", "Centre d'examen Certif'Démo", "Julie Durand",
+                         "il vous est remis avec ce document"):
             assert expected.replace("'", "’") in text or expected in text, (expected, text)
     assert (root / "sortie" / "rs-oct" / "conditions-certification.pdf").is_file()
 

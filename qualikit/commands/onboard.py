@@ -107,7 +107,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     sender_name = org.sender_name
     domain = sender_email.rpartition("@")[2]
     results, outgoing = [], []
-    infos: dict[str, tuple | None] = {}  # certifying sessions: (certification, information PDF)
+    infos: dict[str, tuple | None] = {}  # certifying sessions: (certification, information PDF, exam rules)
     with journal.locked():
         entries = journal.entries()
         done = latest_of(entries)
@@ -226,20 +226,38 @@ def _certification_info(project, root, journal, session, done, dry_run, secret, 
     cert = project.certification_of(session)
     if cert is None:
         return None
+    rules = exam_rules(root, cert.exam_rules)
     key = f"onboard:certification:{session.id}"
     code = verification_code(secret, key)
-    pdf = issued(render_certification_info(project, session, root), now, code)
+    pdf = issued(render_certification_info(project, session, root, rules is not None), now, code)
     path = root / OUTPUT / safe_name(session.id) / "conditions-certification.pdf"
     previous = journal_sha(done, key)
     if dry_run:
-        return cert, pdf
+        return cert, pdf, rules
     if unchanged(path, previous, pdf):
-        return cert, path.read_bytes()  # the document already issued, with its date and code
+        return cert, path.read_bytes(), rules  # the document already issued, with its date and code
     write_atomic(path, pdf)
     done[key] = journal.append("onboard.certification_info", {
         "session": session.id, "certification": cert.code, "file": _rel(root, path), "sha256": sha256(pdf),
         "code": code, "version": int(previous is not None) + 1}, key=key)
-    return cert, pdf
+    return cert, pdf, rules
+
+
+RULES_MAX_BYTES = 5_000_000  # beyond, the rules are « remis sur demande »: a convocation must get through
+
+
+def exam_rules(root: Path, rel: str | None) -> bytes | None:
+    """The certifier's exam rules, to attach to the convocation: a PDF inside the project, not too big."""
+    from qualikit.base.files import inside
+
+    if not rel:
+        return None
+    path = root / rel
+    if not inside(root, path) or not path.is_file() or path.suffix.lower() != ".pdf":
+        return None
+    if path.stat().st_size > RULES_MAX_BYTES:
+        return None
+    return path.read_bytes()
 
 
 def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
@@ -302,6 +320,7 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
         "referent": org.disability_referent, "trainer": trainer,
         "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
         "certification": info[0] if info else None,
+        "certification_rules": bool(info and info[2] is not None),
     }
     rendered = render_email(env, "convocation", context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
@@ -310,6 +329,16 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
         sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name, to_email=learner.email,
         rendered=rendered, date=now, domain=domain, tags={"Step": "convocation", "Session": session.id},
         attachments=[Attachment(f"{stem}.pdf", kit, "application/pdf"), invite,
-                     *([Attachment(f"{attachment_name(f'Conditions de présentation - {info[0].code}')}.pdf",
-                                   info[1], "application/pdf")] if info else [])],
+                     *_certification_attachments(info)],
     )
+
+
+def _certification_attachments(info) -> list[Attachment]:
+    """A certifying session's convocation: the information on the conditions, and the exam rules."""
+    if not info:
+        return []
+    cert, pdf, rules = info
+    out = [Attachment(f"{attachment_name(f'Conditions de présentation - {cert.code}')}.pdf", pdf, "application/pdf")]
+    if rules is not None:
+        out.append(Attachment(f"{attachment_name(f'Règlement d’examen - {cert.code}')}.pdf", rules, "application/pdf"))
+    return out

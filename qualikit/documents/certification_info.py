@@ -53,8 +53,9 @@ def assessed_by(project: Project, cert: Certification) -> str:
     return cert.assessor or cert.certifier or "le certificateur"
 
 
-def render_certification_info(project: Project, session: Session, root: Path) -> bytes:
-    """The information on the conditions of presentation for one certifying session, as PDF bytes."""
+def render_certification_info(project: Project, session: Session, root: Path, rules_attached: bool = False) -> bytes:
+    """The information on the conditions of presentation for one certifying session, as PDF bytes;
+    `rules_attached`: the certifier's exam rules go with it (the convocation carries both)."""
     cert = project.certification_of(session)
     if cert is None:
         raise ValueError(f"la session {session.id} ne prépare aucune certification décrite")
@@ -105,7 +106,10 @@ def render_certification_info(project: Project, session: Session, root: Path) ->
     if cert.access_conditions:
         add(para(prose("Conditions pour se présenter"), st.h3))
         story.extend(bullet_list(cert.access_conditions))
-    if cert.exam_rules:
+    if rules_attached:
+        add(para(prose("Le règlement d'examen du certificateur fixe le déroulement des épreuves : il vous est "
+                       "remis avec ce document. Lisez-le avant l'examen."), st.body))
+    elif cert.exam_rules:
         add(para(prose("Le règlement d'examen du certificateur fixe le déroulement des épreuves ; nous vous le "
                        "remettons sur simple demande."), st.body))
 
