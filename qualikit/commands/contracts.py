@@ -174,7 +174,9 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
         entries = journal.entries()
         done = latest_of(entries)
         # a certifying programme's rates: the learners' results as known today (as `kpi` reads them)
-        journey = as_of(project, entries, today) if any(p.certification_code for p in programmes) else None
+        certifying = {s.id for s in project.sessions if project.certification_of(s) is not None}
+        journey = (as_of(project, entries, today, only=certifying)
+                   if any(p.certification_code for p in programmes) else None)
         for programme in programmes:
             issued_on = programme.updated or today
             pdf_key = f"programme:pdf:{programme.id}"
