@@ -78,7 +78,7 @@ def render_certification_info(project: Project, session: Session, root: Path, ru
              ("Enregistrée au", prose(repertoire(cert.code))),
              ("Certificateur", prose(cert.certifier or "non précisé"))]
     facts.append(("Date de l'examen", esc(long_date(session.exam_date)).capitalize() if session.exam_date else
-                  prose("communiquée dès qu'elle est fixée par le certificateur")))
+                  prose("Communiquée dès qu'elle est fixée par le certificateur")))
     if cert.exam_place:
         facts.append(("Lieu de l'examen", prose(cert.exam_place)))
     facts.append(("Évaluation conduite par", prose(assessed_by(project, cert))))
