@@ -295,7 +295,7 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
         follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"),
-        exam_minutes=r.get("proces_verbal"),
+        exam_minutes=r.get("proces_verbal"), exam_date=r.get("date_examen"),
         enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )
