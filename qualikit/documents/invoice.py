@@ -162,7 +162,8 @@ def render_invoice(invoice: Invoice, organisation: Organisation, root: Path) -> 
         if town:
             lines.append(prose(town))
         if p.siret:
-            lines.append(prose(f"SIREN {p.siret[:9]} · SIRET {siret(p.siret)}"))
+            siren = siret(p.siret).rsplit(NBSP, 1)[0] if len(siret(p.siret)) == 17 else p.siret[:9]
+            lines.append(prose(f"SIREN {siren} · SIRET {siret(p.siret)}"))
         if p.vat_number:
             lines.append(prose(f"TVA intracommunautaire : {p.vat_number}"))
         lines += [prose(x) for x in p.extra]
