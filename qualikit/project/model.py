@@ -158,7 +158,8 @@ class Organisation:
     logo: str | None = None  # path relative to the project folder
     signature: str | None = None
     rules_url: str | None = None  # règlement intérieur
-    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default) or « franchise » (293 B)
+    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default), « franchise » (293 B), « assujetti »
+    vat_number: str | None = None  # numéro de TVA intracommunautaire (required when VAT is charged)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -345,6 +346,7 @@ class Enrolment:
     signed_on: date | None = None  # contract signature (withdrawal period starts)
     schedule: tuple[tuple[date, Decimal], ...] = ()  # a hand-written payment schedule
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    payer_share: Decimal | None = None  # what the payer covers (HT); the company pays the rest
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -366,6 +368,7 @@ class Session:
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
     client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    payer_share: Decimal | None = None  # what the payer covers (HT); the client company pays the rest
     exam_minutes: str | None = None  # procès-verbal of the certification exam, project-relative file
     exam_date: date | None = None  # the certification exam's day, when known
     enrolments: tuple[Enrolment, ...] = ()

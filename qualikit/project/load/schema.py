@@ -109,8 +109,11 @@ ORGANISATION = Table(
         Column("logo", "Logo (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("signature", "Signature (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("reglement_interieur", "Règlement intérieur (lien)", f.URL),
-        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise"),
-               help="exoneration (art. 261-4-4° a du CGI, par défaut) ou franchise (art. 293 B du CGI)."),
+        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise", "assujetti"),
+               help="exoneration (art. 261-4-4° a du CGI, par défaut), franchise (art. 293 B du CGI) ou "
+                    "assujetti (TVA facturée au taux normal de 20 %)."),
+        Column("numero_tva", "Numéro de TVA intracommunautaire",
+               help="FR suivi de 11 caractères ; obligatoire sur les factures quand la TVA est facturée."),
     ),
 )
 
@@ -240,6 +243,8 @@ SESSIONS = Table(
                help="Pour l'enquête entreprise (indicateur 30)."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("prise_en_charge", "Montant pris en charge par le payeur (€ HT)", f.POSITIVE,
+               help="Prise en charge partielle : l'OPCO est facturé de ce montant, l'entreprise du reste."),
         Column("proces_verbal", "Procès-verbal de l'examen (fichier)",
                help="Formation certifiante : le PV de la session d'examen, chemin relatif au projet (indicateur 16)."),
         Column("date_examen", "Date de l'examen", f.DATE,
@@ -278,6 +283,8 @@ ENROLMENTS = Table(
                help="Vos échéances, une par ligne : « AAAA-MM-JJ : montant » ; sinon qualikit le calcule."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("prise_en_charge", "Montant pris en charge par le payeur (€ HT)", f.POSITIVE,
+               help="Prise en charge partielle : l'OPCO est facturé de ce montant, l'entreprise du reste."),
     ),
 )
 
