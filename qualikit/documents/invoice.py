@@ -61,6 +61,7 @@ class Invoice:
     notes: tuple[str, ...] = ()  # session, learners, agreement number…
     refers_to: tuple[str, str] | None = None  # credit note: (number, ISO date) of the invoice it corrects
     session: str | None = None
+    payer: str | None = None  # who is asked to pay: « client:<id> » or « apprenant:<id> » (reminders)
 
     @property
     def total(self) -> Decimal:
@@ -100,7 +101,7 @@ class Invoice:
             vat_mention=data["vat_mention"], professional=data["professional"], payer_kind=data["payer_kind"],
             notes=tuple(data.get("notes", ())),
             refers_to=tuple(data["refers_to"]) if data.get("refers_to") else None,
-            session=data.get("session"),
+            session=data.get("session"), payer=data.get("payer"),
         )
 
 

@@ -39,6 +39,7 @@ class Item:
     professional: bool
     payment_days: int = 30
     notes: tuple[str, ...] = ()
+    payer: str | None = None  # « client:<id> » or « apprenant:<id> »: whom a payment reminder goes to
 
     @property
     def total(self) -> Decimal:
@@ -112,7 +113,7 @@ def _individual(plan: Plan, project: Project, session: Session, lj, title: str, 
     def item(key: str, label: str, amount: Decimal, quantity=Decimal(1), unit="forfait", unit_price=None) -> Item:
         line = Line(f"{title} — {label}", quantity, unit, unit_price if unit_price is not None else amount, amount)
         return Item(f"{session.id}:{learner.id}:{key}", session.id, buyer, Funder.PARTICULIER.value, (line,),
-                    professional=False, notes=notes)
+                    professional=False, notes=notes, payer=f"apprenant:{learner.id}")
 
     dropped = lj.dropped_on if lj.dropped and not lj.withdrew_before_start else None
     owed = price
@@ -149,7 +150,7 @@ def _convention(plan: Plan, project: Project, session: Session, learners: list, 
                     "forfait", session.price, session.price)
         plan.items.append(Item(f"{session.id}:convention", session.id, client_party(client, on_behalf=on_behalf),
                                _kind(client, funder), (line,), _professional(client, funder), client.payment_days,
-                               (f"Convention de formation, session {session.id} {period}",)))
+                               (f"Convention de formation, session {session.id} {period}",), f"client:{client.id}"))
         return
     programme = project.programme(session.programme_id)
     if programme is None or programme.price is None:
@@ -184,7 +185,8 @@ def _convention(plan: Plan, project: Project, session: Session, learners: list, 
         plan.items.append(Item(f"{session.id}:{payer_id}", session.id,
                                client_party(payer, on_behalf=company.name if company else None), kind, tuple(lines),
                                _professional(payer, Funder(kind)), payer.payment_days,
-                               (f"Convention de formation, session inter-entreprises {session.id} {period}",)))
+                               (f"Convention de formation, session inter-entreprises {session.id} {period}",),
+                               f"client:{payer_id}"))
 
 
 def _kind(client: Client, funder: Funder) -> str:
