@@ -16,7 +16,7 @@ from qualikit.base.resources import PACKAGE
 
 START, END = date(2026, 10, 1), date(2026, 11, 23)
 CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 10, 28): "reunion-2026-10-26",
-            date(2026, 11, 7): "parole-2026-11-04"}
+            date(2026, 11, 7): "parole-2026-11-04", date(2026, 11, 14): "excel-2026-11-12"}
 ANSWERS_ON = date(2026, 11, 10)
 # After each low-response alert (20/10 and 10/11), the trainer calls those who did not answer.
 CALLS = {date(2026, 10, 21): "excel-2026-10-15", date(2026, 11, 12): "parole-2026-11-04"}

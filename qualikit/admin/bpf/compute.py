@@ -203,7 +203,8 @@ def _hours(journey, session: Session, part: Session, enrolment: Enrolment) -> De
 def _count_learner(bpf: Bpf, project: Project, session: Session, share: _Share) -> None:
     who = f"{share.learner_id} (session {session.id})"
     if session.contractor or share.funder is Funder.ORGANISME:
-        name = session.contractor or UNKNOWN_CONTRACTOR
+        donor = project.contractor_of(session)
+        name = donor.name if donor else session.contractor or UNKNOWN_CONTRACTOR
         if not session.contractor:
             bpf._problem(f"{who} : financé(e) par un autre organisme de formation mais la session n'a pas de "
                          "donneur d'ordre ; compté(e) en cadre G")

@@ -73,13 +73,13 @@ def plan_invoices(project: Project, journey, day: date) -> Plan:
     plan = Plan()
     for sj in journey:
         session = sj.session
-        if session.contractor:
-            plan.problems.append(f"session {session.id} : sous-traitance (donneur d'ordre {session.contractor}) "
-                                 "non facturée par qualikit")
-            continue
         programme = project.programme(session.programme_id)
         title = f"Formation « {programme.title if programme else session.programme_id} »"
         period = f"du {short_date(session.start)} au {short_date(session.end)}"
+        if session.contractor:  # delivered for another organisme: invoiced to it alone, once it is over
+            if day >= session.end:
+                _subcontract(plan, project, session, sj.started, title, period)
+            continue
         individuals = [lj for lj in sj.learners if lj.individual]
         for lj in individuals:
             _individual(plan, project, session, lj, title, period, day)
@@ -187,6 +187,28 @@ def _convention(plan: Plan, project: Project, session: Session, learners: list, 
                                _professional(payer, Funder(kind)), payer.payment_days,
                                (f"Convention de formation, session inter-entreprises {session.id} {period}",),
                                f"client:{payer_id}"))
+
+
+def _subcontract(plan: Plan, project: Project, session: Session, learners: list, title: str, period: str) -> None:
+    """One invoice to the donneur d'ordre, at the contract's price (BPF line C-10 through its kind)."""
+    donor = project.contractor_of(session)
+    if donor is None:
+        plan.problems.append(f"session {session.id} : donneur d'ordre « {session.contractor} » absent de la table "
+                             "clients (adresse, SIRET et numéro de déclaration nécessaires à la facture)")
+        return
+    if session.price is None:
+        plan.problems.append(f"session {session.id} : sous-traitance sans prix de la session (prix)")
+        return
+    line = Line(f"{title}, réalisée en sous-traitance, session {period} ({len(learners)} stagiaire"
+                f"{'s' if len(learners) > 1 else ''}, {_hours(session.planned_hours)})", Decimal(1), "forfait",
+                session.price, session.price)
+    party = client_party(donor)
+    if donor.nda:
+        party = Party(party.name, party.siret, party.vat_number, party.street, party.postcode, party.city,
+                      (*party.extra, f"Déclaration d'activité n° {donor.nda}"))
+    plan.items.append(Item(f"{session.id}:sous-traitance", session.id, party, Funder.ORGANISME.value, (line,), True,
+                           donor.payment_days, (f"Contrat de sous-traitance, session {session.id} {period}",),
+                           f"client:{donor.id}"))
 
 
 def _kind(client: Client, funder: Funder) -> str:
