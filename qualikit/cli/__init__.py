@@ -77,7 +77,8 @@ app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a ét�
 )
 
 app.command("programme", help="Les fiches programmes datées, PDF et HTML à publier (indicateur 1).")(contract.programme)
-app.command("contract", help="Contrat (particulier) ou convention (entreprise), avec l'information préalable.")(
+app.command("contract", help="Contrat (particulier), convention (entreprise) avec l'information préalable, ou contrat "
+            "de sous-traitance (donneur d'ordre).")(
     contract.contract
 )
 app.command("onboard", help="Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail.")(
