@@ -25,9 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("check:command", "Vérifie le projet : erreurs et points d'attention Qualiopi."),
     "status": ("status:command", "Vue d'ensemble : sessions, apprenants, ce qui a été fait et ce qui vient."),
     "programme": ("contract:programme", "Les fiches programmes datées, PDF et HTML à publier (indicateur 1)."),
-    "contract": ("contract:contract",
-                 "Contrat (particulier) ou convention (entreprise), avec l'information "
-                 "préalable."),
+    "contract": ("contract:contract", "Contrat (particulier), convention (entreprise) avec l'information "
+                 "préalable, ou contrat de sous-traitance (donneur d'ordre)."),
     "onboard": ("onboard:command", "Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail."),
     "close-session": ("close:command",
                  "Clôture : heures suivies, attestations et certificats signés, pack de "

@@ -46,6 +46,9 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
     programme = project.programme(session.programme_id)
     enrolments = [e for e in session.enrolments if e.status is not Status.ABANDON
                   and (learner_id is None or e.learner_id == learner_id)]
+    if learner_id is not None and session.contractor:
+        raise ContractError(f"session {session_id} réalisée en sous-traitance pour « {session.contractor} » : "
+                            "le contrat ou la convention des stagiaires est celui du donneur d'ordre")
     if learner_id is not None and not enrolments:
         raise ContractError(f"« {learner_id} » n'est pas inscrit à la session {session_id}")
     try:
@@ -81,6 +84,20 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
                 result.issued.append(path.relative_to(root).as_posix())
             return path.read_bytes() if path.is_file() else pdf
 
+        if session.contractor:  # delivered for another organisme: its contract, nothing to the learners
+            from qualikit.admin.invoicing.vat import mention
+            from qualikit.documents.subcontract import render_subcontract
+
+            key = f"contract:sous-traitance:{session.id}"
+            pdf = issue("contrat-sous-traitance.pdf", "sous-traitance", key,
+                        render_subcontract(project, session, root, stamp(key), vat_mention=mention(org)),
+                        {"session": session.id, "contractor": session.contractor})
+            donor = project.contractor_of(session)
+            if donor is not None and donor.email:
+                outgoing.append(_message(env, project, session, donor.contact.name or donor.name, donor.email,
+                                         "sous-traitance", [("contrat-de-sous-traitance.pdf", pdf)], now,
+                                         {"session": session.id}, f"contract:email:{session.id}:donneur-ordre"))
+            enrolments = []
         individuals = [e for e in enrolments if project.funder_of(session, e) is Funder.PARTICULIER]
         buyers = [e for e in enrolments if e not in individuals]
         for e in individuals:

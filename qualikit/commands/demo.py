@@ -16,8 +16,9 @@ from qualikit.base.resources import PACKAGE
 
 START, END = date(2026, 10, 1), date(2026, 11, 23)
 CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 10, 28): "reunion-2026-10-26",
-            date(2026, 11, 7): "parole-2026-11-04"}
+            date(2026, 11, 7): "parole-2026-11-04", date(2026, 11, 14): "excel-2026-11-12"}
 ANSWERS_ON = date(2026, 11, 10)
+LATE_ANSWERS = {date(2026, 11, 18): "excel-2026-11-12"}  # a session closed after ANSWERS_ON: its answers later
 # After each low-response alert (20/10 and 10/11), the trainer calls those who did not answer.
 CALLS = {date(2026, 10, 21): "excel-2026-10-15", date(2026, 11, 12): "parole-2026-11-04"}
 # The first session signs its attendance in the room (qualikit emargement), driven here without a browser.
@@ -80,9 +81,10 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
             close_session(project, dest, open_journal(dest, Clock(now)), transport(day), now, CLOSINGS[day])
             say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
             _invoices(dest, project, day)
-        if day == ANSWERS_ON:
-            _import_sample_answers(dest, project, now)
-            _trainer_reviews(dest, project, now)
+        if day == ANSWERS_ON or day in LATE_ANSWERS:
+            closed = {s for d, s in CLOSINGS.items() if d < ANSWERS_ON} if day == ANSWERS_ON else {LATE_ANSWERS[day]}
+            _import_sample_answers(dest, project, now, closed)
+            _trainer_reviews(dest, project, now, closed)
             say(f"{day:%d/%m} : réponses aux enquêtes à chaud importées, bilans de la formatrice")
         for session in project.sessions:
             if session.days and session.start - timedelta(days=2) == day:
@@ -173,8 +175,8 @@ def _invoices(root: Path, project, day: date) -> None:
     issue_invoices(project, root, open_journal(root, Clock(at(day).replace(hour=18))), day)
 
 
-def _import_sample_answers(root: Path, project, now: datetime) -> None:
-    """What a form tool would export: hot-survey answers of most learners of the past sessions."""
+def _import_sample_answers(root: Path, project, now: datetime, closed: set[str]) -> None:
+    """What a form tool would export: hot-survey answers of most learners of the `closed` sessions."""
     import csv
     import io
 
@@ -205,12 +207,16 @@ def _import_sample_answers(root: Path, project, now: datetime) -> None:
                 continue
             a = notes[n % len(notes)]
             n += 1
+            if session_id not in closed:
+                continue
             out.writerow([f"{session.end + timedelta(days=1):%d/%m/%Y} 18:{n:02d}:00", *a,
                           by_learner[(session_id, e.learner_id)]])
     path = root / "exports" / "reponses-chaud.csv"
     path.parent.mkdir(exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     record(open_journal(root, Clock(now)), parse_answers(path, tokens), set())
+    if "excel-2026-10-15" not in closed:
+        return
     # the client company of the first session answers its own survey (sent ten days after the end)
     company = next(t for t, (kind, s, who) in tokens.items()
                    if kind == "entreprise" and s == "excel-2026-10-15" and who == "entreprise")
@@ -395,11 +401,11 @@ def _watch(root: Path) -> None:
                                                 finding=finding, action=action))
 
 
-def _trainer_reviews(root: Path, project, now: datetime) -> None:
+def _trainer_reviews(root: Path, project, now: datetime, closed: set[str]) -> None:
     from qualikit.project.journal_check import open_journal
 
     journal = open_journal(root, Clock(now))
-    for session_id in CLOSINGS.values():
+    for session_id in (s for s in CLOSINGS.values() if s in closed):
         journal.append("survey.answer", {
             "survey": "formateur", "session": session_id, "learner": project.session(session_id).trainer_id,
             "submitted_at": now.isoformat(), "source": "qualikit survey review",

@@ -62,6 +62,7 @@ class Invoice:
     refers_to: tuple[str, str] | None = None  # credit note: (number, ISO date) of the invoice it corrects
     session: str | None = None
     vat_rate: Decimal = Decimal(0)  # 0 when exempt or under the franchise; 0.20 when VAT is charged
+    payer: str | None = None  # who is asked to pay: « client:<id> » or « apprenant:<id> » (reminders)
 
     @property
     def total(self) -> Decimal:
@@ -113,6 +114,7 @@ class Invoice:
             notes=tuple(data.get("notes", ())),
             refers_to=tuple(data["refers_to"]) if data.get("refers_to") else None,
             session=data.get("session"), vat_rate=Decimal(data.get("vat_rate", "0")),
+            payer=data.get("payer"),
         )
 
 

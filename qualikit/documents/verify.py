@@ -34,6 +34,7 @@ KINDS = {  # (what it is, « délivré » agreed with it)
     "contract.contrat": ("contrat de formation", "délivré"),
     "contract.convention": ("convention de formation", "délivrée"),
     "contract.info": ("information préalable à l'inscription", "délivrée"),
+    "contract.sous-traitance": ("contrat de sous-traitance", "délivré"),
     "onboard.kit": ("convocation et livret d'accueil", "délivrés"),
     "onboard.attendance_sheet": ("feuille d'émargement", "délivrée"),
     "onboard.certification_info": ("information sur les conditions de présentation à la certification", "délivrée"),

@@ -172,6 +172,10 @@ class Organisation:
         return (self.sender.name if self.sender and self.sender.name else None) or self.name
 
 
+DONOR_ISSUES, NO_ISSUE = "donneur_ordre", "aucune"
+ISSUERS = (DONOR_ISSUES, NO_ISSUE)  # subcontracted session: documents in the donneur d'ordre's name, or none
+
+
 class ClientKind(StrEnum):
     """Who a client is, which decides how it is invoiced (and its BPF line)."""
 
@@ -197,6 +201,7 @@ class Client:
     contact: Person | None = None  # who receives the convention, the invoices and the client survey
     agreement: str | None = None  # OPCO: the funding agreement (accord de prise en charge) number
     payment_days: int = 30  # invoices are due this many days after their date
+    nda: str | None = None  # an organisme de formation's numéro de déclaration d'activité (donneur d'ordre)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -225,6 +230,7 @@ class Programme:
     resources: tuple[str, ...] = ()
     competence_certificate: bool = False
     updated: date | None = None
+    contractor: str | None = None  # donneur d'ordre (a client id) of every session of this programme
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -363,7 +369,8 @@ class Session:
     to_bring: str | None = None
     client: str | None = None  # client company
     funder: Funder | None = None
-    contractor: str | None = None  # donneur d'ordre when subcontracted (BPF frame G)
+    contractor: str | None = None  # donneur d'ordre (a client id) when subcontracted (BPF frame G, line C-10)
+    issuer: str | None = None  # subcontracted: who issues attestations and certificats (ISSUERS)
     price: Decimal | None = None  # total HT when sold as a whole (intra)
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
     client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
@@ -461,7 +468,10 @@ class Project:
         return self._by_id["sessions"].get(sid)
 
     def funder_of(self, session: Session, enrolment: Enrolment) -> Funder | None:
-        """Who pays for this enrolment: the enrolment's own, else the session's, else the learner's."""
+        """Who pays for this enrolment: the enrolment's own, else the session's, else the learner's.
+        A subcontracted session is paid by its donneur d'ordre, whoever funds it on its side."""
+        if session.contractor:
+            return Funder.ORGANISME
         learner = self.learner(enrolment.learner_id)
         return enrolment.funder or session.funder or (learner.funder if learner else None)
 
@@ -474,6 +484,10 @@ class Project:
         funder = self.funder_of(session, enrolment)
         return enrolment.company or (learner.company if learner else None) or (funder.value if funder else
                                                                                  "sans-financeur")
+
+    def contractor_of(self, session: Session) -> Client | None:
+        """The donneur d'ordre of a subcontracted session, from the clients table."""
+        return self.client(session.contractor) if session.contractor else None
 
     def trainer(self, tid: str) -> Trainer | None:
         return self._by_id["trainers"].get(tid)

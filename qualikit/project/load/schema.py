@@ -202,6 +202,8 @@ PROGRAMMES = Table(
         Column("ressources", "Ressources pédagogiques", many=True),
         Column("certificat_competences", "Certificat de compétences", f.BOOLEAN),
         Column("mise_a_jour", "Date de mise à jour", f.DATE),
+        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)", f.IDENT,
+               help="L'identifiant (table clients) de l'organisme pour qui toutes ses sessions sont réalisées."),
     ),
 )
 
@@ -236,7 +238,11 @@ SESSIONS = Table(
         Column("a_apporter", "À apporter"),
         Column("entreprise_cliente", "Entreprise cliente"),
         Column("financeur", "Financeur", FUNDER),
-        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)"),
+        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)",
+               help="L'identifiant (table clients) de l'organisme de formation pour qui vous réalisez la session."),
+        Column("attestations", "Attestations (sous-traitance)", f.words("donneur_ordre", "aucune"),
+               help="donneur_ordre : attestations et certificats établis au nom du donneur d'ordre ; "
+                    "aucune : c'est lui qui les délivre."),
         Column("prix", "Prix HT de la session (€)", f.POSITIVE),
         Column("suivi", "Plan de suivi"),
         Column("email_client", "E-mail du contact client", f.EMAIL,
@@ -313,6 +319,8 @@ CLIENTS = Table(
         Column("contact.email", "Contact : e-mail", f.EMAIL),
         Column("numero_accord", "Numéro d'accord de prise en charge", help="OPCO : le numéro de son accord."),
         Column("delai_paiement", "Délai de paiement (jours)", f.INTEGER, help="30 par défaut."),
+        Column("nda", "Numéro de déclaration d'activité",
+               help="Organisme de formation donneur d'ordre : son numéro (contrat de sous-traitance)."),
     ),
 )
 
