@@ -85,7 +85,7 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
             return path.read_bytes() if path.is_file() else pdf
 
         if session.contractor:  # delivered for another organisme: its contract, nothing to the learners
-            from qualikit.admin.invoicing.vat import mention
+            from qualikit.project.vat import mention
             from qualikit.documents.subcontract import render_subcontract
 
             key = f"contract:sous-traitance:{session.id}"
