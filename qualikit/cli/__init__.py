@@ -28,11 +28,13 @@ from qualikit.cli import (
     verify,
 )
 from qualikit.cli.certification import certification_app
+from qualikit.cli.external import external_app
 from qualikit.cli.french import install as _french
 from qualikit.cli.journal import journal_app
 from qualikit.cli.log import log_app
 from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
 from qualikit.cli.registers_competences import competence_app
+from qualikit.cli.registers_network import network_app
 from qualikit.cli.registers_procedures import procedure_app
 from qualikit.cli.registers_watch import watch_app
 from qualikit.cli.survey import survey_app
@@ -118,6 +120,8 @@ app.add_typer(report_app, name="report")
 app.add_typer(watch_app, name="veille")
 app.add_typer(procedure_app, name="procedure")
 app.add_typer(competence_app, name="competence")
+app.add_typer(network_app, name="handicap")
+app.add_typer(external_app, name="sous-traitant")
 
 
 def main() -> None:
