@@ -28,6 +28,7 @@ def command(
     report.items.extend(register_problems(project))
     if loaded.project is not None and report.ok:
         report.items.extend(_journey_findings(loaded.project, project, clock))
+        report.items.extend(_register_findings(loaded.project, project, clock))
     if json:
         typer.echo(report.to_json())
     else:
@@ -53,3 +54,11 @@ def _journey_findings(p, root: Path, clock) -> list:
     from qualikit.project.journal_check import open_journal
 
     return findings(as_of(p, open_journal(root, clock).entries(), clock.today()), clock.now())
+
+
+def _register_findings(p, root: Path, clock) -> list:
+    """The disability network and the external intervenants (indicators 26, 27): what is missing."""
+    from qualikit.project.journal_check import open_journal
+    from qualikit.quality.registers.findings import findings
+
+    return findings(p, root, open_journal(root, clock).entries(), clock.today())

@@ -179,7 +179,7 @@ def render_external_trainer_contract(project: Project, session: Session, trainer
 
     add(_article(n, "Respect du référentiel national qualité (Qualiopi)"))
     add(_p("Le donneur d'ordre est certifié, ou en cours de certification, au titre du référentiel national qualité "
-           "mentionné à l'article L6316-3 du Code du travail. Le sous-traitant s'engage à respecter ce référentiel "
+           "(articles L6316-1 et R6316-1 du Code du travail). Le sous-traitant s'engage à respecter ce référentiel "
            "pour la part de l'action qui lui est confiée, et notamment :"))
     for text in QUALITY:
         add(clause(text, bullet=True))
