@@ -42,7 +42,12 @@ def command(
     from qualikit.project.journal_check import open_journal
 
     ledger = read_ledger(open_journal(project, clock_from(today)).entries())
-    bpf = compute_bpf(p, year, invoices=list(ledger.invoices.values()))
+    from qualikit.quality.registers import external
+
+    costs = external.load(project)  # the external intervenants' invoices: frame D (its errors: qualikit check)
+    last = min(clock_from(today).today(), date(year, 12, 31))
+    purchases = external.costs(costs.register.entries, date(year, 1, 1), last) if costs.ok else None
+    bpf = compute_bpf(p, year, invoices=list(ledger.invoices.values()), purchases=purchases)
 
     table = Table(title=f"Bilan pédagogique et financier {year} (cerfa 10443)", show_lines=False)
     table.add_column("Cadre", no_wrap=True)
