@@ -125,7 +125,7 @@ def render_external_trainer_contract(project: Project, session: Session, trainer
     signer = trainer.representative or (None if trainer.company and trainer.company != trainer.name else trainer.name)
     detail.append(fmt("représenté par {n}, ci-après « {o} ».", n=prose(signer) if signer else BLANK, o=other))
     if ported:
-        detail.append(fmt("pour le compte de son salarié porté {n}, ci-après « l'intervenant ».",
+        detail.append(fmt("Elle agit pour le compte de son salarié porté {n}, ci-après « l'intervenant ».",
                           n=f"<b>{prose(trainer.name)}</b>"))
     elif trainer.company and trainer.company != trainer.name:
         detail.append(fmt("La formation est animée par {n}, ci-après « l'intervenant ».",
