@@ -13,7 +13,7 @@ from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date
 from qualikit.base.tokens import project_secret
 from qualikit.commands.close import CloseError, _signer
-from qualikit.commands.onboard import OUTPUT, journal_sha, latest, sha256, unchanged
+from qualikit.commands.onboard import OUTPUT, journal_sha, latest, latest_of, sha256, unchanged
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, build_message, render_email, template_env
 from qualikit.project.journal import Journal, convention_key
@@ -162,6 +162,7 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
     from qualikit.documents.programme_html import render_programme_html
     from qualikit.documents.programme_sheet import render_programme_sheet
     from qualikit.documents.signing import verification_code
+    from qualikit.journey import as_of
 
     programmes = [p for p in project.programmes if programme_id is None or p.id == programme_id]
     if programme_id is not None and not programmes:
@@ -170,13 +171,18 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
     secret = project_secret(root)
     written = []
     with journal.locked():
-        done = latest(journal)
+        entries = journal.entries()
+        done = latest_of(entries)
+        # a certifying programme's rates: the learners' results as known today (as `kpi` reads them)
+        certifying = {s.id for s in project.sessions if project.certification_of(s) is not None}
+        journey = (as_of(project, entries, today, only=certifying)
+                   if any(p.certification_code for p in programmes) else None)
         for programme in programmes:
             issued_on = programme.updated or today
             pdf_key = f"programme:pdf:{programme.id}"
-            pdf = issued(render_programme_sheet(project, programme, root, issued_on), journal.now(),
+            pdf = issued(render_programme_sheet(project, programme, root, issued_on, journey), journal.now(),
                          verification_code(secret, pdf_key))
-            html = render_programme_html(project, programme, issued_on).encode("utf-8")
+            html = render_programme_html(project, programme, issued_on, journey).encode("utf-8")
             for suffix, content in ((".pdf", pdf), (".html", html)):
                 path = folder / f"{safe_name(programme.id)}{suffix}"
                 key = f"programme:{suffix[1:]}:{programme.id}"

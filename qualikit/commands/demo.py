@@ -95,7 +95,10 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
             say(f"{day:%d/%m} : appel des apprenants sans réponse à l'enquête à chaud ({CALLS[day]})")
         if day == RESULTS_ON:
             _import_results(dest, project, now)
-            say(f"{day:%d/%m} : résultats de la certification RS0000 importés (obtenue, un bloc, une absence)")
+            for programme in (p for p in project.programmes if p.certification_code):
+                programme_sheets(project, dest, open_journal(dest, Clock(now)), day, programme.id)
+            say(f"{day:%d/%m} : résultats de la certification RS0000 importés (obtenue, un bloc, une absence), "
+                "fiche programme mise à jour avec les taux")
         if day == IMPROVEMENT_DONE:
             _improvement_done(dest, project, day)
             say(f"{day:%d/%m} : action d'amélioration réalisée, son effet mesuré")

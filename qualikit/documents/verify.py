@@ -36,6 +36,7 @@ KINDS = {  # (what it is, « délivré » agreed with it)
     "contract.info": ("information préalable à l'inscription", "délivrée"),
     "onboard.kit": ("convocation et livret d'accueil", "délivrés"),
     "onboard.attendance_sheet": ("feuille d'émargement", "délivrée"),
+    "onboard.certification_info": ("information sur les conditions de présentation à la certification", "délivrée"),
     "emargement.close": ("feuille d'émargement signée dans la salle", "scellée"),
     "emargement.import": ("feuille d'émargement scannée", "déposée"),
     "programme.sheet": ("fiche programme", "délivrée"),

@@ -205,6 +205,9 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     if not org.disability_network:
         yield _warn(org.loc, "aucun partenaire du réseau handicap (Agefiph, Cap emploi, MDPH…)",
                     "reseau_handicap", 26)
+    if org.vat_regime == "assujetti" and not org.vat_number:
+        yield _warn(org.loc, "régime de TVA « assujetti » sans numéro de TVA intracommunautaire : il est "
+                    "obligatoire sur chaque facture (CGI, annexe II, art. 242 nonies A)", "numero_tva")
     if not org.legal_rep or not org.legal_rep.name:
         yield _warn(org.loc, "représentant légal absent : il signe les certificats de réalisation",
                     "representant_legal.nom")

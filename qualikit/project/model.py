@@ -177,7 +177,8 @@ class Organisation:
     logo: str | None = None  # path relative to the project folder
     signature: str | None = None
     rules_url: str | None = None  # règlement intérieur
-    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default) or « franchise » (293 B)
+    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default), « franchise » (293 B), « assujetti »
+    vat_number: str | None = None  # numéro de TVA intracommunautaire (required when VAT is charged)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -253,6 +254,7 @@ class CertificationBlock:
     code: str  # RS0000BC01…
     title: str
     competencies: tuple[str, ...] = ()
+    assessment: str | None = None  # how the block is assessed (written test, role play…)
     sequences: tuple[int, ...] = ()  # 1-based indexes into the programme's outline (contenu)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
@@ -273,6 +275,11 @@ class Certification:
     exam_place: str | None = None
     assessor: str | None = None  # who runs the exam (the learner is pointed there when we do not assess)
     exam_rules: str | None = None  # the certifier's exam rules, project-relative file
+    certifier_contact: str | None = None
+    registration: str | None = None  # who registers the candidate, how, by when
+    access_conditions: tuple[str, ...] = ()  # what the candidate must meet or bring
+    disability_adaptations: str | None = None  # what the certifier allows, and when to ask
+    retakes: str | None = None  # what a failed or absent candidate can do
     separate_blocks: bool = False  # blocks can be validated one by one
     equivalences: tuple[str, ...] = ()
     bridges: tuple[str, ...] = ()  # passerelles
@@ -299,6 +306,7 @@ class Exam:
     registration_proof: str | None = None  # project-relative file
     adaptation_asked: str | None = None
     adaptation_granted: str | None = None
+    adaptation_file: str | None = None  # the request or the certifier's decision, project-relative
     presented: bool | None = None  # None: not known yet
     absence_reason: str | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
@@ -357,6 +365,7 @@ class Enrolment:
     signed_on: date | None = None  # contract signature (withdrawal period starts)
     schedule: tuple[tuple[date, Decimal], ...] = ()  # a hand-written payment schedule
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    payer_share: Decimal | None = None  # what the payer covers (HT); the company pays the rest
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -378,7 +387,9 @@ class Session:
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
     client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    payer_share: Decimal | None = None  # what the payer covers (HT); the client company pays the rest
     exam_minutes: str | None = None  # procès-verbal of the certification exam, project-relative file
+    exam_date: date | None = None  # the certification exam's day, when known
     enrolments: tuple[Enrolment, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 

@@ -38,9 +38,15 @@ class InvoiceRun:
 
 
 def vat_mention(project: Project) -> str:
-    from qualikit.admin.invoicing.vat import mention
+    from qualikit.project.vat import mention
 
     return mention(project.organisation)
+
+
+def vat_rate(project: Project):
+    from qualikit.project.vat import rate
+
+    return rate(project.organisation)
 
 
 def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False) -> InvoiceRun:
@@ -73,7 +79,7 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
         if todo and last is not None and today < last:
             raise InvoiceError(f"une facture est déjà datée du {last:%d/%m/%Y} : la numérotation doit rester "
                                f"chronologique, aucune facture ne peut être datée du {today:%d/%m/%Y}")
-        mention = vat_mention(project)
+        mention, rate = vat_mention(project), vat_rate(project)
         seller = seller_party(project)
         for kind, what in todo:
             number = ledger.next_number(today.year)
@@ -81,11 +87,11 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
                 inv = Invoice(number, CREDIT_NOTE, what.key, today, today, what.seller, what.buyer, what.lines,
                               what.vat_mention, what.professional, what.payer_kind,
                               (f"Annulation de la facture n° {what.number}", *what.notes),
-                              (what.number, what.issued_on.isoformat()), what.session)
+                              (what.number, what.issued_on.isoformat()), what.session, what.vat_rate)
             else:
                 inv = Invoice(number, INVOICE, what.key, today, due_date(today, what.payment_days), seller,
                               what.buyer, what.lines, mention, what.professional, what.payer_kind, what.notes,
-                              None, what.session)
+                              None, what.session, rate)
             run.invoices.append(inv)
             if dry_run:
                 ledger.invoices[number] = inv

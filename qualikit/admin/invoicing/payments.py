@@ -33,7 +33,7 @@ def outstanding(ledger: Ledger, day: date) -> list[Outstanding]:
     for number, inv in ledger.invoices.items():
         if inv.credit or number in ledger.credited:
             continue
-        due = inv.total - ledger.paid.get(number, Decimal(0))
+        due = inv.payable - ledger.paid.get(number, Decimal(0))
         if due > 0:
             out.append(Outstanding(inv, due, day > inv.due_on))
     return sorted(out, key=lambda o: (o.invoice.due_on, o.invoice.number))
@@ -57,11 +57,11 @@ def record_payment(journal, number: str, amount: str, day: date, means: str) -> 
         if number in ledger.credited:
             raise PaymentError(f"la facture n° {number} est annulée par l'avoir n° {ledger.credited[number]}")
         paid = ledger.paid.get(number, Decimal(0))
-        if paid + value > inv.total:
+        if paid + value > inv.payable:
             from qualikit.project.schedule import euros
 
-            raise PaymentError(f"la facture n° {number} ne reste due que de {euros(inv.total - paid, cents=True)}")
+            raise PaymentError(f"la facture n° {number} ne reste due que de {euros(inv.payable - paid, cents=True)}")
         n = sum(1 for e in journal.entries() if e.kind == PAYMENT_KIND and e.data["number"] == number) + 1
         journal.append(PAYMENT_KIND, {"number": number, "amount": str(value), "date": day.isoformat(),
                                       "means": means}, key=f"invoice:payment:{number}:{n}")
-    return inv.total - paid - value
+    return inv.payable - paid - value

@@ -171,6 +171,7 @@ def _organisation(r: _Reader) -> m.Organisation | None:
         signature=r.get("signature"),
         rules_url=r.get("reglement_interieur"),
         vat_regime=r.get("regime_tva"),
+        vat_number=r.get("numero_tva"),
         loc=r.row.loc,
     )
     return record if name else None
@@ -272,7 +273,7 @@ def _enrolment(r: _Reader) -> m.Enrolment:
         enrolled_on=r.get("date_inscription"), dropout_date=r.get("date_abandon"),
         dropout_reason=r.get("motif_abandon"), funder=r.get("financeur"), company=r.get("entreprise"),
         signed_on=r.get("date_signature"), schedule=r.get("echeancier", ()), payer=r.get("payeur"),
-        loc=r.row.loc,
+        payer_share=r.get("prise_en_charge"), loc=r.row.loc,
     )
 
 
@@ -299,7 +300,7 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
         funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
         follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"),
-        exam_minutes=r.get("proces_verbal"),
+        payer_share=r.get("prise_en_charge"), exam_minutes=r.get("proces_verbal"), exam_date=r.get("date_examen"),
         enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )

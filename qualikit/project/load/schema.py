@@ -116,8 +116,11 @@ ORGANISATION = Table(
         Column("logo", "Logo (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("signature", "Signature (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("reglement_interieur", "Règlement intérieur (lien)", f.URL),
-        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise"),
-               help="exoneration (art. 261-4-4° a du CGI, par défaut) ou franchise (art. 293 B du CGI)."),
+        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise", "assujetti"),
+               help="exoneration (art. 261-4-4° a du CGI, par défaut), franchise (art. 293 B du CGI) ou "
+                    "assujetti (TVA facturée au taux normal de 20 %)."),
+        Column("numero_tva", "Numéro de TVA intracommunautaire",
+               help="FR suivi de 11 caractères ; obligatoire sur les factures quand la TVA est facturée."),
     ),
 )
 
@@ -259,8 +262,12 @@ SESSIONS = Table(
                help="Pour l'enquête entreprise (indicateur 30)."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("prise_en_charge", "Montant pris en charge par le payeur (€ HT)", f.POSITIVE,
+               help="Prise en charge partielle : l'OPCO est facturé de ce montant, l'entreprise du reste."),
         Column("proces_verbal", "Procès-verbal de l'examen (fichier)",
                help="Formation certifiante : le PV de la session d'examen, chemin relatif au projet (indicateur 16)."),
+        Column("date_examen", "Date de l'examen", f.DATE,
+               help="Formation certifiante : la date de l'épreuve, quand elle est connue (indicateur 16)."),
     ),
 )
 
@@ -295,6 +302,8 @@ ENROLMENTS = Table(
                help="Vos échéances, une par ligne : « AAAA-MM-JJ : montant » ; sinon qualikit le calcule."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("prise_en_charge", "Montant pris en charge par le payeur (€ HT)", f.POSITIVE,
+               help="Prise en charge partielle : l'OPCO est facturé de ce montant, l'entreprise du reste."),
     ),
 )
 
@@ -390,6 +399,17 @@ CERTIFICATIONS = Table(
         Column("evaluateur", "Qui fait passer l'examen",
                help="Le certificateur ou l'organisme évaluateur, avec ses coordonnées."),
         Column("reglement_examen", "Règlement d'examen (fichier)", help="Chemin relatif au projet."),
+        Column("contact_certificateur", "Contact du certificateur",
+               help="Adresse, e-mail ou téléphone où le candidat peut joindre le certificateur."),
+        Column("modalites_inscription", "Inscription à l'examen",
+               help="Qui inscrit le candidat, comment et dans quel délai."),
+        Column("conditions_acces", "Conditions d'accès à l'examen", many=True,
+               help="Ce que le candidat doit remplir ou apporter (formation suivie, pièce d'identité…)."),
+        Column("amenagements_examen", "Aménagements d'épreuve (handicap)",
+               help="Ce que le certificateur prévoit pour les candidats en situation de handicap, et le délai "
+                    "pour le demander."),
+        Column("rattrapage", "Rattrapage, nouvelle présentation",
+               help="Ce que peut faire un candidat ajourné ou absent : nouvelle session, blocs conservés…"),
         Column("blocs_separables", "Blocs validables séparément", f.BOOLEAN),
         Column("equivalences", "Équivalences", many=True),
         Column("passerelles", "Passerelles", many=True),
@@ -409,6 +429,8 @@ BLOCKS = Table(
         Column("code", "Code du bloc", f.IDENT, required=True),
         Column("intitule", "Intitulé", required=True),
         Column("competences", "Compétences", many=True),
+        Column("evaluation", "Modalités d'évaluation du bloc",
+               help="Comment le bloc est évalué : épreuve écrite, mise en situation, dossier, durée."),
         Column("sequences", "Séquences (n°)", f.INTEGER, many=True,
                help="Les numéros des lignes du contenu (déroulé) du programme qui préparent à ce bloc."),
     ),
@@ -427,6 +449,8 @@ EXAMS = Table(
         Column("preuve_inscription", "Preuve d'inscription (fichier)", help="Chemin relatif au projet."),
         Column("amenagement_demande", "Aménagement demandé"),
         Column("amenagement_accorde", "Aménagement accordé"),
+        Column("amenagement_fichier", "Décision d'aménagement (fichier)",
+               help="La demande ou la décision du certificateur, chemin relatif au projet (indicateur 16)."),
         Column("presente", "Présenté", f.BOOLEAN),
         Column("motif_non_presentation", "Motif de non-présentation"),
     ),
