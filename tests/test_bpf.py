@@ -82,7 +82,7 @@ def plain(text: str) -> str:
 # F-1 c = 2 learners, 28 h;  F-1 d = 1 + 1 + 1 = 3 learners, 0 + 21 + 14 = 35 h (Karim Haddad, present
 # without a signed contract, has no hour counted);  b = e = 0
 # F-1 total = 26 learners (5 + 6 + 5 + 5 + 5 enrolments), 371 + 28 + 35 = 434 h
-# E: one trainer (claire-clement), 14 + 21 + 21 + 21 + 14 = 91 h
+# E: one trainer (claire-clement), 14 + 21 + 21 + 21 + 14 = 91 h; one external (mathieu-lefort), 14 h
 # F-3: no certification code → all in d « autres formations professionnelles »: 26 / 434
 # F-4: excel-tcd 5 + 5 = 10 / 66.5 + (28 + 14 + 28) = 136.5; prise-de-parole 6 + 5 = 11 / (91 + 21) + 101.5
 #      = 213.5; projet-collaboratif 5 / 105
@@ -104,8 +104,8 @@ def test_demo_2026_matches_the_hand_count(demo):
     assert bpf.income_total == D(23850 + 2940 + 1800)
     assert bpf.unassigned == 0
 
-    assert bpf.trainers == Tally(1, D(91 + 14 + 14))
-    assert bpf.external_trainers == Tally(0, D(0))
+    assert bpf.trainers == Tally(1, D(91 + 14))  # excel-2026-11-12, delivered for a donneur d'ordre
+    assert bpf.external_trainers == Tally(1, D(14))  # mathieu-lefort, sous-traitant, on reunion-2026-10-26
     assert bpf.learner_types == {
         "a": Tally(21 + 3, D(371 + 42)),
         "b": Tally(0, D(0)),
@@ -222,7 +222,7 @@ def test_session_with_a_donneur_d_ordre_goes_to_frame_g(demo):
     assert bpf.income_total == D(23850 + 2940 + 1800)
     assert bpf.learners_total == Tally(21 + 3, D(434 + 42 - 70))
     assert bpf.learner_types["c"] == Tally(0, D(0))
-    assert bpf.trainers == Tally(1, D(91 + 14 + 14))  # the provider's trainer still gave those hours
+    assert bpf.trainers == Tally(1, D(91 + 14))  # the provider's trainer still gave those hours
     g = [row for row in bpf_table(bpf) if row[0] == "G"]
     assert g == [
         ("G", "Formations confiées à votre organisme par un autre organisme de formation",
@@ -243,7 +243,7 @@ def test_a_session_across_two_years_splits_its_hours(demo):
     # 2026: the 30/12 day only (5 learners × 7 h = 35 h), no learner and no income (the session ends in 2027).
     assert y2026.learners_total == Tally(21 + 3, D(364 + 42 + 35))
     assert y2026.income_total == D(23850 + 2940 + 1800 - 3450)
-    assert y2026.trainers == Tally(1, D(91 + 14 + 14 - 14 + 7))
+    assert y2026.trainers == Tally(1, D(91 + 14 - 14 + 7))
     assert any(n.startswith("session excel-2026-12-14 : à cheval sur deux exercices") for n in y2026.notes)
     # 2027: its 5 learners, the 04/01 hours and its 5 × 690 = 3450 €.
     assert y2027.sessions == ["excel-2026-12-14"]
@@ -277,7 +277,7 @@ def test_cancelled_session_counts_nothing(demo):
     bpf = compute_bpf(with_session(demo, session.id, enrolments=enrolments), 2026)
     assert "excel-2026-12-14" not in bpf.sessions
     assert "session excel-2026-12-14 : aucun stagiaire entré en formation ; session non comptée" in bpf.problems
-    assert bpf.trainers == Tally(1, D(91 + 14 + 14 - 14))
+    assert bpf.trainers == Tally(1, D(91 + 14 - 14))
 
 
 # --- outputs --------------------------------------------------------------------------------------
@@ -303,7 +303,9 @@ def test_xlsx_reads_back(demo, tmp_path):
     assert rows["1. Entreprises pour la formation de leurs salariés"][2] == 9890 - 690
     assert rows["10. Contrats conclus avec d'autres organismes de formation (y compris CFA)"][2] == 3450 + 1800
     assert rows["Total (a + b + c + d + e)"][3:5] == (21 + 3, 364 + 42)
-    assert rows["Personnes de votre organisme dispensant des heures de formation"][3:5] == (1, 91 + 14 + 14)
+    assert rows["Personnes de votre organisme dispensant des heures de formation"][3:5] == (1, 91 + 14)
+    assert rows["Personnes extérieures à votre organisme dispensant des heures de formation dans le cadre de "
+                "contrats de sous-traitance"][3:5] == (1, 14)
     assert rows[FRAMES["G"]][0] == "G"
     cell = next(c for c in book["BPF 2026"]["B"] if c.value == 'dont =HYPERLINK("x")')
     assert cell.data_type == "s"  # text, never a formula
@@ -342,6 +344,9 @@ def test_command_writes_both_files(tmp_path):
     assert result.exit_code == 0, result.output
     out = plain(result.output)
     assert "28 590 €" in out
+    # frame D: the external intervenant's invoice of registre-sous-traitants.yaml
+    line = next(x for x in out.splitlines() if "dont achats de prestation" in x)
+    assert "1 300 €" in line
     assert "session excel-2026-12-14 : appel non saisi" in out
     assert "la facturation n'est pas gérée par qualikit" in out
     assert (root / "sortie" / "bpf-2026.xlsx").is_file()

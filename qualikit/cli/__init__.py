@@ -62,6 +62,8 @@ GROUPS: dict[str, str] = {
     "veille": "registers_watch:watch_app",
     "procedure": "registers_procedures:procedure_app",
     "competence": "registers_competences:competence_app",
+    "handicap": "registers_network:network_app",
+    "sous-traitant": "external:external_app",
 }
 
 

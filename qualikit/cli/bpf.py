@@ -45,7 +45,12 @@ def command(
 
     entries = open_journal(project, clock_from(today)).entries()
     ledger = read_ledger(entries)
-    bpf = compute_bpf(p, year, invoices=list(ledger.invoices.values()), entries=entries_as_of(entries, cut))
+    from qualikit.quality.registers import external
+
+    costs = external.load(project)  # the external intervenants' invoices: frame D (its errors: qualikit check)
+    purchases = external.costs(costs.register.entries, date(year, 1, 1), cut) if costs.ok else None
+    bpf = compute_bpf(p, year, invoices=list(ledger.invoices.values()), entries=entries_as_of(entries, cut),
+                      purchases=purchases)
 
     table = Table(title=f"Bilan pédagogique et financier {year} (cerfa 10443)", show_lines=False)
     table.add_column("Cadre", no_wrap=True)

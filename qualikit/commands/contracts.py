@@ -85,8 +85,8 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
             return path.read_bytes() if path.is_file() else pdf
 
         if session.contractor:  # delivered for another organisme: its contract, nothing to the learners
-            from qualikit.project.vat import mention
             from qualikit.documents.subcontract import render_subcontract
+            from qualikit.project.vat import mention
 
             key = f"contract:sous-traitance:{session.id}"
             pdf = issue("contrat-sous-traitance.pdf", "sous-traitance", key,

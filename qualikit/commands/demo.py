@@ -69,6 +69,8 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         day = max(min(signed, session.start - timedelta(days=20)), date(2026, 9, 1))
         issue_contracts(project, dest, open_journal(dest, Clock(at(day))), transport(day), at(day), session.id)
     say("fiches programmes, contrats et conventions")
+    _external_contract(dest, project)
+    say("contrat de sous-traitance de l'intervenant extérieur de reunion-2026-10-26 (sortie/sous-traitance/)")
     _registers(dest, project)
     say("analyse des risques (11 risques habituels) et une réclamation traitée en moins de 48 h")
     day = START
@@ -165,6 +167,16 @@ def _strokes(seed: str) -> dict:
         strokes.append(points)
         x += 14
     return {"w": max(x + 20, 300.0), "h": 120.0, "strokes": strokes}
+
+
+def _external_contract(root: Path, project) -> None:
+    """The contract with the external intervenant, issued before his session (its signed copy is in
+    preuves-intervenants/, recorded in registre-sous-traitants.yaml)."""
+    from qualikit.commands.external_contracts import issue_external_contracts
+    from qualikit.project.journal_check import open_journal
+
+    day = date(2026, 9, 15)
+    issue_external_contracts(project, root, open_journal(root, Clock(at(day))), at(day))
 
 
 def _invoices(root: Path, project, day: date) -> None:
@@ -354,17 +366,27 @@ COMPETENCES = (
     ("formation", "Évaluer les acquis en formation courte", date(2026, 6, 19),
      "Centre de formation de formateurs", 14, "preuves-formatrice/attestation-formation-2026.pdf"),
 )
+# The external intervenant of reunion-2026-10-26 (registre-sous-traitants.yaml holds what was checked).
+EXTERNAL_COMPETENCES = (
+    ("diplôme", "Master Ingénierie pédagogique multimodale", date(2008, 9, 30), "Université Lumière Lyon 2", None,
+     "preuves-intervenants/diplome-mathieu-lefort.pdf"),
+    ("expérience", "8 ans d'animation de formations à distance et d'outils collaboratifs", date(2026, 8, 31),
+     "ML Conseil & Formation", None, "preuves-intervenants/cv-mathieu-lefort.pdf"),
+    ("formation", "Accueillir en formation les personnes en situation de handicap", date(2026, 3, 20),
+     "Ressource Handicap Formation Auvergne-Rhône-Alpes", 7, "preuves-intervenants/cv-mathieu-lefort.pdf"),
+)
 
 
 def _competences(root: Path) -> None:
-    """The trainer's diplomas, experience and her own training of the year, each with its proof."""
+    """The trainers' diplomas, experience and own training of the year, each with its proof."""
     from qualikit.quality.registers import competences, store
 
-    for kind, title, day, provider, hours, file in COMPETENCES:
-        doc = competences.load(root)
-        store.append(root, doc, competences.new_entry(doc.register, trainer="claire-clement",
-                                                      kind=competences.KIND(kind), title=title, day=day,
-                                                      provider=provider, hours=hours, file=file))
+    for trainer, rows in (("claire-clement", COMPETENCES), ("mathieu-lefort", EXTERNAL_COMPETENCES)):
+        for kind, title, day, provider, hours, file in rows:
+            doc = competences.load(root)
+            store.append(root, doc, competences.new_entry(doc.register, trainer=trainer,
+                                                          kind=competences.KIND(kind), title=title, day=day,
+                                                          provider=provider, hours=hours, file=file))
 
 
 def _procedures(root: Path) -> None:

@@ -41,6 +41,7 @@ KINDS = {  # (what it is, « délivré » agreed with it)
     "emargement.close": ("feuille d'émargement signée dans la salle", "scellée"),
     "emargement.import": ("feuille d'émargement scannée", "déposée"),
     "programme.sheet": ("fiche programme", "délivrée"),
+    "external.contract": ("contrat avec un intervenant extérieur", "délivré"),
 }
 
 

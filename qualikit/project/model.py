@@ -90,6 +90,14 @@ class Address:
         return [line for line in (self.street, town) if line]
 
 
+class TrainerStatus(StrEnum):
+    """How a trainer works for the organisation: indicator 27 applies to the last two."""
+
+    INTERNE = "interne"  # the trainer themself, or an employee
+    SOUS_TRAITANT = "sous-traitant"  # an independent trainer or a company, paid on invoice
+    PORTE = "porté"  # a salarié porté: the contract is with the portage company
+
+
 @dataclass(frozen=True)
 class Trainer:
     id: str
@@ -97,7 +105,18 @@ class Trainer:
     email: str | None = None
     phone: str | None = None
     qualifications: tuple[str, ...] = ()
+    status: TrainerStatus = TrainerStatus.INTERNE
+    company: str | None = None  # raison sociale of the subcontractor, or the portage company
+    siret: str | None = None
+    nda: str | None = None  # its own déclaration d'activité, when it has one
+    address: Address = Address()
+    representative: str | None = None  # who signs for the company (the trainer by default)
+    day_rate: Decimal | None = None  # HT per day of session, for the contract
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def external(self) -> bool:
+        return self.status is not TrainerStatus.INTERNE
 
 
 @dataclass(frozen=True)

@@ -72,13 +72,15 @@ BILLING_NOTE = ("la facturation n'est pas gérée par qualikit : les produits so
                 "des sessions et programmes")
 
 
-def compute_bpf(project: Project, year: int, *, start: date | None = None, invoices=(), entries=()) -> Bpf:
+def compute_bpf(project: Project, year: int, *, start: date | None = None, invoices=(), entries=(),
+                purchases: Decimal | None = None) -> Bpf:
     """The BPF of the financial year `year` (1 January to 31 December, or twelve months from `start`).
 
     `invoices`: the invoices and credit notes issued (`admin.invoicing.ledger`); when there are any,
     frame C is their sum over the year by kind of payer, credit notes deducted, instead of the
     estimate from the prices. `entries`: the journal (cut like the project), whose sheets signed in
-    the room give their half-days' roll calls, as for the certificats."""
+    the room give their half-days' roll calls, as for the certificats. `purchases`: the external
+    intervenants' invoices of the year, HT (frame D, line « achats de prestation de formation »)."""
     from qualikit.journey.facts import build
     from qualikit.journey.roll_calls import with_signed
 
@@ -87,9 +89,10 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None, invoi
     entries = list(entries)
     journey = build(project, entries, last)
     project = with_signed(project, entries)
-    bpf = Bpf(year=year, start=first, end=last, organisation=project.organisation)
+    bpf = Bpf(year=year, start=first, end=last, organisation=project.organisation, purchases=purchases or None)
     _identification_problems(bpf)
     trainers: set[str] = set()
+    externals: set[str] = set()
     opco = public = False
     times: Counter[str] = Counter()
     for session in sorted(project.sessions, key=lambda s: (s.start, s.id)):
@@ -113,10 +116,17 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None, invoi
         programme = project.programme(session.programme_id)
         if (programme and programme.modality in (Modality.DISTANCIEL, Modality.MIXTE)) or session.distance_link:
             bpf.distance = True
-        # E: the trainer's hours are the session's hours, whatever the number of learners.
-        bpf.trainers.hours += part.planned_hours
+        # E: the trainer's hours are the session's hours, whatever the number of learners; an external
+        # intervenant's (sous-traitant, porté) on the line of the people outside the organisation.
+        trainer = project.trainer(session.trainer_id) if session.trainer_id else None
+        if trainer is not None and trainer.external:
+            bpf.external_trainers.hours += part.planned_hours
+            externals.add(trainer.id)
+        else:
+            bpf.trainers.hours += part.planned_hours
         if session.trainer_id:
-            trainers.add(session.trainer_id)
+            if not (trainer is not None and trainer.external):
+                trainers.add(session.trainer_id)
         else:
             bpf._problem(f"session {session.id} : aucun formateur ; ses heures sont comptées en cadre E "
                          "sans personne")
@@ -134,6 +144,7 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None, invoi
     if invoices:
         _invoiced_income(bpf, [i for i in invoices if first <= i.issued_on <= last])
     bpf.trainers.count = len(trainers)
+    bpf.external_trainers.count = len(externals)
     _notes(bpf, times, opco=opco, public=public)
     if invoices:
         bpf.notes[0] = INVOICED_NOTE
@@ -331,9 +342,11 @@ def _notes(bpf: Bpf, times: Counter, *, opco: bool, public: bool) -> None:
                       "« autres stagiaires » ; pour la formation de leurs propres agents, utilisez la ligne 3, "
                       "et pour des demandeurs d'emploi la ligne F-1 c")
     general += [
+        "cadre D (charges) : à reprendre de votre comptabilité ; les achats de prestation de formation sont les "
+        "factures de vos intervenants extérieurs notées dans registre-sous-traitants.yaml" if bpf.purchases else
         "cadre D (charges) : à reprendre de votre comptabilité, qualikit ne les connaît pas",
-        "cadre E : toutes les heures sont celles des formateurs de l'organisme ; qualikit n'enregistre pas de "
-        "formateur extérieur sous-traitant (ligne à 0)",
+        "cadre E : les heures des sessions animées par un intervenant extérieur (statut sous-traitant ou porté) "
+        "sont sur la ligne des personnes extérieures, les autres sur celle de l'organisme",
         "cadres F-1 b et F-2 : qualikit n'enregistre ni contrat d'apprentissage ni action confiée à un autre "
         "organisme (lignes à 0)",
         "cadre F-4 : une ligne par programme ; saisissez le code NSF de chaque spécialité et regroupez les "

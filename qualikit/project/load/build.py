@@ -240,7 +240,11 @@ def _default(value, default):
 
 def _trainer(r: _Reader) -> m.Trainer:
     return m.Trainer(id=r.get("id"), name=r.get("nom"), email=r.get("email"), phone=r.get("telephone"),
-                     qualifications=r.get("qualifications", ()), loc=r.row.loc)
+                     qualifications=r.get("qualifications", ()),
+                     status=r.get("statut") or m.TrainerStatus.INTERNE, company=r.get("societe"),
+                     siret=r.get("siret"), nda=r.get("nda"),
+                     address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+                     representative=r.get("representant"), day_rate=r.get("tarif_jour"), loc=r.row.loc)
 
 
 def _programme(r: _Reader) -> m.Programme:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from qualikit.project.load import fields as f
-from qualikit.project.model import ClientKind, Funder, HalfDay, Modality, Result, Status
+from qualikit.project.model import ClientKind, Funder, HalfDay, Modality, Result, Status, TrainerStatus
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,13 @@ HALF = f.choice(HalfDay, {"am": HalfDay.MATIN, "pm": HalfDay.APRES_MIDI, "apres 
 RESULT = f.choice(Result, {"en cours": Result.EN_COURS, "ECA": Result.EN_COURS, "A": Result.ACQUIS,
                            "NA": Result.NON_ACQUIS, "partiellement acquis": Result.EN_COURS})
 CIVILITY = f.words("Mme", "M.")
+TRAINER_STATUS = f.choice(TrainerStatus, {"externe": TrainerStatus.SOUS_TRAITANT,
+                                          "independant": TrainerStatus.SOUS_TRAITANT,
+                                          "prestataire": TrainerStatus.SOUS_TRAITANT,
+                                          "sous traitant": TrainerStatus.SOUS_TRAITANT,
+                                          "porte": TrainerStatus.PORTE, "portage": TrainerStatus.PORTE,
+                                          "portage salarial": TrainerStatus.PORTE, "salarie": TrainerStatus.INTERNE,
+                                          "salarie porte": TrainerStatus.PORTE})
 
 ORGANISATION = Table(
     "organisation", "Organisation", keyvalue=True,
@@ -174,6 +181,18 @@ TRAINERS = Table(
         Column("email", "E-mail", f.EMAIL),
         Column("telephone", "Téléphone"),
         Column("qualifications", "Titres et qualifications", many=True),
+        Column("statut", "Statut", TRAINER_STATUS,
+               help="interne (par défaut : vous, un salarié), sous-traitant ou porté (portage salarial) : "
+                    "indicateur 27."),
+        Column("societe", "Société (sous-traitant ou portage)",
+               help="La raison sociale du sous-traitant, ou de la société de portage d'un salarié porté."),
+        Column("siret", "SIRET de la société", f.SIRET),
+        Column("nda", "NDA de la société", f.NDA, help="Son numéro de déclaration d'activité, s'il en a un."),
+        Column("adresse", "Adresse de la société"),
+        Column("code_postal", "Code postal de la société"),
+        Column("ville", "Ville de la société"),
+        Column("representant", "Représentant de la société", help="Qui signe le contrat (par défaut : le formateur)."),
+        Column("tarif_jour", "Tarif HT par jour (€)", f.POSITIVE, help="Le prix du contrat de sous-traitance."),
     ),
 )
 
