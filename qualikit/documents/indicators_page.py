@@ -29,10 +29,19 @@ def _context(org: Organisation, k: Kpis, updated: date) -> dict:
         "period": k.period, "updated": long_date(updated), "small_n": SMALL_N,
         "figures": [{"label": f.label, "text": f.text(), "n": f.denominator if f.unit != "" else "—",
                      "method": f.method} for f in figures],
+        "subcontracted": _subcontracted(k.subcontracted),
         "causes": sorted(k.dropout_categories.items(), key=lambda c: (-c[1], c[0])),
         "address": ", ".join(org.address.lines()),
         "region": de(org.nda_region) if org.nda_region else "", "siret": siret(org.siret) if org.siret else "",
     }
+
+
+def _subcontracted(n: int) -> str:
+    if not n:
+        return ""
+    what = "une session réalisée" if n == 1 else f"{n} sessions réalisées"
+    return (f"Hors {what} en sous-traitance pour un autre organisme de formation : leurs résultats sont publiés "
+            "par cet organisme, donneur d’ordre.")
 
 
 def render_html(org: Organisation, k: Kpis, updated: date) -> str:
@@ -64,6 +73,8 @@ def render_pdf(org: Organisation, k: Kpis, updated: date, root: Path) -> bytes:
     table.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), TEAL), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 1), (-1, -1), 0.5, RULE)]))
     story.append(table)
+    if ctx["subcontracted"]:
+        story.append(para(prose(ctx["subcontracted"]), st.body_small))
     if ctx["causes"]:
         story.append(para(prose("Causes d’abandon"), st.h2))
         story += [para(prose(f"{cause} ({n})"), st.bullet, bulletText="•") for cause, n in ctx["causes"]]

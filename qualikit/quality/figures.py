@@ -66,6 +66,7 @@ class Kpis:
     dropout_causes: Counter = field(default_factory=Counter)  # the trainer's own words: never published
     dropout_categories: Counter = field(default_factory=Counter)  # what a public page may show
     comments: list[str] = field(default_factory=list)
+    subcontracted: int = 0  # sessions of the period left out: delivered for a donneur d'ordre
 
     def get(self, label: str) -> Figure | None:
         return next((f for f in self.figures if f.label == label), None)
@@ -82,11 +83,20 @@ def in_period(session: Session, start: date | None, end: date | None) -> bool:
 
 def select(journey: Journey, start: date | None = None, end: date | None = None, session_id: str | None = None,
            programme_id: str | None = None) -> list[SessionJourney]:
-    """The sessions a set of figures covers: those of the period that had started by the journey's date."""
+    """The sessions a set of figures covers: those of the period that had started by the journey's date,
+    except those delivered for a donneur d'ordre, whose results are its own to publish (RNQ guide,
+    indicator 2, « sous-traitance ») — unless that very session is asked for."""
     last = min(end, journey.day) if end else journey.day
     return [sj for sj in journey if in_period(sj.session, start, last)
             and (session_id is None or sj.id == session_id)
+            and (session_id is not None or not sj.session.contractor)
             and (programme_id is None or sj.session.programme_id == programme_id)]
+
+
+def subcontracted(journey: Journey, start: date | None = None, end: date | None = None) -> int:
+    """How many sessions of the period `select` leaves out because they were delivered for another organisme."""
+    last = min(end, journey.day) if end else journey.day
+    return sum(1 for sj in journey if in_period(sj.session, start, last) and sj.session.contractor)
 
 
 def period_text(start: date | None, end: date | None) -> str:
@@ -261,6 +271,8 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
     scope = (f"session {session_id}" if session_id else f"programme {programme_id}" if programme_id
              else "toutes les sessions")
     k = Kpis(scope, start, min(end, journey.day) if end else journey.day)
+    if session_id is None:
+        k.subcontracted = subcontracted(journey, start, end)
     reasons = [lj.enrolment.dropout_reason for sj in sessions for lj in sj.started if lj.dropped]
     k.dropout_causes.update(r or "motif non renseigné" for r in reasons)
     k.dropout_categories.update(category(r) for r in reasons)
