@@ -109,12 +109,12 @@ def test_an_entity_bomb_in_a_workbook_expands_nothing(tmp_path):
 
 
 def test_a_date_cell_beyond_any_calendar_is_a_located_error(tmp_path):
-    """calamine cannot turn 10²⁰ days into a date (it panics): the workbook is read another way and
+    """calamine cannot turn -10²⁰ days into a date (it panics): the workbook is read another way and
     the cell is reported where it is."""
     (tmp_path / "p").mkdir()
     book = load_workbook(DEMO_XLSX / "qualikit.xlsx")
     cell = book["Journées"]["B2"]
-    cell.value, cell.number_format = 1e20, "DD/MM/YYYY"
+    cell.value, cell.number_format = -1e20, "DD/MM/YYYY"
     book.save(tmp_path / "p" / "qualikit.xlsx")
     errors = [d.format() for d in load_project(tmp_path / "p", use_cache=False).report.errors]
     assert any("Journées!B2" in e for e in errors), errors

@@ -59,7 +59,7 @@ def _sheets(path: Path) -> list[tuple[str, list[tuple]]]:
     gives them (None for an empty cell, an int for a whole number, a datetime for a date), read by
     calamine (Rust): a year's workbook in 0.15 s where openpyxl's read-only mode takes 1.5 s. Its XML
     reader expands no entity, so a crafted workbook cannot blow up. Where calamine gives up on a
-    value it cannot represent (a date-formatted cell holding 10²⁰: a Rust panic), openpyxl reads
+    value it cannot represent (a date-formatted cell holding -10²⁰: a Rust panic), openpyxl reads
     the workbook instead, so the value still reaches our own parsers and a located message."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
