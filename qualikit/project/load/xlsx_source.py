@@ -7,7 +7,10 @@ sheets and columns are reported and ignored. Never raises for bad input.
 
 from __future__ import annotations
 
+import os
+import sys
 import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -69,7 +72,8 @@ def _sheets(path: Path) -> list[tuple[str, list[tuple]]]:
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
-            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            with _quiet_stderr():  # a panic prints Rust's own message there: the user gets ours
+                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             out.append((meta.name, [tuple(_value(v) for v in row) for row in rows]))
         return out
     except BaseException as exc:  # pyo3's PanicException is a BaseException
@@ -80,14 +84,32 @@ def _sheets(path: Path) -> list[tuple[str, list[tuple]]]:
         book.close()
 
 
+@contextmanager
+def _quiet_stderr():
+    """File descriptor 2 sent to the null device for the time of a native call."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _sheets_openpyxl(path: Path) -> list[tuple[str, list[tuple]]]:
+    import warnings
+
     from openpyxl import load_workbook
 
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in book.worksheets]
-    finally:
-        book.close()
+    with warnings.catch_warnings():  # « outside the limits for dates »: our own message says it, located
+        warnings.simplefilter("ignore")
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [(ws.title, list(ws.iter_rows(values_only=True))) for ws in book.worksheets]
+        finally:
+            book.close()
 
 
 def _value(v):
