@@ -55,6 +55,15 @@ def test_status_says_where_each_learner_stands_and_what_comes_next(played):
     assert "situation au lundi 23\u00a0novembre\u00a02026" in run("status", played, "--today", "2026-11-23")
 
 
+def test_status_shows_each_learners_way_to_the_certification_as_of_its_day(played):
+    out = run("status", "-p", played, "--today", "2026-11-23", "--session", "reunion-2026-10-26")
+    assert cells(out, "Nadia Ferreira")[1].endswith("certification obtenue")
+    assert "certification obtenue en partie (RS0000BC01)" in cells(out, "Yann Le Gall")[1]
+    assert "non présentée à l'examen (Hospitalisée" in cells(out, "Chloé Martin")[1]
+    before = run("status", "-p", played, "--today", "2026-10-28", "--session", "reunion-2026-10-26")
+    assert "certification obtenue" not in before  # the results came later
+
+
 def test_status_as_of_an_earlier_day_knows_nothing_later(played):
     out = run("status", "-p", played, "--today", "2026-10-15")
     assert cells(out, "parole-2026-11-04")[2] == "à venir"

@@ -116,7 +116,28 @@ def _learner_state(lj: LearnerJourney, sj: SessionJourney, now: datetime, settin
     survey = (", enquête à chaud répondue" if hot.answered else ", enquête à chaud sans réponse" if hot.asked else "")
     ahead = _ahead(lj, sj, now, settings, steps)
     following = f"{_lead(ahead[0][1].label)} le {_day(ahead[0][0].date())}" if ahead else "parcours terminé"
-    return State(f"{docs} ({hours}){survey}", following)
+    return State(f"{docs} ({hours}){survey}{_exam(lj)}", following)
+
+
+def _exam(lj: LearnerJourney) -> str:
+    """Where a learner of a certifying session stands with the exam, as the journey knows it."""
+    from qualikit.journey.facts import FAILED, OBTAINED, PARTIAL
+
+    path = lj.exam
+    if path is None:
+        return ""
+    if path.result == OBTAINED:
+        return ", certification obtenue"
+    if path.result == PARTIAL:
+        blocks = f" ({', '.join(path.blocks)})" if path.blocks else ""
+        return f", certification obtenue en partie{blocks}"
+    if path.result == FAILED:
+        return ", certification non obtenue"
+    if path.presented is False:
+        return ", non présenté·e à l'examen" + (f" ({path.absence_reason})" if path.absence_reason else "")
+    if path.registered_on is not None:
+        return f", inscrit·e à l'examen le {_day(path.registered_on)}, résultat attendu"
+    return ", pas encore inscrit·e à l'examen"
 
 
 def _ahead(lj: LearnerJourney, sj: SessionJourney, now: datetime, settings: Settings,
