@@ -76,3 +76,9 @@ def attendance_token(secret: bytes, session_id: str, learner_id: str, day, half:
     """A learner's personal link to sign one half-day at a distance: as unguessable as a survey token,
     and bound to that learner and that half-day (it signs nothing else)."""
     return survey_token(secret, f"emargement\0{day.isoformat()}\0{half}", session_id, learner_id)
+
+
+def document_token(secret: bytes, document: str, session_id: str, party: str) -> str:
+    """The personal link to sign one document (« contrat » of a learner, « convention » of a buyer) at a
+    distance: as unguessable as a survey token, bound to that document and that party only."""
+    return survey_token(secret, f"signature\0{document}", session_id, party)
