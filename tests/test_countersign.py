@@ -148,7 +148,7 @@ def test_a_learner_signs_their_contract_in_chromium_and_the_sealed_copy_is_verif
 
 
 def test_a_personal_link_signs_its_own_document_only(root, served):
-    desk, keys, url = served
+    desk, _, url = served
     client = Browserless(url)
     karim, nathalie = paper(desk, "karim-haddad"), paper(desk, "nathalie-fabre")
     assert desk.token(karim) != desk.token(nathalie)
