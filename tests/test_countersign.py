@@ -204,3 +204,32 @@ def test_a_tampered_contract_signature_breaks_journal_verify(root):
     assert "Chaîne des signatures d'émargement rompue" in result.output
     assert (f"entrée n°\u00a0{record['seq']}\u00a0: signature du contrat de karim-haddad ({SESSION})\u00a0: "
             "enregistrement modifié après coup") in result.output
+
+
+def test_the_command_serves_the_documents_alone(root):
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
+    proc = subprocess.Popen([sys.executable, "-m", "qualikit", "emargement", SESSION, "-p", str(root), "--documents",
+                             "--today", SIGNED.isoformat(), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("Arrêt automatique"):
+                break
+        out = "".join(lines)
+        assert f"Signature des documents {SESSION}\u00a0: 5 en attente" in out, out
+        assert "Page des apprenants" not in out  # no half-day, no room page, no QR code
+        url = re.search(r"Votre page \(à garder pour vous\)\u00a0: (http://\S+)", out).group(1)
+        with urllib.request.urlopen(url) as r:
+            html = r.read().decode()
+        assert "Documents à signer" in html and "Karim Haddad" in html and "Confirmer la demi-journée" not in html
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
