@@ -130,7 +130,7 @@ class Desk:
     def sign(self, token: str, strokes: dict, device: str, via: str = "lien", signer_name: str = "") -> Path:
         """The other party signs the document of `token`: stamped, sealed, written and journaled once."""
         from qualikit.documents.countersign import Countersignature, countersigned
-        from qualikit.documents.signing import sign_pdf
+        from qualikit.documents.signing import SigningError, sign_pdf
 
         with self.journal.locked():
             entries = self.journal.entries()
@@ -159,18 +159,21 @@ class Desk:
                       "document": paper.document, "party": paper.party, "signer": name, "original": paper.file,
                       "original_sha256": paper.sha256, "prev_chain": prev}
             record["chain"] = link(prev, record)
-            self.journal.append(CONTRACT, record, key=f"countersign:signature:{self.session.id}:{paper.document}:"
-                                                      f"{paper.party}")
             how = "par lien personnel" if via == "lien" else "sur l'ordinateur de l'organisme de formation"
             pdf = countersigned(original, Countersignature(
                 paper.title, name, role, now, strokes, device[:120], how, Path(paper.file).name, paper.sha256,
                 paper.code), self.project.organisation, self.root)
             if self.signer is not None:
-                pdf = sign_pdf(pdf, self.signer, reason=f"Signée par {name} : {paper.title}",
-                               location=self.project.organisation.address.city or "")
+                try:
+                    pdf = sign_pdf(pdf, self.signer, reason=f"Signée par {name} : {paper.title}",
+                                   location=self.project.organisation.address.city or "")
+                except SigningError as exc:
+                    raise CountersignError(f"scellement impossible ({exc}) : rien n'est signé") from None
             original_path = self.root / paper.file
             target = original_path.with_name(f"{original_path.stem}-signe.pdf")
-            write_atomic(target, pdf)
+            write_atomic(target, pdf)  # the file first: a journaled signature always has its copy
+            self.journal.append(CONTRACT, record, key=f"countersign:signature:{self.session.id}:{paper.document}:"
+                                                      f"{paper.party}")
             self.journal.append(ISSUED[paper.document], {
                 "session": self.session.id, "learner": paper.party if paper.learner else None,
                 "party": paper.party, "file": target.relative_to(self.root).as_posix(),
