@@ -134,7 +134,24 @@ def make_app(room: Room | None, keys: Keys, base_url: str | None = None, desk: D
             return await _sign(request, seat.learner.id, fields, "salle",
                                f"/{keys.room}/?merci={request.path_params['n']}")
         return page(request, "signer", who=display_name(seat.learner), action=request.url.path,
-                    back=f"/{keys.room}/", done=seat.signed is not None or seat.absent)
+                    back=f"/{keys.room}/", done=seat.signed is not None or seat.absent,
+                    code=f"{request.url.path}/code" if room.distance else None)
+
+    async def code(request) -> Response:
+        """A distance half-day: the learner types the personal code of their convocation instead of drawing."""
+        if room is None or request.path_params["key"] != keys.room:
+            return missing()
+        seat = seat_at(request)
+        if seat is None:
+            return missing()
+        fields = await form(request)
+        if fields is None:
+            return refused(request, "Formulaire expiré ou venu d'ailleurs : rechargez la page.")
+        try:
+            room.sign_pin(seat.learner.id, fields.get("pin", "")[:20], device(request))
+        except EmargementError as exc:
+            return refused(request, str(exc).capitalize() + ".")
+        return RedirectResponse(f"/{keys.room}/?merci={request.path_params['n']}", status_code=303, headers=HEADERS)
 
     async def lien(request) -> Response:
         learner = room.learner_of_token(request.path_params["token"]) if room else None
@@ -149,7 +166,7 @@ def make_app(room: Room | None, keys: Keys, base_url: str | None = None, desk: D
             return await _sign(request, learner.id, fields, "lien", request.url.path)
         seat = next(s for s in room.seats() if s.learner.id == learner.id)
         return page(request, "signer", who=display_name(learner), action=request.url.path, back=None,
-                    done=seat.signed is not None or seat.absent)
+                    done=seat.signed is not None or seat.absent, code=None)
 
     async def _sign(request, learner_id: str, fields: dict, via: str, then: str) -> Response:
         strokes = parse_strokes(fields.get("strokes", ""))
@@ -241,6 +258,7 @@ def make_app(room: Room | None, keys: Keys, base_url: str | None = None, desk: D
         Route("/document/{token}/pdf", document_pdf),
         Route("/{key}/", salle),
         Route("/{key}/signer/{n}", signer, methods=["GET", "POST"]),
+        Route("/{key}/signer/{n}/code", code, methods=["POST"]),
         Route("/{key}/formateur", formateur),
         Route("/{key}/formateur/{what}", action, methods=["POST"]),
     ])
