@@ -84,6 +84,7 @@ def countersigned(pdf: bytes, sig: Countersignature, organisation: Organisation,
         writer.add_page(page)
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(k, str)})
+    writer.compress_identical_objects()  # the letterhead's logo and fonts once
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
