@@ -233,3 +233,14 @@ def test_the_command_serves_the_documents_alone(root):
         proc.terminate()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+def test_the_audit_pack_shows_the_signed_contract(root):
+    desk = desk_of(root)
+    copy = desk.sign(desk.token(paper(desk, "karim-haddad")), STROKES, "127.0.0.1 · test")
+    result = CliRunner().invoke(app, ["audit-pack", "-p", str(root), "--today", "2026-11-10"])
+    assert result.exit_code == 0, result.output
+    pack = next((root / "audit").glob("*_2026-11-10"))
+    shown = pack / "09-conditions-deroulement" / SESSION / "karim-haddad-contrat-formation.pdf"
+    assert shown.read_bytes() == copy.read_bytes()
+    assert "Contrat de formation signé par le stagiaire — Karim Haddad" in (pack / "index.html").read_text("utf-8")
