@@ -82,28 +82,30 @@ def plain(text: str) -> str:
 # F-1 c = 2 learners, 28 h;  F-1 d = 1 + 1 + 1 = 3 learners, 0 + 21 + 14 = 35 h (Karim Haddad, present
 # without a signed contract, has no hour counted);  b = e = 0
 # F-1 total = 26 learners (5 + 6 + 5 + 5 + 5 enrolments), 371 + 28 + 35 = 434 h
-# E: one trainer (claire-clement), 14 + 21 + 21 + 21 + 14 = 91 h
+# E: one trainer (claire-clement), 14 + 21 + 21 + 21 + 14 = 91 h; one external (mathieu-lefort), 14 h
 # F-3: no certification code → all in d « autres formations professionnelles »: 26 / 434
 # F-4: excel-tcd 5 + 5 = 10 / 66.5 + (28 + 14 + 28) = 136.5; prise-de-parole 6 + 5 = 11 / (91 + 21) + 101.5
 #      = 213.5; projet-collaboratif 5 / 105
-# G: no donneur d'ordre → 0
+# G: excel-2026-11-12, excel-tcd for the donneur d'ordre Forma'Pro Rhône (clients.yaml), 2 days = 14 h,
+#    3 présents → G: Forma'Pro Rhône 3 / 42 h (not in F); income: its price 1800 → C-10; E: + 14 h
 
 
 def test_demo_2026_matches_the_hand_count(demo):
     bpf = compute_bpf(demo, 2026)
     assert (bpf.start, bpf.end) == (date(2026, 1, 1), date(2026, 12, 31))
-    assert bpf.sessions == ["excel-2026-10-15", "reunion-2026-10-26", "parole-2026-11-04", "parole-2026-11-23",
-                            "projet-2026-11-30", "excel-2026-12-14"]
+    assert bpf.sessions == ["excel-2026-10-15", "reunion-2026-10-26", "parole-2026-11-04", "excel-2026-11-12",
+                            "parole-2026-11-23", "projet-2026-11-30", "excel-2026-12-14"]
     assert bpf.distance is True
     # reunion-2026-10-26: 3 employees on their CPF, 980 € each (line C-2e), 14 h each, an RS certification (F-3 b)
-    expected_income = {"C-1": D(9890), "C-2e": D(2940), "C-2h": D(9690), "C-7": D(1380), "C-9": D(2890)}
+    expected_income = {"C-1": D(9890), "C-2e": D(2940), "C-2h": D(9690), "C-7": D(1380), "C-9": D(2890),
+                       "C-10": D(1800)}
     assert {k: v for k, v in bpf.income.items() if v} == expected_income
     assert bpf.fund_total == D(9690 + 2940)
-    assert bpf.income_total == D(23850 + 2940)
+    assert bpf.income_total == D(23850 + 2940 + 1800)
     assert bpf.unassigned == 0
 
-    assert bpf.trainers == Tally(1, D(91 + 14))
-    assert bpf.external_trainers == Tally(0, D(0))
+    assert bpf.trainers == Tally(1, D(91 + 14))  # excel-2026-11-12, delivered for a donneur d'ordre
+    assert bpf.external_trainers == Tally(1, D(14))  # mathieu-lefort, sous-traitant, on reunion-2026-10-26
     assert bpf.learner_types == {
         "a": Tally(21 + 3, D(371 + 42)),
         "b": Tally(0, D(0)),
@@ -122,7 +124,7 @@ def test_demo_2026_matches_the_hand_count(demo):
         "Piloter un projet avec les outils numériques collaboratifs": Tally(5, D(105)),
         "Animer une réunion professionnelle à distance (préparation à la certification RS0000)": Tally(3, D(42)),
     }
-    assert bpf.entrusted == {}
+    assert bpf.entrusted == {"Forma'Pro Rhône": Tally(3, D(42))}
 
 
 def test_demo_problems_and_notes(demo):
@@ -210,21 +212,22 @@ def test_session_with_a_donneur_d_ordre_goes_to_frame_g(demo):
     p = with_session(demo, "excel-2026-12-14", contractor="Formations du Rhône")
     bpf = compute_bpf(p, 2026)
     # excel-2026-12-14: 5 learners × 14 h = 70 h, 5 × 690 = 3450 € leave F and their funders' lines for G / C-10.
-    assert bpf.entrusted == {"Formations du Rhône": Tally(5, D(70))}
-    assert bpf.entrusted_total == Tally(5, D(70))
-    assert bpf.income["C-10"] == D(3450)
+    assert bpf.entrusted == {"Formations du Rhône": Tally(5, D(70)), "Forma'Pro Rhône": Tally(3, D(42))}
+    assert bpf.entrusted_total == Tally(8, D(112))
+    assert bpf.income["C-10"] == D(3450 + 1800)
     assert bpf.income["C-7"] == 0
     assert bpf.income["C-1"] == D(9890 - 690)
     assert bpf.income["C-2h"] == D(9690 - 690)
     assert bpf.income["C-9"] == D(2890 - 690)
-    assert bpf.income_total == D(23850 + 2940)
+    assert bpf.income_total == D(23850 + 2940 + 1800)
     assert bpf.learners_total == Tally(21 + 3, D(434 + 42 - 70))
     assert bpf.learner_types["c"] == Tally(0, D(0))
     assert bpf.trainers == Tally(1, D(91 + 14))  # the provider's trainer still gave those hours
     g = [row for row in bpf_table(bpf) if row[0] == "G"]
     assert g == [
         ("G", "Formations confiées à votre organisme par un autre organisme de formation",
-         "5\u00a0stagiaires · 70\u00a0h"),
+         "8\u00a0stagiaires · 112\u00a0h"),
+        ("G", "dont Forma'Pro Rhône", "3\u00a0stagiaires · 42\u00a0h"),
         ("G", "dont Formations du Rhône", "5\u00a0stagiaires · 70\u00a0h"),
     ]
 
@@ -239,7 +242,7 @@ def test_a_session_across_two_years_splits_its_hours(demo):
     y2026, y2027 = compute_bpf(p, 2026), compute_bpf(p, 2027)
     # 2026: the 30/12 day only (5 learners × 7 h = 35 h), no learner and no income (the session ends in 2027).
     assert y2026.learners_total == Tally(21 + 3, D(364 + 42 + 35))
-    assert y2026.income_total == D(23850 + 2940 - 3450)
+    assert y2026.income_total == D(23850 + 2940 + 1800 - 3450)
     assert y2026.trainers == Tally(1, D(91 + 14 - 14 + 7))
     assert any(n.startswith("session excel-2026-12-14 : à cheval sur deux exercices") for n in y2026.notes)
     # 2027: its 5 learners, the 04/01 hours and its 5 × 690 = 3450 €.
@@ -252,7 +255,8 @@ def test_a_session_across_two_years_splits_its_hours(demo):
 def test_financial_year_can_start_mid_year(demo):
     bpf = compute_bpf(demo, 2026, start=date(2026, 11, 1))
     assert bpf.end == date(2027, 10, 31)
-    assert bpf.sessions == ["parole-2026-11-04", "parole-2026-11-23", "projet-2026-11-30", "excel-2026-12-14"]
+    assert bpf.sessions == ["parole-2026-11-04", "excel-2026-11-12", "parole-2026-11-23", "projet-2026-11-30",
+                            "excel-2026-12-14"]
 
 
 def test_intra_price_is_shared_to_the_cent(demo):
@@ -297,9 +301,11 @@ def test_xlsx_reads_back(demo, tmp_path):
     assert book.sheetnames == ["BPF 2026", "À vérifier"]
     rows = {row[1]: row for row in book["BPF 2026"].iter_rows(values_only=True) if row[1]}
     assert rows["1. Entreprises pour la formation de leurs salariés"][2] == 9890 - 690
-    assert rows["10. Contrats conclus avec d'autres organismes de formation (y compris CFA)"][2] == 3450
+    assert rows["10. Contrats conclus avec d'autres organismes de formation (y compris CFA)"][2] == 3450 + 1800
     assert rows["Total (a + b + c + d + e)"][3:5] == (21 + 3, 364 + 42)
     assert rows["Personnes de votre organisme dispensant des heures de formation"][3:5] == (1, 91 + 14)
+    assert rows["Personnes extérieures à votre organisme dispensant des heures de formation dans le cadre de "
+                "contrats de sous-traitance"][3:5] == (1, 14)
     assert rows[FRAMES["G"]][0] == "G"
     cell = next(c for c in book["BPF 2026"]["B"] if c.value == 'dont =HYPERLINK("x")')
     assert cell.data_type == "s"  # text, never a formula
@@ -337,7 +343,10 @@ def test_command_writes_both_files(tmp_path):
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     out = plain(result.output)
-    assert "26 790 €" in out
+    assert "28 590 €" in out
+    # frame D: the external intervenant's invoice of registre-sous-traitants.yaml
+    line = next(x for x in out.splitlines() if "dont achats de prestation" in x)
+    assert "1 300 €" in line
     assert "session excel-2026-12-14 : appel non saisi" in out
     assert "la facturation n'est pas gérée par qualikit" in out
     assert (root / "sortie" / "bpf-2026.xlsx").is_file()

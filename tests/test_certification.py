@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -168,11 +169,18 @@ def test_with_the_data_the_pack_proves_3_7_16_and_shows_the_rates(tmp_path):
     cross = next(folder.glob("07-*/tableau-croise.html")).read_text(encoding="utf-8")
     assert "Animer les échanges à distance" in cross
     assert next(folder.glob("07-*/tableau-croise.xlsx")).is_file()
-    assert list(folder.glob("16-*/proces-verbaux/pv.pdf")) and list(folder.glob("16-*/inscriptions/*.pdf"))
+    session = next(folder.glob("16-*/sessions/rs-oct"))
+    assert (session / "proces-verbal.pdf").is_file() and (session / "reglement-examen.pdf").is_file()
+    assert len(list(session.glob("inscriptions/*.pdf"))) == len(LEARNERS)
 
     # the same functions feed kpi and the public page
-    code, out = cli("kpi", "-p", str(root), "--today", TODAY)
+    from openpyxl import load_workbook
+
+    code, out = cli("kpi", "-p", str(root), "--today", TODAY, "--xlsx", str(tmp_path / "kpi.xlsx"))
     assert code == 0 and "RS0000" in out, out
+    rows = load_workbook(tmp_path / "kpi.xlsx", read_only=True)["Indicateurs"].iter_rows(min_row=4, values_only=True)
+    kpi = {row[0]: row[2] for row in rows}
+    assert kpi[presented.label] == presented.text() and kpi[obtained.label] == obtained.text()
     code, out = cli("indicators", "-p", str(root), "--today", TODAY)
     assert code == 0, out
     public = (root / "sortie" / "indicateurs" / "indicateurs.html").read_text(encoding="utf-8")
@@ -279,3 +287,141 @@ def test_the_programme_sheet_publishes_blocks_bridges_and_outlets(tmp_path):
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Blocs de compétences, validables séparément" in text and "BC02 Animer et conclure" in text
     assert "Débouchés" in text and "Chef de projet" in text and "dans le métier visé 61" in text
+
+
+def test_onboard_sends_the_conditions_of_presentation_with_each_convocation(tmp_path):
+    """Indicator 16: the information is generated from the data, attached to every convocation and journaled,
+    so that the journey (and the pack) know each learner was informed, without informe_le in examens.yaml."""
+    import email
+    import io
+    from email import policy
+
+    from pypdf import PdfReader
+
+    from qualikit.journey import as_of
+    from qualikit.project.load import load_project
+
+    root = certifying(tmp_path / "p")
+    exams = root / "examens.yaml"
+    exams.write_text(exams.read_text(encoding="utf-8").replace("  informe_le: 2026-09-20\n", ""), encoding="utf-8")
+    project = load_project(root).project
+    assert as_of(project, [], date(2026, 9, 28)).learner("rs-oct", "ana").exam.informed_on is None
+
+    code, out = cli("onboard", "rs-oct", "-p", str(root), "--today", "2026-09-28")
+    assert code == 0, out
+    emls = sorted((root / "outbox").glob("*.eml"))
+    assert len(emls) == len(LEARNERS)
+    for eml in emls:
+        message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        body = message.get_body(("plain",)).get_content()
+        assert "certification RS0000" in body and "règlement d’examen du certificateur est joint" in body
+        [rules] = [part for part in message.iter_attachments() if "Règlement" in part.get_filename()]
+        assert rules.get_content() == (root / "pieces" / "reglement.pdf").read_bytes()
+        [info] = [part for part in message.iter_attachments() if "Conditions de présentation" in part.get_filename()]
+        assert info.get_content_type() == "application/pdf"
+        reader = PdfReader(io.BytesIO(info.get_content()))
+        text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        for expected in ("RS0000", "Animer une réunion professionnelle à distance", "Certif'Démo", "BC01", "BC02",
+                         "Préparer", "Animer et conclure", "Centre d'examen Certif'Démo", "Julie Durand",
+                         "il vous est remis avec ce document"):
+            assert expected.replace("'", "’") in text or expected in text, (expected, text)
+    assert (root / "sortie" / "rs-oct" / "conditions-certification.pdf").is_file()
+
+    journal = entries(root)
+    issued = [e for e in journal if e.kind == "onboard.certification_info"]
+    assert len(issued) == 1 and issued[0].data["file"] == "sortie/rs-oct/conditions-certification.pdf"
+    sent = [e for e in journal if e.kind == "onboard.email"]
+    assert len(sent) == len(LEARNERS) and all(e.data["certification"] == "RS0000" for e in sent)
+    journey = as_of(project, journal, date(2026, 9, 28))
+    assert all(journey.learner("rs-oct", lid).exam.informed_on == date(2026, 9, 28) for lid in LEARNERS)
+    assert as_of(project, journal, date(2026, 9, 27)).learner("rs-oct", "ana").exam.informed_on is None
+
+    # a second run sends nothing and issues nothing again
+    code, out = cli("onboard", "rs-oct", "-p", str(root), "--today", "2026-09-29")
+    assert code == 0, out
+    assert len(list((root / "outbox").glob("*.eml"))) == len(LEARNERS)
+    assert len([e for e in entries(root) if e.kind == "onboard.certification_info"]) == 1
+
+
+def test_the_pack_files_each_sessions_pieces_and_names_what_lacks(tmp_path):
+    root = certifying(tmp_path / "p")
+    exams = root / "examens.yaml"
+    text = exams.read_text(encoding="utf-8").replace("  informe_le: 2026-09-20\n", "")
+    text = text.replace("  apprenant: ana\n", "  apprenant: ana\n  amenagement_demande: tiers-temps\n"
+                        "  amenagement_accorde: tiers-temps accordé\n  amenagement_fichier: pieces/absent.pdf\n")
+    exams.write_text(text, encoding="utf-8")
+    (root / "pieces" / "inscription-paul.pdf").unlink()
+    code, out = cli("onboard", "rs-oct", "-p", str(root), "--today", "2026-09-28")
+    assert code == 0, out
+    (root / "resultats.csv").write_text(RESULTS, encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    folder = pack(root)
+    assert statuses(folder)[16] == "partiel"
+    html = unescape(" ".join((folder / "index.html").read_text(encoding="utf-8").split()))
+    assert "non informé" not in html  # the convocations carried the information
+    assert "session rs-oct : preuve d'inscription absente pour X Paul (preuve_inscription)" in html
+    assert "session rs-oct : demande ou décision d'aménagement absente pour X Ana (amenagement_fichier)" in html
+    session = next(folder.glob("16-*/sessions/rs-oct"))
+    assert (session / "information-conditions-presentation.pdf").read_bytes() == (
+        root / "sortie" / "rs-oct" / "conditions-certification.pdf").read_bytes()
+    assert len(list(session.glob("inscriptions/*.pdf"))) == len(LEARNERS) - 1
+
+
+def test_the_programme_sheet_gives_the_rates_kpi_gives(tmp_path):
+    """Indicator 3: the obtention rate, with the presentation rate, on the published sheet (PDF and page),
+    computed by the same function as `kpi`; a rate on fewer than 5 people is given in numbers."""
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    def flat(text: str) -> str:
+        return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+    root = certifying(tmp_path / "p")
+    (root / "resultats.csv").write_text(RESULTS, encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    code, out = cli("kpi", "-p", str(root), "--today", TODAY, "--xlsx", str(tmp_path / "kpi.xlsx"))
+    assert code == 0, out
+    rows = load_workbook(tmp_path / "kpi.xlsx", read_only=True)["Indicateurs"].iter_rows(min_row=4, values_only=True)
+    kpi = {row[0]: flat(row[2]) for row in rows if row[0] and "certification RS0000" in row[0]}
+    assert list(kpi.values()) == ["83 % (5/6)", "80 % (4/5)", "20 % (1/5)"], kpi
+    presented, obtained, partial = kpi
+
+    code, out = cli("programme", "reunion", "-p", str(root), "--today", TODAY)
+    assert code == 0, out
+    pdf = PdfReader(io.BytesIO((root / "sortie" / "programmes" / "reunion.pdf").read_bytes()))
+    sheet = flat(" ".join(page.extract_text() for page in pdf.pages))
+    html = flat(unescape((root / "sortie" / "programmes" / "reunion.html").read_text(encoding="utf-8")))
+    for text in (sheet, html):
+        assert (f"Résultats de nos apprenants au 15/12/2026 : présentés à l'examen {kpi[presented]} ; "
+                f"certification obtenue {kpi[obtained]} ; blocs obtenus sans la certification entière {kpi[partial]}"
+                ).replace("'", "’") in text.replace("'", "’")
+
+    # fewer than 5 people: numbers, not a rate (one learner's result only)
+    (root / "resultats.csv").unlink()
+    (root / "journal.jsonl").unlink()
+    (root / "resultats.csv").write_text("apprenant;session;résultat;blocs obtenus;date\n"
+                                        "ana;rs-oct;obtenu;;27/10/2026\n", encoding="utf-8")
+    exams = root / "examens.yaml"
+    exams.write_text("\n".join(exams.read_text(encoding="utf-8").split("\n")[:6]) + "\n", encoding="utf-8")
+    cli("certification", "import", str(root / "resultats.csv"), "-p", str(root), "--today", "2026-10-28")
+    code, out = cli("programme", "reunion", "-p", str(root), "--today", TODAY)
+    assert code == 0, out
+    html = flat(unescape((root / "sortie" / "programmes" / "reunion.html").read_text(encoding="utf-8")))
+    assert "présentés à l’examen 17 % (1/6) ; certification obtenue 1 sur 1 (" in html.replace("'", "’")
+
+
+def test_malformed_certification_fields_are_located_errors(tmp_path):
+    root = certifying(tmp_path / "p")
+    path = root / "certifications.yaml"
+    text = path.read_text(encoding="utf-8").replace("taux_insertion_metier: 61 %", "taux_insertion_metier: beaucoup")
+    text = text.replace("blocs_separables: oui", "blocs_separables: peut-être")
+    path.write_text(text.replace("debouches: [Chef de projet, assistant de direction]", "debouches: {metier: chef}"),
+                    encoding="utf-8")
+    code, out = cli("check", "-p", str(root))
+    text = " ".join(out.split())
+    assert code == 1
+    assert "certifications.yaml:17:26: taux_insertion_metier : « beaucoup » n'est pas valide" in text, out
+    assert "certifications.yaml:11:21: blocs_separables : « peut-être » n'est pas valide (attendu : oui ou non)" in text
+    assert "certifications.yaml:15:15: champ inconnu « debouches.metier »" in text

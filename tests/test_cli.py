@@ -100,6 +100,17 @@ def test_help_does_not_import_heavy_libraries():
     assert "HEAVY []" in out
 
 
+def test_a_command_imports_its_own_module_only(tmp_path):
+    """`verify` (and the daily `remind`) must not pay for the thirty other commands' modules."""
+    code = ("import sys; from qualikit.cli import app\n"
+            "try:\n    app(['verify', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print('CLI', sorted(m for m in sys.modules if m.startswith('qualikit.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = out.split("CLI", 1)[1]
+    assert "qualikit.cli.verify" in loaded
+    assert "qualikit.cli.audit" not in loaded and "qualikit.cli.registers" not in loaded
+
+
 def test_init_refuses_a_wrong_siret_or_e_mail_and_says_why(tmp_path):
     dest = tmp_path / "p"
     result = run("init", dest, "--siret", "73282932000075", "--email", "julie@example", "--non-interactif")

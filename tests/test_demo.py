@@ -21,10 +21,10 @@ def test_demo_runs_the_whole_journey(tmp_path):
                  "close.attestation", "remind.rappel-veille", "survey.answer"):
         assert kind in kinds, kind
     assert len(list((dest / "outbox").glob("*.eml"))) > 50
-    # the invoices of the closed sessions (the certifying one included) and the particulier's deposit, numbered
-    # from 1 without a gap
+    # the invoices of the closed sessions (the certifying and the subcontracted ones included) and the
+    # particulier's deposit, numbered from 1 without a gap
     invoices = sorted(p.name for p in (dest / "sortie" / "factures").glob("facture-*.pdf"))
-    assert invoices == [f"facture-2026-{n:04d}.pdf" for n in range(1, len(invoices) + 1)] and len(invoices) == 10
+    assert invoices == [f"facture-2026-{n:04d}.pdf" for n in range(1, len(invoices) + 1)] and len(invoices) == 11
     index = next((dest / "audit").glob("*/index.html"))
     assert "Référentiel national qualité 2026" in index.read_text(encoding="utf-8")
     again = CliRunner().invoke(app, ["demo", str(dest)])

@@ -40,7 +40,7 @@ def test_indicators_page_html_and_pdf(tmp_path):
     page.feed(html)
     assert page.lang == "fr"
     rows = {r[0]: r for r in page.rows if r}
-    assert rows["Taux d'abandon"][1] == "5\u00a0% (1/19)" and rows["Taux d'abandon"][2] == "19"
+    assert rows["Taux d'abandon"][1] == "5\u00a0% (1/22)" and rows["Taux d'abandon"][2] == "22"
     assert "abandonné ÷" in rows["Taux d'abandon"][3]
     # indicator 3: the demo's RS0000 session, its results not imported in the project copy (counts: n < 5)
     assert rows["Taux de présentation à la certification RS0000"][1] == "0 sur 3"

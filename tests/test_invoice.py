@@ -74,7 +74,7 @@ def test_one_invoice_per_convention_and_contract_a_dropout_pro_rata(demo: Path) 
 
     pdf = demo / "sortie" / "factures" / f"facture-{by_buyer['Menuiserie Dumas'].number}.pdf"
     text = text_of(pdf)
-    for mention in ("FACTURE N°", "Exonération de TVA, article 261-4-4° a du CGI", "SIREN 021107289",
+    for mention in ("FACTURE N°", "Exonération de TVA, article 261-4-4° a du CGI", "SIREN 021 107 289",
                     "Catégorie de l'opération : prestation de services", "40 €", "L441-10",
                     "7 h réalisées sur 21 h", "Déclaration d'activité n° 84691234569"):
         assert mention in text, mention

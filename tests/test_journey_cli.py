@@ -64,6 +64,7 @@ def test_status_as_of_an_earlier_day_knows_nothing_later(played):
     planned = {("16", "10"), ("04", "11"), ("06", "11"), ("23", "11"), ("25", "11"), ("30", "11"), ("08", "12"),
                ("14", "12"), ("15", "12"),  # the sessions' own dates, shown as planned
                ("26", "10"), ("27", "10"),  # the certifying session reunion-2026-10-26
+               ("13", "11"),  # the subcontracted excel-2026-11-12
                ("19", "10"), ("28", "10")}  # the days reunion-… and parole-2026-11-04's convocations are due
     assert {(d, m) for d, m, _ in later} <= planned
     # nothing that happened later: no closing, no document, no answer, no drop-out

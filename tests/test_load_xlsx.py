@@ -87,6 +87,27 @@ def test_not_a_workbook(tmp_path):
     assert errors[0].startswith("qualikit.xlsx: classeur illisible")
 
 
+def test_an_entity_bomb_in_a_workbook_expands_nothing(tmp_path):
+    """A « billion laughs » DTD in the shared strings: read in a blink, no cell grows."""
+    import zipfile
+
+    entities = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10))
+    dtd = f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{entities}]>'
+    (tmp_path / "p").mkdir()
+    with zipfile.ZipFile(DEMO_XLSX / "qualikit.xlsx") as src, \
+            zipfile.ZipFile(tmp_path / "p" / "qualikit.xlsx", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/sharedStrings.xml":
+                text = data.decode().split("?>", 1)[-1].replace("<t>", "<t>&lol9;")
+                data = (dtd + text).encode()
+            dst.writestr(info, data)
+    loaded = load_project(tmp_path / "p", use_cache=False)
+    project = loaded.project
+    assert project is None or all(len(lr.full_name) < 1000 for lr in project.learners)
+    assert all(len(d.format()) < 2000 for d in loaded.report.items)
+
+
 def test_both_forms_in_one_folder_is_refused(tmp_path):
     shutil.copytree(DEMO, tmp_path / "p")
     shutil.copy(DEMO_XLSX / "qualikit.xlsx", tmp_path / "p")

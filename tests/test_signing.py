@@ -442,7 +442,9 @@ def test_qr_rendered_modules_match_segno(tmp_path: Path) -> None:
     """Rasterise the page and read every module back: the printed code is the code segno made."""
     import segno
 
-    matrix = [list(row) for row in segno.make(URL, error="m", micro=False).matrix]
+    from qualikit.documents.signing.codes import QR_MASK
+
+    matrix = [list(row) for row in segno.make(URL, error="m", micro=False, mask=QR_MASK).matrix]
     n, border, dpi, size_mm = len(matrix), 4, 300, 30
     (tmp_path / "qr.pdf").write_bytes(qr_pdf(size_mm))
     subprocess.run([PDFTOPPM, "-gray", "-r", str(dpi), str(tmp_path / "qr.pdf"), str(tmp_path / "qr")], check=True)

@@ -44,12 +44,10 @@ def _undescribed(ctx: Context) -> tuple[list[Certification], list[str]]:
 
 
 def _file(ctx: Context, rel: str | None, folder: str, label: str) -> PackFile | None:
-    from qualikit.base.files import inside, safe_name
+    from qualikit.base.files import safe_name
 
-    if not rel:
-        return None
-    path = ctx.root / rel
-    if not inside(ctx.root, path) or not path.is_file():
+    path = ctx.project_file(rel)
+    if path is None:
         return None
     return PackFile(f"{folder}/{safe_name(path.stem)}{path.suffix.lower()}", label, source=path)
 
@@ -175,6 +173,9 @@ def tableau_croise(ctx: Context) -> Proof:
 
 # --- indicator 16 ----------------------------------------------------------------------------------
 
+INFO_KIND = "onboard.certification_info"  # the information on the conditions, sent with the convocations
+
+
 def presentation_certification(ctx: Context) -> Proof:
     label = "Conditions de présentation : information, inscription, aménagements, procès-verbaux"
     certs, missing = _undescribed(ctx)
@@ -182,13 +183,7 @@ def presentation_certification(ctx: Context) -> Proof:
         return Proof("presentation_certification", label, False, todo=[
             "décrivez la certification dans certifications.yaml et le chemin de chaque apprenant vers l'examen "
             "dans examens.yaml"], missing=missing)
-    files: list[PackFile] = []
     for cert in certs:
-        rules = _file(ctx, cert.exam_rules, "reglement", f"Règlement d'examen {cert.code}")
-        if rules is None:
-            missing.append(f"{cert.code} : règlement d'examen absent (reglement_examen)")
-        else:
-            files.append(rules)
         if not cert.assesses and not cert.assessor:
             missing.append(f"{cert.code} : vous n'évaluez pas et l'évaluateur n'est pas nommé (evaluateur)")
     certified = lambda sj, lj: ctx.project.certification_of(sj.session) is not None  # noqa: E731
@@ -200,10 +195,6 @@ def presentation_certification(ctx: Context) -> Proof:
         ended_only=True, where=lambda sj, lj: certified(sj, lj) and not lj.dropped),
         "sans inscription à l'examen", "sans inscription à l'examen")
     missing += coverage.gap(coverage.lacking(
-        ctx, lambda sj, lj: _file(ctx, lj.exam.registration_proof, "inscriptions", "") is not None,
-        where=lambda sj, lj: certified(sj, lj) and lj.exam is not None and lj.exam.registered_on is not None),
-        "sans preuve d'inscription", "sans preuve d'inscription")
-    missing += coverage.gap(coverage.lacking(
         ctx, lambda sj, lj: lj.exam is not None and lj.exam.adaptation_granted,
         where=lambda sj, lj: certified(sj, lj) and bool(lj.learner.adaptation)),
         "en situation de handicap sans aménagement d'examen consigné", "en situation de handicap sans aménagement "
@@ -212,34 +203,77 @@ def presentation_certification(ctx: Context) -> Proof:
         ctx, lambda sj, lj: lj.exam.presented is not False or bool(lj.exam.absence_reason),
         where=lambda sj, lj: certified(sj, lj) and lj.exam is not None), "non présenté sans motif",
         "non présentés sans motif")
+    files: list[PackFile] = []
     table = [["Session", "Apprenant", "Informé le", "Inscrit le", "Session d'examen", "Aménagement", "Présenté",
               "Résultat", "Blocs obtenus"]]
-    for sj, lj in coverage.learners(ctx):
-        cert = ctx.project.certification_of(sj.session)
-        if cert is None:
-            continue
-        x = lj.exam
-        if x is not None:
-            proof = _file(ctx, x.registration_proof, "inscriptions", f"Inscription de {lj.learner.full_name} ({sj.id})")
-            if proof is not None:
-                files.append(proof)
-        table.append([sj.id, lj.learner.full_name, f"{x.informed_on:%d/%m/%Y}" if x and x.informed_on else "—",
-                      f"{x.registered_on:%d/%m/%Y}" if x and x.registered_on else "—",
-                      (x.exam_session or "") if x else "", (x.adaptation_granted or "") if x else "",
-                      {True: "oui", False: f"non ({x.absence_reason or 'motif ?'})" if x else "non",
-                       None: "—"}[x.presented if x else None],
-                      (f"{x.result} ({x.result_on:%d/%m/%Y})" if x and x.result else "—"),
-                      ", ".join(x.blocks) if x else ""])
     for s in certifying_sessions(ctx):
         sj = coverage.journey(ctx).get(s.id)
-        judged = sj is not None and any(lj.exam and lj.exam.result_on for lj in sj.learners)
-        pv = _file(ctx, s.exam_minutes, "proces-verbaux", f"Procès-verbal de l'examen ({s.id})")
-        if pv is not None:
-            files.append(pv)
-        elif judged:
-            missing.append(f"session {s.id} : procès-verbal de l'examen absent (proces_verbal)")
-    notes = [f"{c.code} : l'examen est conduit par {c.assessor} ; les apprenants y sont orientés."
-             for c in certs if not c.assesses and c.assessor]
+        cert = ctx.project.certification_of(s)
+        if sj is None or cert is None:
+            continue
+        found, lacks = _session_pieces(ctx, sj, cert)
+        files += found
+        missing += [f"session {s.id} : {what}" for what in lacks]
+        table += [_path_row(sj, lj) for lj in sj.started]
+    notes = [f"{c.code} : l'examen est conduit par {c.assessor} ; les apprenants y sont orientés (document "
+             "d'information joint à la convocation)." for c in certs if not c.assesses and c.assessor]
     files.insert(0, PackFile("presentation-certification.html", "Chemin de chaque apprenant vers l'examen",
                              data=_page("Présentation à la certification", [("Apprenants", notes, table)])))
     return Proof("presentation_certification", label, True, files, notes=notes, missing=missing)
+
+
+def _session_pieces(ctx: Context, sj, cert: Certification) -> tuple[list[PackFile], list[str]]:
+    """One certifying session's pieces, filed in its own folder, and what it lacks (in French)."""
+    from qualikit.audit.context import journal_files
+    from qualikit.base.files import safe_name
+
+    s = sj.session
+    folder = f"sessions/{safe_name(s.id)}"
+    files, lacks = [], []
+
+    def piece(rel, name, what):
+        path = ctx.project_file(rel)
+        if path is None:
+            return None
+        out = PackFile(f"{folder}/{name}{path.suffix.lower()}", f"{what} ({s.id})", source=path)
+        files.append(out)
+        return out
+
+    info = journal_files(ctx, INFO_KIND).get((s.id, ""))
+    if info is not None:
+        files.append(PackFile(f"{folder}/information-conditions-presentation.pdf",
+                              f"Information sur les conditions de présentation envoyée avec les convocations "
+                              f"({s.id})", source=info))
+    if piece(cert.exam_rules, "reglement-examen", f"Règlement d'examen {cert.code}") is None:
+        lacks.append("règlement d'examen absent (reglement_examen)")
+    no_proof, no_decision = [], []
+    for lj in sj.started:
+        x = lj.exam
+        if x is None:
+            continue
+        who = safe_name(lj.id)
+        if x.registered_on and piece(x.registration_proof, f"inscriptions/{who}",
+                                     f"Inscription de {lj.learner.full_name}") is None:
+            no_proof.append(lj.learner.full_name)
+        if (x.adaptation_asked or x.adaptation_granted) and piece(
+                x.adaptation_file, f"amenagements/{who}", f"Aménagement d'épreuve de {lj.learner.full_name}") is None:
+            no_decision.append(lj.learner.full_name)
+    if no_proof:
+        lacks.append(f"preuve d'inscription absente pour {', '.join(no_proof)} (preuve_inscription)")
+    if no_decision:
+        lacks.append(f"demande ou décision d'aménagement absente pour {', '.join(no_decision)} (amenagement_fichier)")
+    judged = any(lj.exam and lj.exam.result_on for lj in sj.learners)
+    if piece(s.exam_minutes, "proces-verbal", "Procès-verbal de l'examen") is None and judged:
+        lacks.append("procès-verbal de l'examen absent (proces_verbal)")
+    return files, lacks
+
+
+def _path_row(sj, lj) -> list[str]:
+    x = lj.exam
+    return [sj.id, lj.learner.full_name, f"{x.informed_on:%d/%m/%Y}" if x and x.informed_on else "—",
+            f"{x.registered_on:%d/%m/%Y}" if x and x.registered_on else "—",
+            (x.exam_session or "") if x else "", (x.adaptation_granted or "") if x else "",
+            {True: "oui", False: f"non ({x.absence_reason or 'motif ?'})" if x else "non",
+             None: "—"}[x.presented if x else None],
+            (f"{x.result} ({x.result_on:%d/%m/%Y})" if x and x.result else "—"),
+            ", ".join(x.blocks) if x else ""]

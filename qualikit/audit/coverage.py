@@ -72,10 +72,14 @@ def unclosed(ctx: Context) -> list[str]:
 
 def closing_document(ctx: Context, kind: str, what: str, dropouts: bool) -> list[str]:
     """Every learner of a closed session with attended hours has this document (a drop-out gets
-    the certificat de réalisation of the hours done, not the attestation de fin de formation)."""
+    the certificat de réalisation of the hours done, not the attestation de fin de formation). A
+    session delivered for a donneur d'ordre whose contract leaves them to it is not asked for them."""
+    from qualikit.project.model import NO_ISSUE
+
     return unclosed(ctx) + gap(lacking(ctx, lambda sj, lj: kind in lj.documents, ended_only=True,
                                        where=lambda sj, lj: sj.closed is not None and lj.hours_done > 0
-                                       and (dropouts or not lj.dropped)), what)
+                                       and (dropouts or not lj.dropped)
+                                       and not (sj.session.contractor and sj.session.issuer == NO_ISSUE)), what)
 
 
 def signed_attendance(ctx: Context, signed: set[tuple[str, date, str]]) -> list[str]:

@@ -33,6 +33,7 @@ from qualikit.audit.delivery import (
     suivi_apprenants,
     tableau_retention,
 )
+from qualikit.audit.external import sous_traitance
 from qualikit.audit.improvement import (
     enquetes,
     rapport_enquetes,
@@ -48,7 +49,14 @@ from qualikit.audit.information import (
     objectifs_programme,
     positionnement,
 )
-from qualikit.audit.means import competences, formateurs, referent_handicap, ressources_pedagogiques, veille
+from qualikit.audit.means import (
+    competences,
+    formateurs,
+    referent_handicap,
+    reseau_handicap,
+    ressources_pedagogiques,
+    veille,
+)
 from qualikit.audit.procedures import PROCEDURES, procedure_proof
 from qualikit.audit.results import Proof
 
@@ -96,6 +104,8 @@ COLLECTORS: dict[str, Callable[[Context], Proof]] = {
     "registre_signalements": registre_signalements,
     "ressources_pedagogiques": ressources_pedagogiques,
     "referent_handicap": referent_handicap,
+    "reseau_handicap": reseau_handicap,
+    "sous_traitance": sous_traitance,
     "enquetes": enquetes,
     "rapport_enquetes": rapport_enquetes,
     "registre_reclamations": registre_reclamations,

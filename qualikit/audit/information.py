@@ -21,6 +21,7 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
                                                          "dans preuves/01/ de votre projet")
         ctx.cache["sheets"] = result
         return result
+    from qualikit.audit.context import journey
     from qualikit.base.files import safe_name
 
     files = []
@@ -28,8 +29,10 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
         if p.updated and p.updated > ctx.today:
             continue  # its sheet of the day is gone: fiche_programme says so
         issued = p.updated or ctx.stamp
+        # a certifying programme's rates as the sheet published on the audit day gave them
         files.append(PackFile(f"fiche-programme-{safe_name(p.id)}.pdf", f"Fiche programme « {p.title} »",
-                              data=render(ctx.project, p, ctx.root, issued)))
+                              data=render(ctx.project, p, ctx.root, issued,
+                                          journey(ctx) if p.certification_code else None)))
     ctx.cache["sheets"] = (files, None)
     return ctx.cache["sheets"]
 

@@ -31,21 +31,89 @@ def packs(ctx: Context) -> dict[tuple[str, str], Path]:
 
 
 def referent_handicap(ctx: Context) -> Proof:
+    """The référent and the network declared in the organisation file, with the référent's own training
+    when the registers hold any (the competences of a référent who is a trainer, the network's
+    « formation du référent » entries)."""
+    from qualikit.audit.shared import _cmd
+
     org = ctx.project.organisation
     label = "Référent handicap et réseau de partenaires"
     referent = org.disability_referent
-    if referent is None:
+    if referent is None or not referent.name:
         return Proof("referent_handicap", label, False, todo=[
-            "renseignez referent_handicap et reseau_handicap dans organisation.yaml"])
+            "désignez votre référent handicap (referent_handicap) et votre réseau (reseau_handicap) dans "
+            "organisation.yaml"])
     rows = [["Référent handicap", referent.name], ["E-mail", referent.email or ""],
             ["Téléphone", referent.phone or ""]]
     rows += [["Réseau", partner] for partner in org.disability_network]
-    todo = [] if org.disability_network else [
-        "ajoutez votre réseau (Agefiph, Cap emploi, MDPH, Ressource Handicap Formation) : reseau_handicap dans "
-        "organisation.yaml"]
-    data = workbook(ctx.about, [Sheet("Référent et réseau", ("Élément", "Valeur"), rows, (20, 80))], ctx.stamp)
+    trainings = referent_trainings(ctx, referent.name)
+    rows += [["Formation du référent", text] for text in trainings]
+    missing, todo, notes = [], [], []
+    if not org.disability_network:
+        missing.append("aucun partenaire du réseau handicap déclaré")
+        todo.append("déclarez votre réseau (Agefiph, Cap emploi, MDPH, Ressource Handicap Formation) : "
+                    "reseau_handicap dans organisation.yaml")
+    if trainings:
+        notes.append(f"Compétences du référent : {len(trainings)} formation(s) ou information(s) notée(s).")
+    else:
+        notes.append("Aucune formation du référent notée : "
+                     f"{_cmd(ctx, 'handicap add --type formation --partenaire … --compte-rendu …')}.")
+    data = workbook(ctx.about, [Sheet("Référent et réseau", ("Élément", "Valeur"), rows, (22, 90))], ctx.stamp)
     return Proof("referent_handicap", label, True, [PackFile("referent-et-reseau-handicap.xlsx", label, data=data)],
-                 todo=todo)
+                 notes, todo, missing)
+
+
+def referent_trainings(ctx: Context, name: str) -> list[str]:
+    """« intitulé (date, organisme) » of the référent's trainings known by the as-of day: their own
+    training as a trainer of the project (competences) and the network register's."""
+    from qualikit.base.frdates import short_date
+    from qualikit.quality.registers import competences, network
+    from qualikit.quality.registers.model import CompetenceKind, NetworkKind
+
+    ids = {t.id for t in ctx.project.trainers if t.name.casefold() == name.casefold()}
+    out = []
+    document = ctx.register(competences)
+    if document.ok:
+        out += [f"{e.title} ({short_date(e.date)}{', ' + e.provider if e.provider else ''})"
+                for e in document.register.entries if e.kind is CompetenceKind.FORMATION and e.trainer in ids
+                and any(w in e.title.casefold() for w in ("handicap", "accessib", "psh", "inclusi"))]
+    document = ctx.register(network)
+    if document.ok:
+        out += [f"{e.report} ({short_date(e.date)}, {e.partner})" for e in document.register.entries
+                if e.kind is NetworkKind.FORMATION]
+    return out
+
+
+def reseau_handicap(ctx: Context) -> Proof:
+    """The network used over the period: the dated actions of registre-handicap.yaml, with their files."""
+    from qualikit.audit.shared import _cmd
+    from qualikit.quality.registers import network
+
+    label = "Actions avec le réseau handicap sur la période"
+    add = _cmd(ctx, "handicap add --partenaire … --type réunion --compte-rendu …")
+    document = ctx.register(network)
+    if not document.ok:
+        return Proof("reseau_handicap", label, False, todo=[f"corrigez {network.FILENAME} ({_cmd(ctx, 'check')})"])
+    entries = sorted((e for e in document.register.entries if ctx.period.contains(e.date)),
+                     key=lambda e: (e.date, e.id))
+    if not entries:
+        return Proof("reseau_handicap", label, False,
+                     todo=[f"notez vos contacts, réunions et orientations avec vos partenaires : {add}"])
+    files, rows = [], []
+    for e in entries:
+        copy = ""
+        if (path := ctx.project_file(e.file)) is not None:
+            copy = f"reseau/{e.id}{path.suffix.lower()}"
+            files.append(PackFile(copy, f"{e.kind.value.capitalize()} : {e.partner} ({e.id})", source=path))
+        rows.append([e.id, e.date, e.partner, e.kind.value, e.report, copy])
+    sheet = Sheet("Réseau handicap", ("N°", "Date", "Partenaire", "Type", "Compte rendu", "Pièce"), rows,
+                  (12, 11, 32, 20, 70, 22))
+    partners = sorted({e.partner for e in entries})
+    return Proof("reseau_handicap", label, True,
+                 [PackFile("registre-reseau-handicap.xlsx", label, data=workbook(ctx.about, [sheet], ctx.stamp)),
+                  *files],
+                 [f"{len(entries)} action(s) avec {len(partners)} partenaire(s) sur la période, tirée(s) de "
+                  f"{network.FILENAME}."])
 
 
 def formateurs(ctx: Context) -> Proof:

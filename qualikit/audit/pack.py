@@ -90,6 +90,8 @@ def profile_of(project: Project, period_sessions: list | None = None):
     programmes = [project.programme(s.programme_id) for s in (sessions if period_sessions is None else period_sessions)]
     return Profile(
         certifying=any(p and p.certification_code for p in programmes),
+        uses_subcontracting=any((t := project.trainer(s.trainer_id or "")) is not None and t.external
+                                for s in (sessions if period_sessions is None else period_sessions)),
         acts_as_subcontractor_only=bool(sessions) and all(s.contractor for s in sessions),
         longest_training_days=max((len({d.date for d in s.days}) for s in sessions), default=math.inf),
     )

@@ -30,41 +30,42 @@ class Percent(float):
     """A share (0.75) that a workbook shows as a percentage (75 %): rows stay plain lists."""
 
 
-def put(cell, value: Any, number_format: str | None = None) -> None:
-    """Set a cell from a Python value, typed; text is always text."""
+def typed(value: Any) -> tuple[Any, str | None, bool]:
+    """What a Python value becomes in a cell: (cell value, number format, is text). Text is always
+    text, never a formula; dates in Paris time; `None` for nothing. The one rule every writer follows."""
     if isinstance(value, str):
         value = _ILLEGAL.sub("", value)
-    if value is None or value == "":
-        cell.value = None  # an empty string cell is no value, and Excel dislikes it
-    elif isinstance(value, bool):
-        cell.value = "oui" if value else "non"
-        cell.data_type = "s"
-    elif isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # "=HYPERLINK(…)", "+33…", "-", "@x", "#N/A" stay text
-        cell.number_format = TEXT_FORMAT
-    elif isinstance(value, datetime):
+        return (value, TEXT_FORMAT, True) if value else (None, None, False)
+    if value is None:
+        return None, None, False
+    if isinstance(value, bool):
+        return ("oui" if value else "non"), None, True
+    if isinstance(value, datetime):
         if value.tzinfo is not None:
             from qualikit.base.clock import PARIS
 
             value = value.astimezone(PARIS).replace(tzinfo=None)
-        cell.value = value
-        cell.number_format = DATE_FORMAT if value.time() == time(0) else DATETIME_FORMAT
-    elif isinstance(value, date):
-        cell.value = value
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, Percent):
-        cell.value = float(value)
-        cell.number_format = PERCENT_FORMAT
-    elif isinstance(value, Decimal):
-        cell.value = int(value) if value == value.to_integral_value() else float(value)
-    elif isinstance(value, int | float):
-        cell.value = value
-    else:
-        cell.value = _ILLEGAL.sub("", str(value))
-        cell.data_type = "s"
-        cell.number_format = TEXT_FORMAT
-    if number_format is not None and cell.value is not None and cell.data_type != "s":
+        return value, (DATE_FORMAT if value.time() == time(0) else DATETIME_FORMAT), False
+    if isinstance(value, date):
+        return value, DATE_FORMAT, False
+    if isinstance(value, Percent):
+        return float(value), PERCENT_FORMAT, False
+    if isinstance(value, Decimal):
+        return (int(value) if value == value.to_integral_value() else float(value)), None, False
+    if isinstance(value, int | float):
+        return value, None, False
+    return _ILLEGAL.sub("", str(value)), TEXT_FORMAT, True
+
+
+def put(cell, value: Any, number_format: str | None = None) -> None:
+    """Set an openpyxl cell from a Python value, typed by `typed()`."""
+    value, fmt, text = typed(value)
+    cell.value = value  # an empty string cell is no value, and Excel dislikes it
+    if text:
+        cell.data_type = "s"  # "=HYPERLINK(…)", "+33…", "-", "@x", "#N/A" stay text
+    if fmt is not None:
+        cell.number_format = fmt
+    if number_format is not None and value is not None and not text:
         cell.number_format = number_format
 
 
@@ -81,20 +82,36 @@ def finish(ws, header_row: int = 1, widths: dict[int, int] | None = None, filter
     for row in ws.iter_rows(min_row=header_row):
         for cell in row:
             if cell.value is not None:
-                room = _width(cell) + (3 if cell.row == header_row else 0)
+                room = value_width(cell.value, cell.number_format) + (3 if cell.row == header_row else 0)
                 fitted[cell.column] = max(fitted.get(cell.column, 0), room)
     for c in range(1, last_col + 1):
         width = (widths or {}).get(c) or min(max(fitted.get(c, 0) + 2, 8), 60)
         ws.column_dimensions[get_column_letter(c)].width = width
 
 
-def _width(cell) -> int:
-    value = cell.value
+def fitted_widths(headers, rows, widths: dict[int, int] | None = None) -> dict[int, int]:
+    """`finish()`'s column widths computed from the values, for a write-only sheet (whose cells
+    cannot be read back): the same widths for the same table."""
+    fitted = {c: len(str(h)) + 3 for c, h in enumerate(headers, start=1)}
+    for row in rows:
+        for c, value in enumerate(row, start=1):
+            if value is not None and value != "":
+                room = value_width(value, PERCENT_FORMAT if isinstance(value, Percent) else "")
+                if room > fitted.get(c, 0):
+                    fitted[c] = room
+    last = max([len(headers), *fitted])
+    return {c: (widths or {}).get(c) or min(max(fitted.get(c, 0) + 2, 8), 60) for c in range(1, last + 1)}
+
+
+def value_width(value, number_format: str) -> int:
+    """Characters a value needs once shown: a date 10, a date and time 16, a share 5, text its longest line."""
     if isinstance(value, datetime):
-        return 16 if cell.number_format == DATETIME_FORMAT else 10
+        return 16 if number_format == DATETIME_FORMAT or value.time() != time(0) else 10
     if isinstance(value, date):
         return 10
-    if isinstance(value, float) and "%" in cell.number_format:
+    if isinstance(value, float) and "%" in number_format:
         return 5
-    text = str(value)
+    text = value if isinstance(value, str) else str(value)
+    if "\n" not in text:
+        return len(text)
     return max((len(line) for line in text.splitlines()), default=0)

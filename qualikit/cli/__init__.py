@@ -1,43 +1,118 @@
 """The command line: parse arguments, call the library, print. Nothing else here.
 
-Heavy libraries (openpyxl, reportlab, pyHanko) are imported inside the
-commands that use them, so `qualikit --help` starts fast.
+Each command's module is imported only when that command runs (or when the help lists them):
+`qualikit verify` or the daily `qualikit remind` do not pay for the thirty others. Heavy
+libraries (openpyxl, reportlab, pyHanko) are imported inside the commands that use them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, MutableMapping
+from importlib import import_module
+
 import typer
+from typer.core import TyperGroup
 
 from qualikit.base.resources import docs_dir
-from qualikit.cli import (
-    audit,
-    bpf,
-    check,
-    close,
-    contract,
-    convert,
-    demo,
-    emargement,
-    indicators,
-    init,
-    invoice,
-    kpi,
-    onboard,
-    remind,
-    status,
-    verify,
-)
-from qualikit.cli.certification import certification_app
 from qualikit.cli.french import install as _french
-from qualikit.cli.journal import journal_app
-from qualikit.cli.log import log_app
-from qualikit.cli.registers import improvement_app, incident_app, report_app, risk_app
-from qualikit.cli.registers_competences import competence_app
-from qualikit.cli.registers_procedures import procedure_app
-from qualikit.cli.registers_watch import watch_app
-from qualikit.cli.survey import survey_app
 
 _french()
+
+# name → ("module:function" under qualikit.cli, help), in the order of the help page
+COMMANDS: dict[str, tuple[str, str]] = {
+"demo": ("demo:command", "Démonstration : tout le parcours sur une copie du projet d'exemple."),
+    "init": ("init:command", "Crée un dossier de projet prêt à remplir."),
+    "check": ("check:command", "Vérifie le projet : erreurs et points d'attention Qualiopi."),
+    "status": ("status:command", "Vue d'ensemble : sessions, apprenants, ce qui a été fait et ce qui vient."),
+    "programme": ("contract:programme", "Les fiches programmes datées, PDF et HTML à publier (indicateur 1)."),
+    "contract": ("contract:contract", "Contrat (particulier), convention (entreprise) avec l'information "
+                 "préalable, ou contrat de sous-traitance (donneur d'ordre)."),
+    "onboard": ("onboard:command", "Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail."),
+    "close-session": ("close:command",
+                 "Clôture : heures suivies, attestations et certificats signés, pack de "
+                 "fin, questionnaire à chaud."),
+    "remind": ("remind:command", "À lancer chaque jour : envoie chaque relance du parcours due, une seule fois."),
+    "verify": ("verify:command", "Vérifie qu'un PDF a bien été délivré par qualikit, intact, et sa signature."),
+    "audit-pack": ("audit:command",
+                 "Dossier de preuves pour l'audit Qualiopi : un dossier par indicateur, "
+                 "index, manifeste."),
+    "kpi": ("kpi:command", "Indicateurs : réponses, satisfaction, NPS, achèvement, abandons, délais…"),
+    "indicators": ("indicators:command",
+                 "La page de résultats à publier (HTML et PDF), avec les méthodes de "
+                 "calcul."),
+    "bpf": ("bpf:command", "Bilan pédagogique et financier (cerfa 10443) d'une année : tableau, classeur et PDF."),
+    "emargement": ("emargement:command",
+                 "Émargement dans la salle (page de signature servie par cet ordinateur, "
+                 "sans internet) ou feuille papier scannée (emargement import)."),
+    "invoice": ("invoice:invoice", "Factures et avoirs Factur-X des contrats et conventions, numérotés sans trou."),
+    "payment": ("invoice:payment", "Enregistre un paiement reçu sur une facture (date, montant, moyen)."),
+    "convert": ("convert:command", "Convertit un projet YAML en classeur Excel (qualikit.xlsx)."),
+}
+
+# name → "module:typer app" under qualikit.cli: commands with subcommands
+GROUPS: dict[str, str] = {
+"log": "log:log_app",
+    "journal": "journal:journal_app",
+    "survey": "survey:survey_app",
+    "certification": "certification:certification_app",
+    "incident": "registers:incident_app",
+    "improvement": "registers:improvement_app",
+    "risk": "registers:risk_app",
+    "report": "registers:report_app",
+    "veille": "registers_watch:watch_app",
+    "procedure": "registers_procedures:procedure_app",
+    "competence": "registers_competences:competence_app",
+    "handicap": "registers_network:network_app",
+    "sous-traitant": "external:external_app",
+}
+
+
+class _Commands(MutableMapping):
+    """The group's commands, each built from its module the first time it is asked for."""
+
+    def __init__(self, built: MutableMapping) -> None:
+        self._built = dict(built)
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            if name not in COMMANDS and name not in GROUPS:
+                raise KeyError(name)
+            self._built[name] = _build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._built
+        yield from (n for n in (*COMMANDS, *GROUPS) if n not in self._built)
+
+    def __len__(self) -> int:
+        return len(set(self._built) | set(COMMANDS) | set(GROUPS))
+
+
+class _LazyGroup(TyperGroup):
+    def __init__(self, **attrs) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands(self.commands)
+
+
+def _build(name: str):
+    if name in COMMANDS:
+        target, help_ = COMMANDS[name]
+        module, function = target.split(":")
+        one = typer.Typer(add_completion=False, rich_markup_mode=None)
+        one.command(name, help=help_)(getattr(import_module(f"qualikit.cli.{module}"), function))
+        return typer.main.get_command(one)
+    module, attribute = GROUPS[name].split(":")
+    # a group even with one subcommand (`veille add`), as `add_typer` made it
+    group = typer.main.get_group(getattr(import_module(f"qualikit.cli.{module}"), attribute))
+    group.name = name
+    return group
+
 
 def _version(value: bool) -> None:
     if value:
@@ -53,6 +128,7 @@ def _version(value: bool) -> None:
 
 app = typer.Typer(
     name="qualikit",
+    cls=_LazyGroup,
     help="Le parcours apprenant et les preuves Qualiopi d'un formateur indépendant, depuis des fichiers plats.",
     no_args_is_help=True,
     add_completion=False,
@@ -68,56 +144,6 @@ def _root(
                                  help="Affiche la version de qualikit."),
 ) -> None:
     """Le parcours apprenant et les preuves Qualiopi d'un formateur indépendant, depuis des fichiers plats."""
-
-app.command("demo", help="Démonstration : tout le parcours sur une copie du projet d'exemple.")(demo.command)
-app.command("init", help="Crée un dossier de projet prêt à remplir.")(init.command)
-app.command("check", help="Vérifie le projet : erreurs et points d'attention Qualiopi.")(check.command)
-app.command("status", help="Vue d'ensemble : sessions, apprenants, ce qui a été fait et ce qui vient.")(
-    status.command
-)
-
-app.command("programme", help="Les fiches programmes datées, PDF et HTML à publier (indicateur 1).")(contract.programme)
-app.command("contract", help="Contrat (particulier) ou convention (entreprise), avec l'information préalable.")(
-    contract.contract
-)
-app.command("onboard", help="Convocations J-7 : livret d'accueil, invitation agenda, questionnaires, e-mail.")(
-    onboard.command
-)
-app.command("close-session", help="Clôture : heures suivies, attestations et certificats signés, pack de fin, "
-            "questionnaire à chaud.")(close.command)
-app.command("remind", help="À lancer chaque jour : envoie chaque relance du parcours due, une seule fois.")(
-    remind.command
-)
-app.command("verify", help="Vérifie qu'un PDF a bien été délivré par qualikit, intact, et sa signature.")(
-    verify.command
-)
-app.command("audit-pack", help="Dossier de preuves pour l'audit Qualiopi : un dossier par indicateur, index, "
-            "manifeste.")(audit.command)
-app.command("kpi", help="Indicateurs : réponses, satisfaction, NPS, achèvement, abandons, délais…")(kpi.command)
-app.command("indicators", help="La page de résultats à publier (HTML et PDF), avec les méthodes de calcul.")(
-    indicators.command
-)
-app.command("bpf", help="Bilan pédagogique et financier (cerfa 10443) d'une année : tableau, classeur et PDF.")(
-    bpf.command
-)
-app.command("emargement", help="Émargement dans la salle (page de signature servie par cet ordinateur, sans "
-            "internet) ou feuille papier scannée (emargement import).")(emargement.command)
-app.command("invoice", help="Factures et avoirs Factur-X des contrats et conventions, numérotés sans trou.")(
-    invoice.invoice
-)
-app.command("payment", help="Enregistre un paiement reçu sur une facture (date, montant, moyen).")(invoice.payment)
-app.command("convert", help="Convertit un projet YAML en classeur Excel (qualikit.xlsx).")(convert.command)
-app.add_typer(log_app, name="log")
-app.add_typer(journal_app, name="journal")
-app.add_typer(survey_app, name="survey")
-app.add_typer(certification_app, name="certification")
-app.add_typer(incident_app, name="incident")
-app.add_typer(improvement_app, name="improvement")
-app.add_typer(risk_app, name="risk")
-app.add_typer(report_app, name="report")
-app.add_typer(watch_app, name="veille")
-app.add_typer(procedure_app, name="procedure")
-app.add_typer(competence_app, name="competence")
 
 
 def main() -> None:

@@ -37,12 +37,20 @@ def command(
     from qualikit.journey.asof import project_as_of
 
     # the year as known today: a BPF made before the year is over counts nothing still to come
-    p = project_as_of(load_or_exit(project).project, min(clock_from(today).today(), date(year, 12, 31)))
+    cut = min(clock_from(today).today(), date(year, 12, 31))
+    p = project_as_of(load_or_exit(project).project, cut)
     from qualikit.admin.invoicing.ledger import read_ledger
+    from qualikit.journey.asof import entries_as_of
     from qualikit.project.journal_check import open_journal
 
-    ledger = read_ledger(open_journal(project, clock_from(today)).entries())
-    bpf = compute_bpf(p, year, invoices=list(ledger.invoices.values()))
+    entries = open_journal(project, clock_from(today)).entries()
+    ledger = read_ledger(entries)
+    from qualikit.quality.registers import external
+
+    costs = external.load(project)  # the external intervenants' invoices: frame D (its errors: qualikit check)
+    purchases = external.costs(costs.register.entries, date(year, 1, 1), cut) if costs.ok else None
+    bpf = compute_bpf(p, year, invoices=list(ledger.invoices.values()), entries=entries_as_of(entries, cut),
+                      purchases=purchases)
 
     table = Table(title=f"Bilan pédagogique et financier {year} (cerfa 10443)", show_lines=False)
     table.add_column("Cadre", no_wrap=True)

@@ -27,7 +27,11 @@ def command(
     report.items.extend(journal_problems(project))
     report.items.extend(register_problems(project))
     if loaded.project is not None and report.ok:
-        report.items.extend(_journey_findings(loaded.project, project, clock))
+        from qualikit.project.journal_check import open_journal
+
+        entries = open_journal(project, clock).entries()
+        report.items.extend(_journey_findings(loaded.project, entries, clock))
+        report.items.extend(_register_findings(loaded.project, project, entries, clock))
     if json:
         typer.echo(report.to_json())
     else:
@@ -46,10 +50,16 @@ def command(
         raise typer.Exit(1)
 
 
-def _journey_findings(p, root: Path, clock) -> list:
+def _journey_findings(p, entries: list, clock) -> list:
     """Where the learners' journeys stand today: what an auditor would ask about."""
     from qualikit.journey import as_of
     from qualikit.journey.findings import findings
-    from qualikit.project.journal_check import open_journal
 
-    return findings(as_of(p, open_journal(root, clock).entries(), clock.today()), clock.now())
+    return findings(as_of(p, entries, clock.today()), clock.now())
+
+
+def _register_findings(p, root: Path, entries: list, clock) -> list:
+    """The disability network and the external intervenants (indicators 26, 27): what is missing."""
+    from qualikit.quality.registers.findings import findings
+
+    return findings(p, root, entries, clock.today())

@@ -58,6 +58,7 @@ _ERRORS = [
     (r"\(Possible options: ([^)]*)\)", "(options possibles\u00a0: \\1)"),
     (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", "argument en trop\u00a0: \\1"),
     (r"Option (.+?) requires an argument\.", "l’option \\1 attend une valeur."),
+    (r"\. Did you mean (.+)\?", " ; vouliez-vous dire \\1\u00a0?"),
     (r"Option (.+?) requires (\d+) arguments\.", "l’option \\1 attend \\2 valeurs."),
     (r"Option (.+?) does not take a value\.", "l’option \\1 ne prend pas de valeur."),
     (r"Argument (.+?) takes (\d+) values\.", "l’argument \\1 attend \\2 valeurs."),

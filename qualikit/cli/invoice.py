@@ -29,7 +29,8 @@ def invoice(
         raise typer.Exit(1) from None
     for inv in run.invoices:
         what = "Avoir" if inv.credit else "Facture"
-        console.print(f"[green]✓[/] {what} n° {inv.number} — {escape(inv.buyer.name)} — {euros(inv.total, cents=True)}")
+        amount = euros(inv.payable, cents=True)
+        console.print(f"[green]✓[/] {what} n° {inv.number} — {escape(inv.buyer.name)} — {amount}")
     for path in run.written:
         console.print(f"  [dim]{escape(path)}[/]")
     if not run.invoices:

@@ -67,6 +67,13 @@ def command(
         ok &= print_delivery(onboarding, transport, project, said)
     if result.due:
         ok &= print_delivery(result.delivery, transport, project, said)
+    payments = result.payments
+    if payments is not None and (payments.sent or payments.failed or payments.waiting):
+        console.print("[bold]Relances de paiement[/]")
+        for item in payments.sent:
+            console.print(f"  facture n° {item.data['invoice']} : relance {item.data['reminder']} "
+                          f"{'à envoyer' if dry_run else 'envoyée'} à {item.message['To']}")
+        ok &= print_delivery(payments, transport, project, said)
     for alert in result.alerts:
         console.print(f"[yellow]alerte[/] {alert.text}")
     if result.digest is not None and not dry_run:

@@ -68,6 +68,7 @@ def command(
         figures.add_row(f.label, f.text(), f.method)
     console.print(figures)
 
+    _receivables(p, entries, ov.today)
     for alert in alerts(p, entries, clock.now(), project, journey=ov.journey):
         console.print(f"[yellow]alerte[/] {escape(alert.text)}")
     if ov.todo:
@@ -77,3 +78,35 @@ def command(
             console.print(f"  • {mark} — {escape(todo.text)}")
     else:
         console.print("[green]Rien à faire pour l'instant.[/]")
+
+
+def _receivables(project, entries, today) -> None:
+    """The invoices still owed, as `remind` and its digest see them (admin/invoicing/payments)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from qualikit.admin.invoicing.ledger import read_ledger
+    from qualikit.admin.invoicing.payments import outstanding, reminded
+    from qualikit.base.frdates import short_date
+    from qualikit.base.typography import plural
+    from qualikit.journey.asof import entries_as_of
+    from qualikit.project.schedule import euros
+
+    known = entries_as_of(entries, today)
+    owed = outstanding(read_ledger(known), today)
+    if not owed:
+        return
+    sent = reminded(known)
+    total = euros(sum((o.due for o in owed), start=0), cents=True)
+    table = Table(title=f"Factures à encaisser — {total}", title_justify="left")
+    for col in ("Facture", "Payeur", "Reste dû", "Échéance", "Où elle en est"):
+        table.add_column(col, overflow="fold")
+    for o in owed:
+        inv = o.invoice
+        where = "à échoir"
+        if o.overdue:
+            where = f"[red]en retard de {plural((today - inv.due_on).days, 'jour')}[/]"
+            if inv.number in sent:
+                where += f", relance {sent[inv.number][0]} le {short_date(sent[inv.number][1])}"
+        table.add_row(inv.number, escape(inv.buyer.name), euros(o.due, cents=True), short_date(inv.due_on), where)
+    console.print(table)

@@ -286,22 +286,28 @@ def _documents(project, root, session, learner, enrolment, hours_done, results, 
 
     def stamp(kind: str) -> DocStamp:
         return doc_stamp(project, secret, f"close:{kind}:{session.id}:{learner.id}", now.date(),
-                         signer.name if signer else None)
+                         signer.name if signer and issuer is project else None)
 
-    wanted = [("certificat-realisation.pdf", "certificat",
-               lambda st: render_certificat(project, session, learner, enrolment, hours_done, root, st))]
-    if not dropped:
+    issuer = project  # subcontracted: in the donneur d'ordre's name, or none (the contract says)
+    if session.contractor:
+        from qualikit.documents.subcontract import donor_project
+
+        issuer = donor_project(project, session)
+    wanted = [] if issuer is None else [
+        ("certificat-realisation.pdf", "certificat",
+         lambda st: render_certificat(issuer, session, learner, enrolment, hours_done, root, st))]
+    if not dropped and issuer is not None:
         wanted.insert(0, ("attestation-fin-formation.pdf", "attestation",
-                          lambda st: render_attestation(project, session, learner, enrolment, hours_done, results,
+                          lambda st: render_attestation(issuer, session, learner, enrolment, hours_done, results,
                                                         root, st)))
         if programme.competence_certificate and results and all(acquired(e) for _, e in results):
             wanted.append(("certificat-competences.pdf", "competences",
-                           lambda st: render_competence(project, session, learner, results, root, st)))
+                           lambda st: render_competence(issuer, session, learner, results, root, st)))
     out = []
     for name, kind, render in wanted:
         st = stamp(kind)
         pdf = issued(render(st), now, st.code)
-        if signer is not None:
+        if signer is not None and issuer is project:  # the donneur d'ordre signs its own documents
             pdf = sign_pdf(pdf, signer, reason=f"Délivrance : {name.removesuffix('.pdf')}", location=place)
         out.append((name, kind, pdf, st.code))
     enclosed = [DOCUMENT_TITLES[kind] for _, kind, _, _ in out]

@@ -13,7 +13,7 @@ from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date
 from qualikit.base.tokens import project_secret
 from qualikit.commands.close import CloseError, _signer
-from qualikit.commands.onboard import OUTPUT, journal_sha, latest, sha256, unchanged
+from qualikit.commands.onboard import OUTPUT, journal_sha, latest, latest_of, sha256, unchanged
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, build_message, render_email, template_env
 from qualikit.project.journal import Journal, convention_key
@@ -46,6 +46,9 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
     programme = project.programme(session.programme_id)
     enrolments = [e for e in session.enrolments if e.status is not Status.ABANDON
                   and (learner_id is None or e.learner_id == learner_id)]
+    if learner_id is not None and session.contractor:
+        raise ContractError(f"session {session_id} réalisée en sous-traitance pour « {session.contractor} » : "
+                            "le contrat ou la convention des stagiaires est celui du donneur d'ordre")
     if learner_id is not None and not enrolments:
         raise ContractError(f"« {learner_id} » n'est pas inscrit à la session {session_id}")
     try:
@@ -81,6 +84,20 @@ def issue_contracts(project: Project, root: Path, journal: Journal, transport: T
                 result.issued.append(path.relative_to(root).as_posix())
             return path.read_bytes() if path.is_file() else pdf
 
+        if session.contractor:  # delivered for another organisme: its contract, nothing to the learners
+            from qualikit.documents.subcontract import render_subcontract
+            from qualikit.project.vat import mention
+
+            key = f"contract:sous-traitance:{session.id}"
+            pdf = issue("contrat-sous-traitance.pdf", "sous-traitance", key,
+                        render_subcontract(project, session, root, stamp(key), vat_mention=mention(org)),
+                        {"session": session.id, "contractor": session.contractor})
+            donor = project.contractor_of(session)
+            if donor is not None and donor.email:
+                outgoing.append(_message(env, project, session, donor.contact.name or donor.name, donor.email,
+                                         "sous-traitance", [("contrat-de-sous-traitance.pdf", pdf)], now,
+                                         {"session": session.id}, f"contract:email:{session.id}:donneur-ordre"))
+            enrolments = []
         individuals = [e for e in enrolments if project.funder_of(session, e) is Funder.PARTICULIER]
         buyers = [e for e in enrolments if e not in individuals]
         for e in individuals:
@@ -162,6 +179,7 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
     from qualikit.documents.programme_html import render_programme_html
     from qualikit.documents.programme_sheet import render_programme_sheet
     from qualikit.documents.signing import verification_code
+    from qualikit.journey import as_of
 
     programmes = [p for p in project.programmes if programme_id is None or p.id == programme_id]
     if programme_id is not None and not programmes:
@@ -170,13 +188,18 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
     secret = project_secret(root)
     written = []
     with journal.locked():
-        done = latest(journal)
+        entries = journal.entries()
+        done = latest_of(entries)
+        # a certifying programme's rates: the learners' results as known today (as `kpi` reads them)
+        certifying = {s.id for s in project.sessions if project.certification_of(s) is not None}
+        journey = (as_of(project, entries, today, only=certifying)
+                   if any(p.certification_code for p in programmes) else None)
         for programme in programmes:
             issued_on = programme.updated or today
             pdf_key = f"programme:pdf:{programme.id}"
-            pdf = issued(render_programme_sheet(project, programme, root, issued_on), journal.now(),
+            pdf = issued(render_programme_sheet(project, programme, root, issued_on, journey), journal.now(),
                          verification_code(secret, pdf_key))
-            html = render_programme_html(project, programme, issued_on).encode("utf-8")
+            html = render_programme_html(project, programme, issued_on, journey).encode("utf-8")
             for suffix, content in ((".pdf", pdf), (".html", html)):
                 path = folder / f"{safe_name(programme.id)}{suffix}"
                 key = f"programme:{suffix[1:]}:{programme.id}"

@@ -16,8 +16,9 @@ from qualikit.base.resources import PACKAGE
 
 START, END = date(2026, 10, 1), date(2026, 11, 23)
 CLOSINGS = {date(2026, 10, 17): "excel-2026-10-15", date(2026, 10, 28): "reunion-2026-10-26",
-            date(2026, 11, 7): "parole-2026-11-04"}
+            date(2026, 11, 7): "parole-2026-11-04", date(2026, 11, 14): "excel-2026-11-12"}
 ANSWERS_ON = date(2026, 11, 10)
+LATE_ANSWERS = {date(2026, 11, 18): "excel-2026-11-12"}  # a session closed after ANSWERS_ON: its answers later
 # After each low-response alert (20/10 and 10/11), the trainer calls those who did not answer.
 CALLS = {date(2026, 10, 21): "excel-2026-10-15", date(2026, 11, 12): "parole-2026-11-04"}
 # The first session signs its attendance in the room (qualikit emargement), driven here without a browser.
@@ -68,6 +69,8 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         day = max(min(signed, session.start - timedelta(days=20)), date(2026, 9, 1))
         issue_contracts(project, dest, open_journal(dest, Clock(at(day))), transport(day), at(day), session.id)
     say("fiches programmes, contrats et conventions")
+    _external_contract(dest, project)
+    say("contrat de sous-traitance de l'intervenant extérieur de reunion-2026-10-26 (sortie/sous-traitance/)")
     _registers(dest, project)
     say("analyse des risques (11 risques habituels) et une réclamation traitée en moins de 48 h")
     day = START
@@ -80,9 +83,10 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
             close_session(project, dest, open_journal(dest, Clock(now)), transport(day), now, CLOSINGS[day])
             say(f"{day:%d/%m} : clôture de {CLOSINGS[day]}")
             _invoices(dest, project, day)
-        if day == ANSWERS_ON:
-            _import_sample_answers(dest, project, now)
-            _trainer_reviews(dest, project, now)
+        if day == ANSWERS_ON or day in LATE_ANSWERS:
+            closed = {s for d, s in CLOSINGS.items() if d < ANSWERS_ON} if day == ANSWERS_ON else {LATE_ANSWERS[day]}
+            _import_sample_answers(dest, project, now, closed)
+            _trainer_reviews(dest, project, now, closed)
             say(f"{day:%d/%m} : réponses aux enquêtes à chaud importées, bilans de la formatrice")
         for session in project.sessions:
             if session.days and session.start - timedelta(days=2) == day:
@@ -93,7 +97,10 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
             say(f"{day:%d/%m} : appel des apprenants sans réponse à l'enquête à chaud ({CALLS[day]})")
         if day == RESULTS_ON:
             _import_results(dest, project, now)
-            say(f"{day:%d/%m} : résultats de la certification RS0000 importés (obtenue, un bloc, une absence)")
+            for programme in (p for p in project.programmes if p.certification_code):
+                programme_sheets(project, dest, open_journal(dest, Clock(now)), day, programme.id)
+            say(f"{day:%d/%m} : résultats de la certification RS0000 importés (obtenue, un bloc, une absence), "
+                "fiche programme mise à jour avec les taux")
         if day == IMPROVEMENT_DONE:
             _improvement_done(dest, project, day)
             say(f"{day:%d/%m} : action d'amélioration réalisée, son effet mesuré")
@@ -162,6 +169,16 @@ def _strokes(seed: str) -> dict:
     return {"w": max(x + 20, 300.0), "h": 120.0, "strokes": strokes}
 
 
+def _external_contract(root: Path, project) -> None:
+    """The contract with the external intervenant, issued before his session (its signed copy is in
+    preuves-intervenants/, recorded in registre-sous-traitants.yaml)."""
+    from qualikit.commands.external_contracts import issue_external_contracts
+    from qualikit.project.journal_check import open_journal
+
+    day = date(2026, 9, 15)
+    issue_external_contracts(project, root, open_journal(root, Clock(at(day))), at(day))
+
+
 def _invoices(root: Path, project, day: date) -> None:
     """The invoices due that day (Factur-X), in sortie/factures/."""
     from qualikit.admin.invoicing.issue import issue_invoices
@@ -170,8 +187,8 @@ def _invoices(root: Path, project, day: date) -> None:
     issue_invoices(project, root, open_journal(root, Clock(at(day).replace(hour=18))), day)
 
 
-def _import_sample_answers(root: Path, project, now: datetime) -> None:
-    """What a form tool would export: hot-survey answers of most learners of the past sessions."""
+def _import_sample_answers(root: Path, project, now: datetime, closed: set[str]) -> None:
+    """What a form tool would export: hot-survey answers of most learners of the `closed` sessions."""
     import csv
     import io
 
@@ -202,12 +219,16 @@ def _import_sample_answers(root: Path, project, now: datetime) -> None:
                 continue
             a = notes[n % len(notes)]
             n += 1
+            if session_id not in closed:
+                continue
             out.writerow([f"{session.end + timedelta(days=1):%d/%m/%Y} 18:{n:02d}:00", *a,
                           by_learner[(session_id, e.learner_id)]])
     path = root / "exports" / "reponses-chaud.csv"
     path.parent.mkdir(exist_ok=True)
     path.write_text(buffer.getvalue(), encoding="utf-8")
     record(open_journal(root, Clock(now)), parse_answers(path, tokens), set())
+    if "excel-2026-10-15" not in closed:
+        return
     # the client company of the first session answers its own survey (sent ten days after the end)
     company = next(t for t, (kind, s, who) in tokens.items()
                    if kind == "entreprise" and s == "excel-2026-10-15" and who == "entreprise")
@@ -345,17 +366,27 @@ COMPETENCES = (
     ("formation", "Évaluer les acquis en formation courte", date(2026, 6, 19),
      "Centre de formation de formateurs", 14, "preuves-formatrice/attestation-formation-2026.pdf"),
 )
+# The external intervenant of reunion-2026-10-26 (registre-sous-traitants.yaml holds what was checked).
+EXTERNAL_COMPETENCES = (
+    ("diplôme", "Master Ingénierie pédagogique multimodale", date(2008, 9, 30), "Université Lumière Lyon 2", None,
+     "preuves-intervenants/diplome-mathieu-lefort.pdf"),
+    ("expérience", "8 ans d'animation de formations à distance et d'outils collaboratifs", date(2026, 8, 31),
+     "ML Conseil & Formation", None, "preuves-intervenants/cv-mathieu-lefort.pdf"),
+    ("formation", "Accueillir en formation les personnes en situation de handicap", date(2026, 3, 20),
+     "Ressource Handicap Formation Auvergne-Rhône-Alpes", 7, "preuves-intervenants/cv-mathieu-lefort.pdf"),
+)
 
 
 def _competences(root: Path) -> None:
-    """The trainer's diplomas, experience and her own training of the year, each with its proof."""
+    """The trainers' diplomas, experience and own training of the year, each with its proof."""
     from qualikit.quality.registers import competences, store
 
-    for kind, title, day, provider, hours, file in COMPETENCES:
-        doc = competences.load(root)
-        store.append(root, doc, competences.new_entry(doc.register, trainer="claire-clement",
-                                                      kind=competences.KIND(kind), title=title, day=day,
-                                                      provider=provider, hours=hours, file=file))
+    for trainer, rows in (("claire-clement", COMPETENCES), ("mathieu-lefort", EXTERNAL_COMPETENCES)):
+        for kind, title, day, provider, hours, file in rows:
+            doc = competences.load(root)
+            store.append(root, doc, competences.new_entry(doc.register, trainer=trainer,
+                                                          kind=competences.KIND(kind), title=title, day=day,
+                                                          provider=provider, hours=hours, file=file))
 
 
 def _procedures(root: Path) -> None:
@@ -392,11 +423,11 @@ def _watch(root: Path) -> None:
                                                 finding=finding, action=action))
 
 
-def _trainer_reviews(root: Path, project, now: datetime) -> None:
+def _trainer_reviews(root: Path, project, now: datetime, closed: set[str]) -> None:
     from qualikit.project.journal_check import open_journal
 
     journal = open_journal(root, Clock(now))
-    for session_id in CLOSINGS.values():
+    for session_id in (s for s in CLOSINGS.values() if s in closed):
         journal.append("survey.answer", {
             "survey": "formateur", "session": session_id, "learner": project.session(session_id).trainer_id,
             "submitted_at": now.isoformat(), "source": "qualikit survey review",

@@ -107,6 +107,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     sender_name = org.sender_name
     domain = sender_email.rpartition("@")[2]
     results, outgoing = [], []
+    infos: dict[str, tuple | None] = {}  # certifying sessions: (certification, information PDF, exam rules)
     with journal.locked():
         entries = journal.entries()
         done = latest_of(entries)
@@ -126,6 +127,8 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
                 result = SessionResult(session)
                 results.append(result)
                 result.sheet = _attendance_sheet(project, root, journal, session, done, dry_run, secret, now)
+                infos[session.id] = _certification_info(project, root, journal, session, done, dry_run, secret,
+                                                        now)
             if not active(enrolment):
                 result.waiting.append(f"{enrolment.learner_id} (abandon)")
                 continue
@@ -150,13 +153,16 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
                        {"session": session.id, "learner": learner.id, "surveys": sorted(links),
                         "code": verification_code(secret, kit_key)}, forced)
             result.issued.append(learner.id)
+            info = infos.get(session.id)
             pin = (attendance_pin(secret, session.id, learner.id) if any(d.distance for d in session.days)
                    else None)  # typed on the page of `emargement` for the distance half-days
             message = _welcome_email(env, project, session, learner, links, kit, invite, now,
-                                     sender_name, sender_email, domain, pin)
+                                     sender_name, sender_email, domain, info, pin)
             outgoing.append(Outgoing(
                 key=f"onboard:email:{session.id}:{learner.id}", message=message, kind="onboard.email",
-                data={"session": session.id, "learner": learner.id, "surveys": sorted(links), **invite_data}))
+                data={"session": session.id, "learner": learner.id, "surveys": sorted(links), **invite_data,
+                      # the journey reads it: the learner was informed of the conditions of presentation
+                      **({"certification": info[0].code} if info else {})}))
         convoked = {(o.data["session"], o.data["learner"]) for o in outgoing}
         outgoing += [o for o in invite_changes(project, entries, journey, env, now, domain)
                      if (o.data["session"], o.data["learner"]) not in convoked]
@@ -212,6 +218,50 @@ def _attendance_sheet(project, root, journal, session, done, dry_run, secret, no
     return _rel(root, path)
 
 
+def _certification_info(project, root, journal, session, done, dry_run, secret, now):
+    """A certifying session's information on the conditions of presentation (indicator 16): issued once
+    and again when its content changes, journaled; (certification, the PDF the learners get) or None."""
+    from qualikit.documents.certification_info import render_certification_info
+    from qualikit.documents.pdf_common import issued
+    from qualikit.documents.signing import verification_code
+
+    cert = project.certification_of(session)
+    if cert is None:
+        return None
+    rules = exam_rules(root, cert.exam_rules)
+    key = f"onboard:certification:{session.id}"
+    code = verification_code(secret, key)
+    pdf = issued(render_certification_info(project, session, root, rules is not None), now, code)
+    path = root / OUTPUT / safe_name(session.id) / "conditions-certification.pdf"
+    previous = journal_sha(done, key)
+    if dry_run:
+        return cert, pdf, rules
+    if unchanged(path, previous, pdf):
+        return cert, path.read_bytes(), rules  # the document already issued, with its date and code
+    write_atomic(path, pdf)
+    done[key] = journal.append("onboard.certification_info", {
+        "session": session.id, "certification": cert.code, "file": _rel(root, path), "sha256": sha256(pdf),
+        "code": code, "version": int(previous is not None) + 1}, key=key)
+    return cert, pdf, rules
+
+
+RULES_MAX_BYTES = 5_000_000  # beyond, the rules are « remis sur demande »: a convocation must get through
+
+
+def exam_rules(root: Path, rel: str | None) -> bytes | None:
+    """The certifier's exam rules, to attach to the convocation: a PDF inside the project, not too big."""
+    from qualikit.base.files import inside
+
+    if not rel:
+        return None
+    path = root / rel
+    if not inside(root, path) or not path.is_file() or path.suffix.lower() != ".pdf":
+        return None
+    if path.stat().st_size > RULES_MAX_BYTES:
+        return None
+    return path.read_bytes()
+
+
 def _issue(journal, done, root, path, content, kind, key, data, forced) -> None:
     """Write a document and journal it, unless the same bytes were already issued."""
     digest = sha256(content)
@@ -255,7 +305,7 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _welcome_email(env, project, session, learner, links, kit, invite, now, sender_name, sender_email, domain,
-                   pin=None):
+                   info=None, pin=None):
     from qualikit.base.typography import fr
 
     programme = project.programme(session.programme_id)
@@ -271,6 +321,8 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
         "links": {survey: links.get(survey) for survey in ENTRY_SURVEYS},  # every key, set or not
         "referent": org.disability_referent, "trainer": trainer, "pin": pin,
         "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
+        "certification": info[0] if info else None,
+        "certification_rules": bool(info and info[2] is not None),
     }
     rendered = render_email(env, "convocation", context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
@@ -278,6 +330,17 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
     return build_message(
         sender_name=sender_name, sender_email=sender_email, to_name=learner.full_name, to_email=learner.email,
         rendered=rendered, date=now, domain=domain, tags={"Step": "convocation", "Session": session.id},
-        attachments=[Attachment(f"{stem}.pdf", kit, "application/pdf"),
-                     invite],
+        attachments=[Attachment(f"{stem}.pdf", kit, "application/pdf"), invite,
+                     *_certification_attachments(info)],
     )
+
+
+def _certification_attachments(info) -> list[Attachment]:
+    """A certifying session's convocation: the information on the conditions, and the exam rules."""
+    if not info:
+        return []
+    cert, pdf, rules = info
+    out = [Attachment(f"{attachment_name(f'Conditions de présentation - {cert.code}')}.pdf", pdf, "application/pdf")]
+    if rules is not None:
+        out.append(Attachment(f"{attachment_name(f'Règlement d’examen - {cert.code}')}.pdf", rules, "application/pdf"))
+    return out

@@ -53,10 +53,12 @@ class RemindResult:
     delivery: DeliveryReport | None = None
     alerts: list = field(default_factory=list)
     digest: DeliveryReport | None = None
+    receivables: list = field(default_factory=list)  # admin.invoicing.payments.Outstanding, as of today
+    payments: DeliveryReport | None = None  # the reminders to payers
 
     @property
     def ok(self) -> bool:
-        reports = [r for r in (self.delivery, self.digest) if r is not None]
+        reports = [r for r in (self.delivery, self.digest, self.payments) if r is not None]
         if self.onboarding is not None:
             reports.append(self.onboarding.delivery)
         return all(r.ok for r in reports)
@@ -205,6 +207,7 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
             entries = journal.entries()
             journey = as_of(project, entries, today, only=wanted)
         result.alerts = alerts(project, entries, now, root, journey=journey)
+        result.alerts += _payments(project, root, journal, transport, now, result, dry_run)
         digests = journal.entries_of("remind.digest")
         # a digest that did not leave is sent again, updated, under its first key and Message-ID
         unsent = [a.about for a in result.alerts if a.kind == "envoi" and a.about.startswith(DIGEST)]
@@ -214,10 +217,33 @@ def remind(project: Project, root: Path, journal: Journal, transport: Transport,
         if pending and told:
             news = news or (told, [])
         if news and digest_to and not any(e.ts.date() == today for e in digests):
-            digest = _digest(env or template_env(root), project, news, now, digest_to, journal.head(), key=pending)
+            digest = _digest(env or template_env(root), project, news, now, digest_to, journal.head(), key=pending,
+                             receivables=result.receivables)
             result.digest = deliver(journal, transport, [digest], dry_run=dry_run,
                                     spool=root / ".qualikit" / "spool")
     return result
+
+
+def _payments(project: Project, root: Path, journal: Journal, transport: Transport, now: datetime,
+              result: RemindResult, dry_run: bool) -> list:
+    """What is owed today (the ledger's invoice rows only), the reminders due to payers, and the
+    overdue invoices as alerts for the digest."""
+    from qualikit.admin.invoicing.ledger import ledger_of
+    from qualikit.admin.invoicing.payments import REMINDER_KIND, outstanding, payment_alerts, reminded
+    from qualikit.commands.payment_reminders import payment_outgoing
+
+    today = now.date()
+    ledger = ledger_of(journal, today)
+    result.receivables = outstanding(ledger, today)
+    if not result.receivables:
+        return []
+    rows = journal.entries_of(REMINDER_KIND)
+    outgoing = payment_outgoing(project, root, template_env(root), ledger, result.receivables, now,
+                                {e.key for e in rows})
+    if outgoing:
+        result.payments = deliver(journal, transport, outgoing, dry_run=dry_run, spool=root / ".qualikit" / "spool")
+        rows = journal.entries_of(REMINDER_KIND)
+    return payment_alerts(result.receivables, today, reminded(rows), project)
 
 
 def _sender(project: Project) -> tuple[str, str]:
@@ -283,11 +309,15 @@ DIGEST = "remind:digest:"
 
 
 def _digest(env, project: Project, news: tuple[list, list], now: datetime, to: str, head=None,
-            key: str | None = None) -> Outgoing:
+            key: str | None = None, receivables=()) -> Outgoing:
+    from qualikit.project.schedule import euros
+
     name, email = _sender(project)
     new, still = news
+    owed = [{"number": o.invoice.number, "payer": o.invoice.buyer.name, "left": euros(o.due, cents=True),
+             "due_on": long_date(o.invoice.due_on), "overdue": o.overdue} for o in receivables]
     rendered = render_email(env, "alertes", {"new": new, "still": still, "today": long_date(now.date()),
-                                             "organisation": project.organisation})
+                                             "organisation": project.organisation, "receivables": owed})
     if head is not None:  # a copy of the journal's head outside the folder: a cut journal shows
         from html import escape
 

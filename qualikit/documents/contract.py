@@ -61,7 +61,9 @@ from qualikit.documents.pdf_common import (
 from qualikit.documents.stamp import DocStamp, civil_name, document_title, evaluation_methods, plain_date, stamp_block
 from qualikit.documents.welcome_kit import date_span, fmt
 from qualikit.project.model import Learner, Project, Session, Status
-from qualikit.project.schedule import Instalment, ScheduleError, check_schedule, euros, withdrawal_end
+from qualikit.project.schedule import Instalment, ScheduleError, check_schedule, withdrawal_end
+from qualikit.project.vat import price_words
+from qualikit.project.vat import rate as vat_rate
 
 # --- statutory wording (Code du travail) ----------------------------------------------------
 
@@ -211,11 +213,12 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     # --- 7. price and payment --------------------------------------------------------------
     add(_article(n, "Prix et modalités de paiement"))
     add(_p("Le prix de la formation est de {price}, somme totale à la charge du stagiaire.",
-           price=f"<b>{esc(euros(price, cents=True))}</b>"))
+           price=f"<b>{esc(price_words(org, price))}</b>"))
     add(_p(NO_PAYMENT_BEFORE))
     if schedule:
         add(KeepTogether([
-            _p("Le stagiaire règle ce prix selon l'échéancier suivant, chaque échéance donnant lieu à une facture :"),
+            _p("Le stagiaire règle ce prix selon l'échéancier suivant, chaque échéance donnant lieu à une facture"
+               + (" (montants hors taxes, la TVA s'y ajoute)" if vat_rate(org) else "") + " :"),
             schedule_table(schedule, price, width)]))
     n += 1
 

@@ -53,6 +53,7 @@ from qualikit.documents.stamp import DocStamp, civil_name, document_title, evalu
 from qualikit.documents.welcome_kit import date_span, fmt
 from qualikit.project.model import Funder, Learner, Project, Session
 from qualikit.project.schedule import euros
+from qualikit.project.vat import price_words
 
 # qualikit's defaults for a company buyer.
 CANCELLATION_DAYS = 10
@@ -184,10 +185,8 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
     add(_article(n, "Prix et modalités de paiement"))
     price, how = convention_price(project, session, learners)
     if price is not None:
-        add(_p("Le prix de la formation est de {price} HT{how}. La TVA s'y ajoute au taux en vigueur lorsque "
-               "l'organisme de formation y est assujetti pour cette prestation.",
-               price=f"<b>{esc(euros(price, cents=True))}</b>", how=f" ({esc(how)})" if how != "prix de la session"
-               else ""))
+        add(_p("Le prix de la formation est de {price}{how}.", price=f"<b>{esc(price_words(org, price))}</b>",
+               how=f" ; calcul\u00a0: {esc(how)}" if how != "prix de la session" else ""))
     else:
         add(_p("Le prix de la formation est de {b} € HT, TVA en sus au taux en vigueur le cas échéant.", b=BLANK))
     add(_p(PAYMENT_COMPANY))

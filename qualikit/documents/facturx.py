@@ -81,9 +81,9 @@ def cii_xml(invoice: Invoice) -> bytes:
     sums = el(settlement, "ram:SpecifiedTradeSettlementHeaderMonetarySummation")
     el(sums, "ram:LineTotalAmount", total)
     el(sums, "ram:TaxBasisTotalAmount", total)
-    el(sums, "ram:TaxTotalAmount", "0.00", currencyID="EUR")
-    el(sums, "ram:GrandTotalAmount", total)
-    el(sums, "ram:DuePayableAmount", total)
+    el(sums, "ram:TaxTotalAmount", money(invoice.vat), currencyID="EUR")
+    el(sums, "ram:GrandTotalAmount", money(invoice.payable))
+    el(sums, "ram:DuePayableAmount", money(invoice.payable))
     if invoice.refers_to:
         number, issued = invoice.refers_to
         ref = el(settlement, "ram:InvoiceReferencedDocument")
@@ -95,16 +95,19 @@ def cii_xml(invoice: Invoice) -> bytes:
 
 
 def _tax(el, parent, basis: Decimal | None, invoice: Invoice) -> None:
-    """VAT category E (exempt, or not applicable under the franchise) at 0 %, with its mention."""
+    """VAT category S (standard rate) when VAT is charged; else E (exempt, or not applicable under
+    the franchise) at 0 %, with its mention as the exemption reason (rule BR-E-10)."""
+    charged = invoice.vat_rate > 0
     tax = el(parent, "ram:ApplicableTradeTax")
     if basis is not None:
-        el(tax, "ram:CalculatedAmount", "0.00")
+        el(tax, "ram:CalculatedAmount", f"{invoice.vat:f}" if charged else "0.00")
     el(tax, "ram:TypeCode", "VAT")
     if basis is not None:
-        el(tax, "ram:ExemptionReason", invoice.vat_mention)
+        if not charged:
+            el(tax, "ram:ExemptionReason", invoice.vat_mention)
         el(tax, "ram:BasisAmount", f"{Decimal(basis).quantize(Decimal('0.01')):f}")
-    el(tax, "ram:CategoryCode", "E")
-    el(tax, "ram:RateApplicablePercent", "0")
+    el(tax, "ram:CategoryCode", "S" if charged else "E")
+    el(tax, "ram:RateApplicablePercent", f"{(invoice.vat_rate * 100).normalize():f}" if charged else "0")
 
 
 def _party(el, parent, tag: str, party: Party) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from qualikit.base.frdates import long_date
@@ -61,10 +61,23 @@ class Invoice:
     notes: tuple[str, ...] = ()  # session, learners, agreement number…
     refers_to: tuple[str, str] | None = None  # credit note: (number, ISO date) of the invoice it corrects
     session: str | None = None
+    vat_rate: Decimal = Decimal(0)  # 0 when exempt or under the franchise; 0.20 when VAT is charged
+    payer: str | None = None  # who is asked to pay: « client:<id> » or « apprenant:<id> » (reminders)
 
     @property
     def total(self) -> Decimal:
+        """Hors taxes: what the BPF counts and what the lines add up to."""
         return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def vat(self) -> Decimal:
+        """The VAT on the total, rounded to the cent once (one rate per invoice)."""
+        return (self.total * self.vat_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+    @property
+    def payable(self) -> Decimal:
+        """Toutes taxes comprises: what the buyer pays."""
+        return self.total + self.vat
 
     @property
     def credit(self) -> bool:
@@ -100,7 +113,8 @@ class Invoice:
             vat_mention=data["vat_mention"], professional=data["professional"], payer_kind=data["payer_kind"],
             notes=tuple(data.get("notes", ())),
             refers_to=tuple(data["refers_to"]) if data.get("refers_to") else None,
-            session=data.get("session"),
+            session=data.get("session"), vat_rate=Decimal(data.get("vat_rate", "0")),
+            payer=data.get("payer"),
         )
 
 
@@ -150,7 +164,8 @@ def render_invoice(invoice: Invoice, organisation: Organisation, root: Path) -> 
         if town:
             lines.append(prose(town))
         if p.siret:
-            lines.append(prose(f"SIREN {p.siret[:9]} · SIRET {siret(p.siret)}"))
+            siren = siret(p.siret).rsplit(NBSP, 1)[0] if len(siret(p.siret)) == 17 else p.siret[:9]
+            lines.append(prose(f"SIREN {siren} · SIRET {siret(p.siret)}"))
         if p.vat_number:
             lines.append(prose(f"TVA intracommunautaire : {p.vat_number}"))
         lines += [prose(x) for x in p.extra]
@@ -176,9 +191,10 @@ def render_invoice(invoice: Invoice, organisation: Organisation, root: Path) -> 
                                                                               sty.body)])
     rows.append(["", "", para("<b>Total HT</b>", sty.body), para(f"<b>{euros(invoice.total, cents=True)}</b>",
                                                                   sty.body)])
-    rows.append(["", "", para("TVA", sty.body), para(euros(Decimal(0), cents=True), sty.body)])
-    label = "Montant de l'avoir" if invoice.credit else "Net à payer"
-    rows.append(["", "", para(f"<b>{label}</b>", sty.body), para(f"<b>{euros(invoice.total, cents=True)}</b>",
+    rate = f" {number(invoice.vat_rate * 100)}{NBSP}%" if invoice.vat_rate else ""
+    rows.append(["", "", para(f"TVA{rate}", sty.body), para(euros(invoice.vat, cents=True), sty.body)])
+    label = ("Montant de l'avoir" if invoice.credit else "Net à payer") + (" TTC" if invoice.vat_rate else "")
+    rows.append(["", "", para(f"<b>{label}</b>", sty.body), para(f"<b>{euros(invoice.payable, cents=True)}</b>",
                                                                   sty.body)])
     table = Table(rows, colWidths=[width * 0.52, width * 0.14, width * 0.17, width * 0.17], repeatRows=1)
     n = len(rows)

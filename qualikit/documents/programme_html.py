@@ -15,6 +15,7 @@ from functools import cache
 from qualikit.base.resources import templates_dir
 from qualikit.documents.programme_sheet import sheet_content
 from qualikit.documents.stamp import plain_date
+from qualikit.journey.facts import Journey
 from qualikit.project.model import Programme, Project
 
 TEMPLATE = "documents/programme.html.j2"
@@ -29,9 +30,10 @@ def _env():
                                          undefined=StrictUndefined, keep_trailing_newline=True)
 
 
-def render_programme_html(project: Project, programme: Programme, issued_on: date) -> str:
+def render_programme_html(project: Project, programme: Programme, issued_on: date,
+                          journey: Journey | None = None) -> str:
     """The fiche programme as an HTML page (a str, UTF-8 when written)."""
-    content = sheet_content(project, programme, issued_on)
+    content = sheet_content(project, programme, issued_on, journey)
     org = content.organisation
     ref = content.referent
     return _env().get_template(TEMPLATE).render(

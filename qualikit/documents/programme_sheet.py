@@ -40,6 +40,7 @@ from qualikit.documents.pdf_common import (
     styles,
 )
 from qualikit.documents.stamp import fitted, plain_date
+from qualikit.journey.facts import Journey
 from qualikit.project.model import Modality, Organisation, Person, Programme, Project
 from qualikit.project.schedule import euros
 
@@ -83,7 +84,9 @@ class SheetContent:
     identity: tuple[str, ...]  # raison sociale, address, SIRET / the declaration with the L6352-12 formula
 
 
-def sheet_content(project: Project, programme: Programme, issued_on: date) -> SheetContent:
+def sheet_content(project: Project, programme: Programme, issued_on: date,
+                  journey: Journey | None = None) -> SheetContent:
+    """`journey`: where the learners stand (as of its day), for a certifying programme's rates."""
     org = project.organisation
     facts: list[tuple[str, str]] = []
     if programme.audience:
@@ -105,7 +108,7 @@ def sheet_content(project: Project, programme: Programme, issued_on: date) -> Sh
         Section("Méthodes pédagogiques", programme.methods),
         Section("Modalités d'évaluation", programme.evaluation),
         Section("Modalités de financement", programme.financing),
-        Section("Certification", certification_lines(project, programme)),
+        Section("Certification", certification_lines(project, programme, journey)),
     ]
     return SheetContent(
         title=fr(programme.title),
@@ -133,14 +136,16 @@ def recognition_text(programme: Programme) -> str:
     return f"{text} (formation non certifiante)"
 
 
-def certification_lines(project: Project, programme: Programme) -> tuple[str, ...]:
-    """What indicator 3 asks a certifying programme to publish, from the certification's data: blocks,
-    equivalences, bridges, next steps, outlets and the fiche's insertion rates (the obtention rates,
-    computed from the learners' results, are on the result-indicators page)."""
+def certification_lines(project: Project, programme: Programme, journey: Journey | None = None) -> tuple[str, ...]:
+    """What indicator 3 asks a certifying programme to publish: the presentation and obtention rates of
+    its learners (with `journey`: the figures `kpi` gives), blocks, equivalences, bridges, next steps,
+    outlets and the fiche's insertion rates."""
     cert = project.certification(programme.certification_code)
     if cert is None:
         return ()
     lines = [f"{cert.code} – {cert.title}" + (f", délivrée par {cert.certifier}" if cert.certifier else "")]
+    if journey is not None:
+        lines.append(rates_line(project, cert.code, journey))
     if cert.blocks:
         lines.append(("Blocs de compétences, validables séparément : " if cert.separate_blocks else
                       "Blocs de compétences : ") + " ; ".join(f"{b.code} {b.title}" for b in cert.blocks))
@@ -156,6 +161,22 @@ def certification_lines(project: Project, programme: Programme) -> tuple[str, ..
     if not cert.assesses and cert.assessor:
         lines.append(f"Examen passé auprès de : {cert.assessor}")
     return tuple(lines)
+
+
+def rates_line(project: Project, code: str, journey: Journey) -> str:
+    """The certification's rates over every session ended by the journey's day, as `kpi` shows them
+    (a rate on fewer than 5 people is given in numbers)."""
+    from qualikit.quality.figures import certification_figures, select
+
+    figures = certification_figures(project, select(journey), journey.day, code)
+    day = f"{journey.day:%d/%m/%Y}"
+    if not figures or not figures[0].denominator:
+        return f"Taux de présentation et d'obtention : aucune session terminée au {day}"
+    presented, obtained, partial = (f.text().replace(" ", "\u00a0") for f in figures)  # « 1 sur 2 » never cut
+    text = f"Résultats de nos apprenants au {day} : présentés à l'examen {presented} ; certification obtenue {obtained}"
+    if figures[2].numerator:
+        text += f" ; blocs obtenus sans la certification entière {partial}"
+    return text + " (présentés ÷ apprenants ayant commencé la formation ; obtenus ÷ présentés)"
 
 
 def upcoming_sessions(project: Project, programme: Programme, issued_on: date, limit: int = 4) -> list[str]:
@@ -206,9 +227,10 @@ def sheet_problems(programme: Programme) -> list[str]:
 
 # --- the PDF --------------------------------------------------------------------------------
 
-def render_programme_sheet(project: Project, programme: Programme, root: Path, issued_on: date) -> bytes:
+def render_programme_sheet(project: Project, programme: Programme, root: Path, issued_on: date,
+                           journey: Journey | None = None) -> bytes:
     """The fiche programme as PDF bytes: one or two pages, dated, ready to publish."""
-    content = sheet_content(project, programme, issued_on)
+    content = sheet_content(project, programme, issued_on, journey)
     return fitted(lambda level: _build(content, root, level), pages=2)
 
 

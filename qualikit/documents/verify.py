@@ -34,13 +34,16 @@ KINDS = {  # (what it is, « délivré » agreed with it)
     "contract.contrat": ("contrat de formation", "délivré"),
     "contract.convention": ("convention de formation", "délivrée"),
     "contract.info": ("information préalable à l'inscription", "délivrée"),
+    "contract.sous-traitance": ("contrat de sous-traitance", "délivré"),
     "onboard.kit": ("convocation et livret d'accueil", "délivrés"),
     "onboard.attendance_sheet": ("feuille d'émargement", "délivrée"),
+    "onboard.certification_info": ("information sur les conditions de présentation à la certification", "délivrée"),
     "emargement.close": ("feuille d'émargement signée dans la salle", "scellée"),
     "emargement.import": ("feuille d'émargement scannée", "déposée"),
     "programme.sheet": ("fiche programme", "délivrée"),
     "countersign.contrat": ("contrat de formation signé par le stagiaire", "scellé"),
     "countersign.convention": ("convention de formation signée par le client", "scellée"),
+    "external.contract": ("contrat avec un intervenant extérieur", "délivré"),
 }
 
 

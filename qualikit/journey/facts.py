@@ -56,12 +56,13 @@ RESULT = "certification.result"
 class ExamPath:
     """A learner's way to the certification exam: the project's dated facts, then the imported result."""
 
-    informed_on: date | None = None
+    informed_on: date | None = None  # the conditions of presentation sent: examens.yaml, or the convocation
     registered_on: date | None = None
     exam_session: str | None = None
     registration_proof: str | None = None
     adaptation_asked: str | None = None
     adaptation_granted: str | None = None
+    adaptation_file: str | None = None
     presented: bool | None = None  # the project's word, or the result's (an « absent » result: not presented)
     absence_reason: str | None = None
     result: str | None = None  # OBTAINED, PARTIAL, FAILED (ABSENT_EXAM sets presented to False)
@@ -248,9 +249,11 @@ def _exams(project: Project, day: date) -> dict[tuple[str, str], ExamPath]:
     for x in project.exams:
         registered = known(x.registered_on)
         out[(x.session_id, x.learner_id)] = ExamPath(
-            known(x.informed_on), registered, x.exam_session if registered else None,
-            x.registration_proof if registered else None, x.adaptation_asked, x.adaptation_granted,
-            x.presented, x.absence_reason)
+            informed_on=known(x.informed_on), registered_on=registered,
+            exam_session=x.exam_session if registered else None,
+            registration_proof=x.registration_proof if registered else None, adaptation_asked=x.adaptation_asked,
+            adaptation_granted=x.adaptation_granted, adaptation_file=x.adaptation_file, presented=x.presented,
+            absence_reason=x.absence_reason)
     return out
 
 
@@ -273,6 +276,15 @@ def _result(e, index: dict[tuple[str, str], LearnerJourney], day: date) -> None:
     else:
         lj.exam = replace(path, presented=True, result=data.get("result"), blocks=tuple(data.get("blocks") or ()),
                           result_on=on)
+
+
+def _informed(lj: LearnerJourney, on: date) -> None:
+    """The learner received the conditions of presentation on `on` (the earliest known date wins)."""
+    from dataclasses import replace
+
+    path = lj.exam or ExamPath()
+    if path.informed_on is None or on < path.informed_on:
+        lj.exam = replace(path, informed_on=on)
 
 
 def _absents(project: Project) -> dict[tuple[str, date, HalfDay], frozenset[str]]:
@@ -344,6 +356,8 @@ def _apply(e, sessions: dict[str, SessionJourney], index: dict[tuple[str, str], 
         return
     if kind == "onboard.email":
         lj.convoked = lj.convoked or e.ts
+        if data.get("certification"):  # the conditions of presentation went with the convocation
+            _informed(lj, e.ts.date())
         kit = lj.documents.get("kit")
         _asked_surveys(lj, data["surveys"] if "surveys" in data else kit and kit.surveys, e.ts)
     elif kind == "onboard.kit":

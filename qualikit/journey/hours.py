@@ -36,12 +36,17 @@ def missing_roll_calls(project: Project, session: Session) -> list[tuple[date, H
     return [(d.date, half) for d in session.days for half, _ in d.halves() if (d.date, half) not in called]
 
 
-def attended_of(lj: LearnerJourney) -> Attended:
-    def slots(state: str) -> tuple[tuple[date, HalfDay], ...]:
-        return tuple((h.day, h.half) for h in lj.halves if h.state == state)
+def attended_of(lj: LearnerJourney, days: frozenset[date] | None = None) -> Attended:
+    """The hours the certificat de réalisation states, and the BPF counts (`days`: only those, the
+    days of one financial year)."""
+    halves = lj.halves if days is None else tuple(h for h in lj.halves if h.day in days)
 
-    return Attended(lj.learner.id, sum((h.hours for h in lj.halves if h.state == PRESENT), Decimal(0)),
-                    lj.session.planned_hours, slots(ABSENT), slots(UNKNOWN), slots(GONE), slots(NOT_ADMITTED))
+    def slots(state: str) -> tuple[tuple[date, HalfDay], ...]:
+        return tuple((h.day, h.half) for h in halves if h.state == state)
+
+    planned = sum((h.hours for h in halves), Decimal(0)) if days is not None else lj.session.planned_hours
+    return Attended(lj.learner.id, sum((h.hours for h in halves if h.state == PRESENT), Decimal(0)),
+                    planned, slots(ABSENT), slots(UNKNOWN), slots(GONE), slots(NOT_ADMITTED))
 
 
 def attended(project: Project, session: Session, enrolment: Enrolment) -> Attended:

@@ -86,6 +86,13 @@ def findings(p: Project, root) -> Iterator[Diagnostic]:
         for key, rel in (("habilitation_fichier", cert.habilitation_file), ("reglement_examen", cert.exam_rules)):
             if rel and not _exists(root, rel):
                 yield warn(cert.loc, f"fichier {quote(rel)} introuvable dans le projet", key, 16)
+        lacks = [key for key, value in (
+            ("contact_certificateur", cert.certifier_contact), ("modalites_inscription", cert.registration),
+            ("conditions_acces", cert.access_conditions), ("rattrapage", cert.retakes)) if not value]
+        lacks += [f"evaluation du bloc {b.code}" for b in cert.blocks if not b.assessment]
+        if lacks:
+            yield warn(cert.loc, "le document d'information sur les conditions de présentation, joint aux "
+                       f"convocations, sera incomplet : renseignez {', '.join(lacks)}", lacks[0].split()[0], 16)
         if not cert.assesses and not cert.assessor:
             yield warn(cert.loc, "vous n'évaluez pas : indiquez qui fait passer l'examen (evaluateur), pour y "
                        "orienter les apprenants", "evaluateur", 16)
@@ -108,9 +115,10 @@ def findings(p: Project, root) -> Iterator[Diagnostic]:
                              f"{quote(exam.session_id)}", "apprenant")
         elif p.certification_of(session) is None:
             yield warn(exam.loc, f"la session {session.id} ne prépare aucune certification décrite", "session", 16)
-        if exam.registration_proof and not _exists(root, exam.registration_proof):
-            yield warn(exam.loc, f"fichier {quote(exam.registration_proof)} introuvable dans le projet",
-                       "preuve_inscription", 16)
+        for key, rel in (("preuve_inscription", exam.registration_proof),
+                         ("amenagement_fichier", exam.adaptation_file)):
+            if rel and not _exists(root, rel):
+                yield warn(exam.loc, f"fichier {quote(rel)} introuvable dans le projet", key, 16)
 
 
 def _exists(root, rel: str) -> bool:

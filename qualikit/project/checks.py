@@ -205,6 +205,9 @@ def organisation(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     if not org.disability_network:
         yield _warn(org.loc, "aucun partenaire du réseau handicap (Agefiph, Cap emploi, MDPH…)",
                     "reseau_handicap", 26)
+    if org.vat_regime == "assujetti" and not org.vat_number:
+        yield _warn(org.loc, "régime de TVA « assujetti » sans numéro de TVA intracommunautaire : il est "
+                    "obligatoire sur chaque facture (CGI, annexe II, art. 242 nonies A)", "numero_tva")
     if not org.legal_rep or not org.legal_rep.name:
         yield _warn(org.loc, "représentant légal absent : il signe les certificats de réalisation",
                     "representant_legal.nom")
@@ -321,10 +324,13 @@ def billing(p: Project, ctx: Context) -> Iterator[Diagnostic]:
         for loc, payer in ((session.loc, session.payer), *((e.loc, e.payer) for e in session.enrolments)):
             if payer and payer not in ids:
                 yield D(loc, f"payeur {quote(payer)} inconnu (à déclarer dans les clients){_known(ids)}", "payeur")
+    yield from _subcontracting(p)
     if not p.clients:
         return
     named: dict[str, object] = {}
     for session in p.sessions:
+        if session.contractor:
+            continue  # its learners' companies are the donneur d'ordre's clients, not ours
         if session.client:
             named.setdefault(session.client, session.loc)
         for e in session.enrolments:
@@ -343,6 +349,37 @@ def billing(p: Project, ctx: Context) -> Iterator[Diagnostic]:
         if missing:
             yield _warn(client.loc, f"client {quote(client.id)} : {', '.join(missing)} à renseigner avant sa "
                         "première facture", missing[0])
+
+
+def _subcontracting(p: Project) -> Iterator[Diagnostic]:
+    """A session delivered for a donneur d'ordre: what its contrat de sous-traitance, its invoice and
+    the documents in its name will need."""
+    told: set[str] = set()
+    for session in p.sessions:
+        if not session.contractor:
+            continue
+        donor = p.contractor_of(session)
+        if donor is None:
+            if session.contractor not in told:
+                told.add(session.contractor)
+                yield _warn(session.loc, f"donneur d'ordre {quote(session.contractor)} absent des clients : son "
+                            "adresse, son SIRET, son numéro de déclaration d'activité et son représentant manquent "
+                            "au contrat de sous-traitance et à la facture", "donneur_ordre")
+        elif donor.id not in told:
+            told.add(donor.id)
+            missing = [what for what, value in (("nda", donor.nda), ("siret", donor.siret),
+                                                ("adresse", donor.address.street),
+                                                ("representant", donor.representative)) if not value]
+            if missing:
+                yield _warn(donor.loc, f"donneur d'ordre {quote(donor.id)} : {', '.join(missing)} à renseigner "
+                            "avant le contrat de sous-traitance", missing[0])
+        if session.price is None:
+            yield _warn(session.loc, f"session {session.id} en sous-traitance : prix à renseigner avant le contrat "
+                        "de sous-traitance et la facture au donneur d'ordre", "prix")
+        if session.issuer is None:
+            yield _warn(session.loc, f"session {session.id} en sous-traitance : attestations à préciser comme le dit "
+                        "le contrat (donneur_ordre : établies en son nom, par défaut ; aucune : il les délivre)",
+                        "attestations")
 
 
 def certifications(p: Project, ctx: Context) -> Iterator[Diagnostic]:

@@ -90,6 +90,14 @@ class Address:
         return [line for line in (self.street, town) if line]
 
 
+class TrainerStatus(StrEnum):
+    """How a trainer works for the organisation: indicator 27 applies to the last two."""
+
+    INTERNE = "interne"  # the trainer themself, or an employee
+    SOUS_TRAITANT = "sous-traitant"  # an independent trainer or a company, paid on invoice
+    PORTE = "porté"  # a salarié porté: the contract is with the portage company
+
+
 @dataclass(frozen=True)
 class Trainer:
     id: str
@@ -97,7 +105,18 @@ class Trainer:
     email: str | None = None
     phone: str | None = None
     qualifications: tuple[str, ...] = ()
+    status: TrainerStatus = TrainerStatus.INTERNE
+    company: str | None = None  # raison sociale of the subcontractor, or the portage company
+    siret: str | None = None
+    nda: str | None = None  # its own déclaration d'activité, when it has one
+    address: Address = Address()
+    representative: str | None = None  # who signs for the company (the trainer by default)
+    day_rate: Decimal | None = None  # HT per day of session, for the contract
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def external(self) -> bool:
+        return self.status is not TrainerStatus.INTERNE
 
 
 @dataclass(frozen=True)
@@ -158,7 +177,8 @@ class Organisation:
     logo: str | None = None  # path relative to the project folder
     signature: str | None = None
     rules_url: str | None = None  # règlement intérieur
-    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default) or « franchise » (293 B)
+    vat_regime: str | None = None  # « exoneration » (CGI 261-4-4° a, the default), « franchise » (293 B), « assujetti »
+    vat_number: str | None = None  # numéro de TVA intracommunautaire (required when VAT is charged)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -169,6 +189,10 @@ class Organisation:
     @property
     def sender_name(self) -> str:
         return (self.sender.name if self.sender and self.sender.name else None) or self.name
+
+
+DONOR_ISSUES, NO_ISSUE = "donneur_ordre", "aucune"
+ISSUERS = (DONOR_ISSUES, NO_ISSUE)  # subcontracted session: documents in the donneur d'ordre's name, or none
 
 
 class ClientKind(StrEnum):
@@ -196,6 +220,7 @@ class Client:
     contact: Person | None = None  # who receives the convention, the invoices and the client survey
     agreement: str | None = None  # OPCO: the funding agreement (accord de prise en charge) number
     payment_days: int = 30  # invoices are due this many days after their date
+    nda: str | None = None  # an organisme de formation's numéro de déclaration d'activité (donneur d'ordre)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property
@@ -224,6 +249,7 @@ class Programme:
     resources: tuple[str, ...] = ()
     competence_certificate: bool = False
     updated: date | None = None
+    contractor: str | None = None  # donneur d'ordre (a client id) of every session of this programme
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -234,6 +260,7 @@ class CertificationBlock:
     code: str  # RS0000BC01…
     title: str
     competencies: tuple[str, ...] = ()
+    assessment: str | None = None  # how the block is assessed (written test, role play…)
     sequences: tuple[int, ...] = ()  # 1-based indexes into the programme's outline (contenu)
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
@@ -254,6 +281,11 @@ class Certification:
     exam_place: str | None = None
     assessor: str | None = None  # who runs the exam (the learner is pointed there when we do not assess)
     exam_rules: str | None = None  # the certifier's exam rules, project-relative file
+    certifier_contact: str | None = None
+    registration: str | None = None  # who registers the candidate, how, by when
+    access_conditions: tuple[str, ...] = ()  # what the candidate must meet or bring
+    disability_adaptations: str | None = None  # what the certifier allows, and when to ask
+    retakes: str | None = None  # what a failed or absent candidate can do
     separate_blocks: bool = False  # blocks can be validated one by one
     equivalences: tuple[str, ...] = ()
     bridges: tuple[str, ...] = ()  # passerelles
@@ -280,6 +312,7 @@ class Exam:
     registration_proof: str | None = None  # project-relative file
     adaptation_asked: str | None = None
     adaptation_granted: str | None = None
+    adaptation_file: str | None = None  # the request or the certifier's decision, project-relative
     presented: bool | None = None  # None: not known yet
     absence_reason: str | None = None
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
@@ -338,6 +371,7 @@ class Enrolment:
     signed_on: date | None = None  # contract signature (withdrawal period starts)
     schedule: tuple[tuple[date, Decimal], ...] = ()  # a hand-written payment schedule
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    payer_share: Decimal | None = None  # what the payer covers (HT); the company pays the rest
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
@@ -354,12 +388,15 @@ class Session:
     to_bring: str | None = None
     client: str | None = None  # client company
     funder: Funder | None = None
-    contractor: str | None = None  # donneur d'ordre when subcontracted (BPF frame G)
+    contractor: str | None = None  # donneur d'ordre (a client id) when subcontracted (BPF frame G, line C-10)
+    issuer: str | None = None  # subcontracted: who issues attestations and certificats (ISSUERS)
     price: Decimal | None = None  # total HT when sold as a whole (intra)
     follow_up: str | None = None  # plan de suivi (indicator 12, sessions over 2 days)
     client_email: str | None = None  # the client company's contact, for its survey (indicator 30)
     payer: str | None = None  # a client id: the OPCO or France Travail agency that pays (subrogation)
+    payer_share: Decimal | None = None  # what the payer covers (HT); the client company pays the rest
     exam_minutes: str | None = None  # procès-verbal of the certification exam, project-relative file
+    exam_date: date | None = None  # the certification exam's day, when known
     enrolments: tuple[Enrolment, ...] = ()
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
@@ -450,7 +487,10 @@ class Project:
         return self._by_id["sessions"].get(sid)
 
     def funder_of(self, session: Session, enrolment: Enrolment) -> Funder | None:
-        """Who pays for this enrolment: the enrolment's own, else the session's, else the learner's."""
+        """Who pays for this enrolment: the enrolment's own, else the session's, else the learner's.
+        A subcontracted session is paid by its donneur d'ordre, whoever funds it on its side."""
+        if session.contractor:
+            return Funder.ORGANISME
         learner = self.learner(enrolment.learner_id)
         return enrolment.funder or session.funder or (learner.funder if learner else None)
 
@@ -463,6 +503,10 @@ class Project:
         funder = self.funder_of(session, enrolment)
         return enrolment.company or (learner.company if learner else None) or (funder.value if funder else
                                                                                  "sans-financeur")
+
+    def contractor_of(self, session: Session) -> Client | None:
+        """The donneur d'ordre of a subcontracted session, from the clients table."""
+        return self.client(session.contractor) if session.contractor else None
 
     def trainer(self, tid: str) -> Trainer | None:
         return self._by_id["trainers"].get(tid)

@@ -234,11 +234,14 @@ def obtention(code: str, sessions: list[SessionJourney], day: date, partial: boo
                   "résultat est connu")
 
 
-def certification_figures(project: Project, sessions: list[SessionJourney], day: date) -> list[Figure]:
-    """Per certification: presentation, obtention, partial obtention (the pack, kpi and the page show these)."""
+def certification_figures(project: Project, sessions: list[SessionJourney], day: date,
+                          code: str | None = None) -> list[Figure]:
+    """Per certification (or the one `code`): presentation, obtention, partial obtention. `kpi`, the public
+    page, the pack and the programme sheet show these, and nothing else."""
     out = []
-    for code, group in certifying(project, sessions).items():
-        out += [presentation(code, group, day), obtention(code, group, day), obtention(code, group, day, True)]
+    for cert, group in certifying(project, sessions).items():
+        if code is None or cert == code:
+            out += [presentation(cert, group, day), obtention(cert, group, day), obtention(cert, group, day, True)]
     return out
 
 

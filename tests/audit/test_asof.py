@@ -147,7 +147,7 @@ def test_pack_as_of_an_earlier_audit_date_shows_nothing_that_came_later(played):
     invoke("audit-pack", "-p", str(played), "--today", "2026-11-23", "--audit-date", "2026-11-23")
     full = played / "audit" / "2025-11-24_2026-11-23"
     eleven = next(full.glob("11-*"))
-    assert list(eleven.glob("excel-2026-10-15/*-attestation-fin-formation.pdf"))
+    assert list(eleven.glob("excel-2026-11-12/*-attestation-fin-formation.pdf"))  # the 3 latest sessions
     assert list(eleven.glob("parole-2026-11-04/*-attestation-fin-formation.pdf"))
     assert list(next(full.glob("12-*")).glob("*/*-relance-*.eml"))
     assert (next(full.glob("30-*")) / "reponses-enquetes.xlsx").is_file()

@@ -248,7 +248,7 @@ def test_proved_means_every_learner_of_the_period_has_the_proof(demo):
         for n, (sid, lid) in enumerate(_started(demo, date(2026, 11, 15)))), encoding="utf-8")
     run("survey", "import", str(export), "--enquete", "besoins", "-p", str(demo), "--today", "2026-11-10")
     signed = []
-    for sid in ("excel-2026-10-15", "reunion-2026-10-26", "parole-2026-11-04"):
+    for sid in ("excel-2026-10-15", "reunion-2026-10-26", "parole-2026-11-04", "excel-2026-11-12"):
         scans = demo / "sortie" / sid / "emargements-signes"
         scans.mkdir(parents=True)
         from qualikit.project.load import load_project

@@ -98,6 +98,11 @@ def test_competences_prove_21_and_22_with_their_files(demo):
                    "--date", "2026-06-19", "--heures", "14", "-p", p, "--today", "2026-11-20")
     assert unproved.exit_code == 0 and "Joignez la pièce" in unproved.output
     assert [e.kind.value for e in competences.load(demo).register.entries] == ["diplôme", "formation suivie"]
+    # the demo's external intervenant gives a session of the period too: his diploma, with its copy
+    external = run("competence", "add", "--formateur", "mathieu-lefort", "-t", "diplôme", "-i", "Master",
+                   "--date", "2008-09-30", "-f", "preuves-intervenants/diplome-mathieu-lefort.pdf", "-p", p,
+                   "--today", "2026-11-20")
+    assert external.exit_code == 0, external.output
 
     run("audit-pack", "-p", p, "--today", "2026-11-20", "--audit-date", "2026-11-20")
     folder = demo / "audit" / "2025-11-21_2026-11-20"

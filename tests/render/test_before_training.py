@@ -215,7 +215,8 @@ def test_convention_holds_every_mention(demo):
         "Du jeudi 15 octobre 2026 au vendredi 16 octobre 2026", "14 h sur 2 journées",
         "Transports Berthier, salle de réunion du 1er étage", "Effectif : 5 stagiaires",
         *(learner.email for learner in learners), "M. GIRARD Thomas",
-        "Le prix de la formation est de 3 450,00 € HT", "payable à 30 jours", "opérateur de compétences (OPCO)",
+        "Le prix de la formation est de 3 450,00 € net de taxe (exonération de TVA, article 261-4-4° a du CGI)",
+        "payable à 30 jours", "opérateur de compétences (OPCO)",
         "Évaluation des acquis", "Évaluation finale sur un cas pratique", "feuilles d'émargement",
         "Annulation par le client", "Force majeure", "L6354-1",
         "Pour le client", "Cachet du client et signature", "Pour l'organisme de formation : cachet et signature",
@@ -224,7 +225,8 @@ def test_convention_holds_every_mention(demo):
 
 def test_convention_price_defaults_to_programme_price_times_learners(demo):
     body = text(convention(demo, "excel-2026-12-14"))  # no session price: 690 € × 5
-    assert "Le prix de la formation est de 3 450,00 € HT (690 € HT × 5 stagiaires)" in body
+    assert ("Le prix de la formation est de 3 450,00 € net de taxe (exonération de TVA, article 261-4-4° a du "
+            "CGI) ; calcul : 690 € HT × 5 stagiaires") in body
 
 
 # --- information before registration ------------------------------------------------------

@@ -11,9 +11,11 @@ What is counted, and in which financial year
   and G) while its learners and income count in the year it ends.
 - A learner is every enrolment not withdrawn before the first day (« abandon » with a drop-out
   date on or before the session's first day). A person enrolled in two sessions counts twice.
-- Hours-learners: a half-day with a roll call counts when the learner was present (and had not
-  dropped out); a half-day without a roll call counts its planned hours, and is listed in
-  `problems`.
+- Hours-learners: the journey's hours (`journey.hours.attended_of`, the same function as the
+  certificat de réalisation): a half-day counts when the learner was present at its roll call,
+  the sheet signed in the room winning over presences.yaml, and before any drop-out (a drop-out
+  counts for what was done); a half-day without any roll call counts its planned hours, and is
+  listed in `problems`.
 
 Income (frame C): from the invoices of the year less credit notes when qualikit issued any
 (`qualikit invoice`); otherwise estimated: the session's price when
@@ -44,7 +46,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from qualikit.admin.bpf.form import CENT, ZERO, Bpf, Tally
 from qualikit.base.frdates import short_date
-from qualikit.journey.hours import attended, missing_roll_calls
+from qualikit.journey.hours import attended_of, missing_roll_calls
 from qualikit.project.model import Enrolment, Funder, HalfDay, Modality, Project, Session, Status
 
 FUNDER_LINE: dict[Funder, str] = {
@@ -70,17 +72,27 @@ BILLING_NOTE = ("la facturation n'est pas gérée par qualikit : les produits so
                 "des sessions et programmes")
 
 
-def compute_bpf(project: Project, year: int, *, start: date | None = None, invoices=()) -> Bpf:
+def compute_bpf(project: Project, year: int, *, start: date | None = None, invoices=(), entries=(),
+                purchases: Decimal | None = None) -> Bpf:
     """The BPF of the financial year `year` (1 January to 31 December, or twelve months from `start`).
 
     `invoices`: the invoices and credit notes issued (`admin.invoicing.ledger`); when there are any,
     frame C is their sum over the year by kind of payer, credit notes deducted, instead of the
-    estimate from the prices."""
+    estimate from the prices. `entries`: the journal (cut like the project), whose sheets signed in
+    the room give their half-days' roll calls, as for the certificats. `purchases`: the external
+    intervenants' invoices of the year, HT (frame D, line « achats de prestation de formation »)."""
+    from qualikit.journey.facts import build
+    from qualikit.journey.roll_calls import with_signed
+
     first = start or date(year, 1, 1)
     last = _add_year(first) - timedelta(days=1)
-    bpf = Bpf(year=year, start=first, end=last, organisation=project.organisation)
+    entries = list(entries)
+    journey = build(project, entries, last)
+    project = with_signed(project, entries)
+    bpf = Bpf(year=year, start=first, end=last, organisation=project.organisation, purchases=purchases or None)
     _identification_problems(bpf)
     trainers: set[str] = set()
+    externals: set[str] = set()
     opco = public = False
     times: Counter[str] = Counter()
     for session in sorted(project.sessions, key=lambda s: (s.start, s.id)):
@@ -89,7 +101,7 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None, invoi
             continue
         counted = first <= session.end <= last  # learners and income: the year the session ends
         part = session if len(days) == len(session.days) else replace(session, days=days)
-        learners = _learners(bpf, project, session, part, counted)
+        learners = _learners(bpf, project, journey, session, part, counted)
         if not learners and (session.enrolments or session.price is None):
             bpf._problem(f"session {session.id} : aucun stagiaire entré en formation ; session non comptée")
             continue  # a cancelled session delivers no hours
@@ -104,10 +116,17 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None, invoi
         programme = project.programme(session.programme_id)
         if (programme and programme.modality in (Modality.DISTANCIEL, Modality.MIXTE)) or session.distance_link:
             bpf.distance = True
-        # E: the trainer's hours are the session's hours, whatever the number of learners.
-        bpf.trainers.hours += part.planned_hours
+        # E: the trainer's hours are the session's hours, whatever the number of learners; an external
+        # intervenant's (sous-traitant, porté) on the line of the people outside the organisation.
+        trainer = project.trainer(session.trainer_id) if session.trainer_id else None
+        if trainer is not None and trainer.external:
+            bpf.external_trainers.hours += part.planned_hours
+            externals.add(trainer.id)
+        else:
+            bpf.trainers.hours += part.planned_hours
         if session.trainer_id:
-            trainers.add(session.trainer_id)
+            if not (trainer is not None and trainer.external):
+                trainers.add(session.trainer_id)
         else:
             bpf._problem(f"session {session.id} : aucun formateur ; ses heures sont comptées en cadre E "
                          "sans personne")
@@ -125,6 +144,7 @@ def compute_bpf(project: Project, year: int, *, start: date | None = None, invoi
     if invoices:
         _invoiced_income(bpf, [i for i in invoices if first <= i.issued_on <= last])
     bpf.trainers.count = len(trainers)
+    bpf.external_trainers.count = len(externals)
     _notes(bpf, times, opco=opco, public=public)
     if invoices:
         bpf.notes[0] = INVOICED_NOTE
@@ -147,7 +167,7 @@ class _Share:
     line: str | None  # frame C line of its income; None when the funder is unknown
 
 
-def _learners(bpf: Bpf, project: Project, session: Session, part: Session, counted: bool) -> list[_Share]:
+def _learners(bpf: Bpf, project: Project, journey, session: Session, part: Session, counted: bool) -> list[_Share]:
     programme = project.programme(session.programme_id)
     objective = _objective(bpf, programme.id if programme else session.programme_id,
                            programme.certification_code if programme else None)
@@ -170,7 +190,7 @@ def _learners(bpf: Bpf, project: Project, session: Session, part: Session, count
                          "produits « à affecter »")
         else:
             line = FUNDER_LINE[funder]
-        shares.append(_Share(enrolment.learner_id, int(counted), _hours(project, part, enrolment), funder,
+        shares.append(_Share(enrolment.learner_id, int(counted), _hours(journey, session, part, enrolment), funder,
                              company, objective, line))
     return shares
 
@@ -180,9 +200,13 @@ def _withdrawn_before_start(session: Session, enrolment: Enrolment) -> bool:
             and enrolment.dropout_date <= session.start)
 
 
-def _hours(project: Project, part: Session, enrolment: Enrolment) -> Decimal:
-    """Hours present at a roll call, plus the planned hours of half-days without one (before any drop-out)."""
-    a = attended(project, part, enrolment)
+def _hours(journey, session: Session, part: Session, enrolment: Enrolment) -> Decimal:
+    """The certificat's hours over the year's days, plus the planned hours of half-days without
+    any roll call (before any drop-out; listed in the problems)."""
+    lj = journey.learner(session.id, enrolment.learner_id)
+    if lj is None:  # a learner missing from the learners' file: `check` says so
+        return ZERO
+    a = attended_of(lj, frozenset(d.date for d in part.days))
     planned = {(d.date, half): r.hours for d in part.days for half, r in d.halves()}
     return a.done + sum((planned[slot] for slot in a.unknown), ZERO)
 
@@ -190,7 +214,8 @@ def _hours(project: Project, part: Session, enrolment: Enrolment) -> Decimal:
 def _count_learner(bpf: Bpf, project: Project, session: Session, share: _Share) -> None:
     who = f"{share.learner_id} (session {session.id})"
     if session.contractor or share.funder is Funder.ORGANISME:
-        name = session.contractor or UNKNOWN_CONTRACTOR
+        donor = project.contractor_of(session)
+        name = donor.name if donor else session.contractor or UNKNOWN_CONTRACTOR
         if not session.contractor:
             bpf._problem(f"{who} : financé(e) par un autre organisme de formation mais la session n'a pas de "
                          "donneur d'ordre ; compté(e) en cadre G")
@@ -317,9 +342,11 @@ def _notes(bpf: Bpf, times: Counter, *, opco: bool, public: bool) -> None:
                       "« autres stagiaires » ; pour la formation de leurs propres agents, utilisez la ligne 3, "
                       "et pour des demandeurs d'emploi la ligne F-1 c")
     general += [
+        "cadre D (charges) : à reprendre de votre comptabilité ; les achats de prestation de formation sont les "
+        "factures de vos intervenants extérieurs notées dans registre-sous-traitants.yaml" if bpf.purchases else
         "cadre D (charges) : à reprendre de votre comptabilité, qualikit ne les connaît pas",
-        "cadre E : toutes les heures sont celles des formateurs de l'organisme ; qualikit n'enregistre pas de "
-        "formateur extérieur sous-traitant (ligne à 0)",
+        "cadre E : les heures des sessions animées par un intervenant extérieur (statut sous-traitant ou porté) "
+        "sont sur la ligne des personnes extérieures, les autres sur celle de l'organisme",
         "cadres F-1 b et F-2 : qualikit n'enregistre ni contrat d'apprentissage ni action confiée à un autre "
         "organisme (lignes à 0)",
         "cadre F-4 : une ligne par programme ; saisissez le code NSF de chaque spécialité et regroupez les "

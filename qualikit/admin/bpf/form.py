@@ -110,7 +110,8 @@ class Bpf:
     income: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(INCOME_KEYS, ZERO))
     unassigned: Decimal = ZERO  # income whose funder is unknown: to put on a line before filing
     trainers: Tally = field(default_factory=Tally)  # E: the provider's own people
-    external_trainers: Tally = field(default_factory=Tally)  # E: subcontracted out (never in the model)
+    external_trainers: Tally = field(default_factory=Tally)  # E: sous-traitants and salariés portés
+    purchases: Decimal | None = None  # D: their invoices of the year (registre-sous-traitants.yaml), HT
     learner_types: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k, _ in LEARNER_TYPES})
     subcontracted: Tally = field(default_factory=Tally)  # F-2: entrusted to another provider (never)
     objectives: dict[str, Tally] = field(default_factory=lambda: {k: Tally() for k, _ in OBJECTIVES})

@@ -76,7 +76,11 @@ def bpf_lines(bpf: Bpf) -> list[Line]:
 
     text("D", "Total des charges de l'organisme liées à l'activité de formation", None)
     text("D", "dont salaires des formateurs", None)
-    text("D", "dont achats de prestation de formation et honoraires de formation", None)
+    if bpf.purchases:
+        out.append(Line("D", "dont achats de prestation de formation et honoraires de formation",
+                        amount=bpf.purchases))
+    else:
+        text("D", "dont achats de prestation de formation et honoraires de formation", None)
 
     tally("E", "Personnes de votre organisme dispensant des heures de formation", bpf.trainers)
     tally("E", "Personnes extérieures à votre organisme dispensant des heures de formation dans le cadre de "

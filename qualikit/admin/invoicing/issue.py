@@ -38,9 +38,15 @@ class InvoiceRun:
 
 
 def vat_mention(project: Project) -> str:
-    from qualikit.admin.invoicing.vat import mention
+    from qualikit.project.vat import mention
 
     return mention(project.organisation)
+
+
+def vat_rate(project: Project):
+    from qualikit.project.vat import rate
+
+    return rate(project.organisation)
 
 
 def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False) -> InvoiceRun:
@@ -73,7 +79,7 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
         if todo and last is not None and today < last:
             raise InvoiceError(f"une facture est déjà datée du {last:%d/%m/%Y} : la numérotation doit rester "
                                f"chronologique, aucune facture ne peut être datée du {today:%d/%m/%Y}")
-        mention = vat_mention(project)
+        mention, rate = vat_mention(project), vat_rate(project)
         seller = seller_party(project)
         for kind, what in todo:
             number = ledger.next_number(today.year)
@@ -81,11 +87,12 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
                 inv = Invoice(number, CREDIT_NOTE, what.key, today, today, what.seller, what.buyer, what.lines,
                               what.vat_mention, what.professional, what.payer_kind,
                               (f"Annulation de la facture n° {what.number}", *what.notes),
-                              (what.number, what.issued_on.isoformat()), what.session)
+                              (what.number, what.issued_on.isoformat()), what.session, what.vat_rate,
+                              what.payer)
             else:
                 inv = Invoice(number, INVOICE, what.key, today, due_date(today, what.payment_days), seller,
                               what.buyer, what.lines, mention, what.professional, what.payer_kind, what.notes,
-                              None, what.session)
+                              None, what.session, rate, what.payer)
             run.invoices.append(inv)
             if dry_run:
                 ledger.invoices[number] = inv
@@ -100,18 +107,36 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
     return run
 
 
-def _write(project: Project, root: Path, journal, ledger: Ledger, inv: Invoice) -> str:
-    from qualikit.base.tokens import project_secret
+def render_pdf(project: Project, root: Path, inv: Invoice, now, code: str) -> tuple[bytes, bytes]:
+    """(the Factur-X PDF, its CII XML): always from the journaled record, never from the project."""
     from qualikit.documents.facturx import cii_xml, embed
     from qualikit.documents.invoice import render_invoice
     from qualikit.documents.pdf_common import issued
-    from qualikit.documents.signing import verification_code
 
     xml = cii_xml(inv)
-    code = verification_code(project_secret(root), number_key(inv.number))
-    now = journal.now()
     pdf = issued(render_invoice(inv, project.organisation, root), now, code)
-    pdf = embed(pdf, xml, f"{'Avoir' if inv.credit else 'Facture'} {inv.number}", now, code)
+    return embed(pdf, xml, f"{'Avoir' if inv.credit else 'Facture'} {inv.number}", now, code), xml
+
+
+def invoice_pdf(project: Project, root: Path, ledger: Ledger, inv: Invoice, now) -> bytes:
+    """The PDF of an issued invoice, to attach to a reminder: its file, or rebuilt if it was removed."""
+    issued_row = ledger.issued.get(inv.number) or {}
+    path = root / issued_row.get("file", (FOLDER / inv.file_name).as_posix())
+    if path.is_file():
+        return path.read_bytes()
+    from qualikit.base.tokens import project_secret
+    from qualikit.documents.signing import verification_code
+
+    code = issued_row.get("code") or verification_code(project_secret(root), number_key(inv.number))
+    return render_pdf(project, root, inv, now, code)[0]
+
+
+def _write(project: Project, root: Path, journal, ledger: Ledger, inv: Invoice) -> str:
+    from qualikit.base.tokens import project_secret
+    from qualikit.documents.signing import verification_code
+
+    code = verification_code(project_secret(root), number_key(inv.number))
+    pdf, xml = render_pdf(project, root, inv, journal.now(), code)
     folder = root / FOLDER
     path = folder / inv.file_name
     write_atomic(path.with_suffix(".xml"), xml)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from qualikit.documents.invoice import Invoice
 
 NUMBER_KIND, ISSUED_KIND, PAYMENT_KIND = "invoice.number", "invoice.issued", "invoice.payment"
+LEDGER_KINDS = (NUMBER_KIND, ISSUED_KIND, PAYMENT_KIND)
 
 
 def number_key(number: str) -> str:
@@ -67,3 +68,12 @@ def read_ledger(entries) -> Ledger:
             number = e.data["number"]
             ledger.paid[number] = ledger.paid.get(number, Decimal(0)) + Decimal(e.data["amount"])
     return ledger
+
+
+def ledger_of(journal, day: date | None = None) -> Ledger:
+    """The ledger from the invoice rows alone, as known at the end of `day`: a daily run reads
+    them without parsing the rest of a year's journal."""
+    from qualikit.journey.asof import entries_as_of
+
+    rows = [e for kind in LEDGER_KINDS for e in journal.entries_of(kind)]
+    return read_ledger(entries_as_of(rows, day) if day is not None else rows)

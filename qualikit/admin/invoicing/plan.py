@@ -39,6 +39,7 @@ class Item:
     professional: bool
     payment_days: int = 30
     notes: tuple[str, ...] = ()
+    payer: str | None = None  # « client:<id> » or « apprenant:<id> »: whom a payment reminder goes to
 
     @property
     def total(self) -> Decimal:
@@ -64,7 +65,8 @@ def client_party(client: Client, *, on_behalf: str | None = None) -> Party:
 def seller_party(project: Project) -> Party:
     org = project.organisation
     extra = (f"Déclaration d'activité n° {org.nda}",) if org.nda else ()
-    return Party(org.name, org.siret, None, org.address.street, org.address.postcode, org.address.city, extra)
+    return Party(org.name, org.siret, org.vat_number, org.address.street, org.address.postcode, org.address.city,
+                 extra)
 
 
 def plan_invoices(project: Project, journey, day: date) -> Plan:
@@ -72,13 +74,13 @@ def plan_invoices(project: Project, journey, day: date) -> Plan:
     plan = Plan()
     for sj in journey:
         session = sj.session
-        if session.contractor:
-            plan.problems.append(f"session {session.id} : sous-traitance (donneur d'ordre {session.contractor}) "
-                                 "non facturée par qualikit")
-            continue
         programme = project.programme(session.programme_id)
         title = f"Formation « {programme.title if programme else session.programme_id} »"
         period = f"du {short_date(session.start)} au {short_date(session.end)}"
+        if session.contractor:  # delivered for another organisme: invoiced to it alone, once it is over
+            if day >= session.end:
+                _subcontract(plan, project, session, sj.started, title, period)
+            continue
         individuals = [lj for lj in sj.learners if lj.individual]
         for lj in individuals:
             _individual(plan, project, session, lj, title, period, day)
@@ -112,7 +114,7 @@ def _individual(plan: Plan, project: Project, session: Session, lj, title: str, 
     def item(key: str, label: str, amount: Decimal, quantity=Decimal(1), unit="forfait", unit_price=None) -> Item:
         line = Line(f"{title} — {label}", quantity, unit, unit_price if unit_price is not None else amount, amount)
         return Item(f"{session.id}:{learner.id}:{key}", session.id, buyer, Funder.PARTICULIER.value, (line,),
-                    professional=False, notes=notes)
+                    professional=False, notes=notes, payer=f"apprenant:{learner.id}")
 
     dropped = lj.dropped_on if lj.dropped and not lj.withdrew_before_start else None
     owed = price
@@ -145,11 +147,23 @@ def _convention(plan: Plan, project: Project, session: Session, learners: list, 
             return
         on_behalf = company.name if company and client.id != company.id else None
         names = ", ".join(lj.learner.full_name for lj in learners)
-        line = Line(f"{title}, session intra {period} ({len(learners)} stagiaires : {names})", Decimal(1),
-                    "forfait", session.price, session.price)
+        what = f"{title}, session intra {period} ({len(learners)} stagiaires : {names})"
+        notes = (f"Convention de formation, session {session.id} {period}",)
+        covered, rest = _shares(session.price, session.payer_share if on_behalf else None)
+        if rest and company is None:
+            plan.problems.append(f"session {session.id} : prise en charge partielle, mais l'entreprise cliente "
+                                 f"« {session.client or '?'} » est absente de la table clients")
+            return
+        label = f"{what} — prise en charge" if rest else what
         plan.items.append(Item(f"{session.id}:convention", session.id, client_party(client, on_behalf=on_behalf),
-                               _kind(client, funder), (line,), _professional(client, funder), client.payment_days,
-                               (f"Convention de formation, session {session.id} {period}",)))
+                               _kind(client, funder), (Line(label, Decimal(1), "forfait", covered, covered),),
+                               _professional(client, funder), client.payment_days, notes, f"client:{client.id}"))
+        if rest:
+            line = Line(f"{what} — reste à charge après la prise en charge de {client.name}", Decimal(1),
+                        "forfait", rest, rest)
+            plan.items.append(Item(f"{session.id}:convention:reste", session.id, client_party(company),
+                                   Funder.ENTREPRISE.value, (line,), True, company.payment_days, notes,
+                                   f"client:{company.id}"))
         return
     programme = project.programme(session.programme_id)
     if programme is None or programme.price is None:
@@ -168,23 +182,64 @@ def _convention(plan: Plan, project: Project, session: Session, learners: list, 
             plan.problems.append(f"{who} : payeur {'« ' + missing + ' » ' if missing else ''}absent de la table "
                                  "clients (adresse et SIRET nécessaires à la facture)")
             continue
+        planned = session.planned_hours
+        share = e.payer_share if company is not None and company.id != payer.id else None
         if lj.dropped:
-            planned = session.planned_hours
-            amount = (programme.price * lj.hours_done / planned).quantize(CENT, ROUND_HALF_UP) if planned else 0
+            done = lj.hours_done / planned if planned else Decimal(0)
+            amount = (programme.price * done).quantize(CENT, ROUND_HALF_UP)
+            covered, rest = _shares(amount, None if share is None else (share * done).quantize(CENT, ROUND_HALF_UP))
             rate = (programme.price / planned).quantize(Decimal("0.0001")) if planned else Decimal(0)
-            line = Line(f"{title}, {learner.full_name} — abandon le {short_date(lj.dropped_on)} : "
-                        f"{_hours(lj.hours_done)} réalisées sur {_hours(planned)}, au prorata", lj.hours_done, "h",
-                        rate, Decimal(amount))
+            label = (f"{title}, {learner.full_name} — abandon le {short_date(lj.dropped_on)} : "
+                     f"{_hours(lj.hours_done)} réalisées sur {_hours(planned)}, au prorata")
+            line = (Line(label, lj.hours_done, "h", rate, covered) if not rest else
+                    Line(f"{label}, prise en charge", Decimal(1), "forfait", covered, covered))
         else:
-            line = Line(f"{title}, {learner.full_name}", Decimal(1), "stagiaire", programme.price, programme.price)
+            covered, rest = _shares(programme.price, share)
+            line = (Line(f"{title}, {learner.full_name}", Decimal(1), "stagiaire", covered, covered) if not rest else
+                    Line(f"{title}, {learner.full_name} — prise en charge", Decimal(1), "forfait", covered, covered))
         entry = groups.setdefault(payer.id, (payer, company if company and company.id != payer.id else None,
                                              _kind(payer, funder), []))
         entry[3].append(line)
+        if rest:
+            left = groups.setdefault(company.id, (company, None, Funder.ENTREPRISE.value, []))
+            left[3].append(Line(f"{title}, {learner.full_name} — reste à charge après la prise en charge de "
+                                f"{payer.name}", Decimal(1), "forfait", rest, rest))
     for payer_id, (payer, company, kind, lines) in groups.items():
         plan.items.append(Item(f"{session.id}:{payer_id}", session.id,
                                client_party(payer, on_behalf=company.name if company else None), kind, tuple(lines),
                                _professional(payer, Funder(kind)), payer.payment_days,
-                               (f"Convention de formation, session inter-entreprises {session.id} {period}",)))
+                               (f"Convention de formation, session inter-entreprises {session.id} {period}",),
+                               f"client:{payer_id}"))
+
+
+def _subcontract(plan: Plan, project: Project, session: Session, learners: list, title: str, period: str) -> None:
+    """One invoice to the donneur d'ordre, at the contract's price (BPF line C-10 through its kind)."""
+    donor = project.contractor_of(session)
+    if donor is None:
+        plan.problems.append(f"session {session.id} : donneur d'ordre « {session.contractor} » absent de la table "
+                             "clients (adresse, SIRET et numéro de déclaration nécessaires à la facture)")
+        return
+    if session.price is None:
+        plan.problems.append(f"session {session.id} : sous-traitance sans prix de la session (prix)")
+        return
+    line = Line(f"{title}, réalisée en sous-traitance, session {period} ({len(learners)} stagiaire"
+                f"{'s' if len(learners) > 1 else ''}, {_hours(session.planned_hours)})", Decimal(1), "forfait",
+                session.price, session.price)
+    party = client_party(donor)
+    if donor.nda:
+        party = Party(party.name, party.siret, party.vat_number, party.street, party.postcode, party.city,
+                      (*party.extra, f"Déclaration d'activité n° {donor.nda}"))
+    plan.items.append(Item(f"{session.id}:sous-traitance", session.id, party, Funder.ORGANISME.value, (line,), True,
+                           donor.payment_days, (f"Contrat de sous-traitance, session {session.id} {period}",),
+                           f"client:{donor.id}"))
+
+
+def _shares(amount: Decimal, share: Decimal | None) -> tuple[Decimal, Decimal]:
+    """(what the payer covers, what the company pays): a partial prise en charge splits the price,
+    never beyond it; with no share, the payer pays everything."""
+    if share is None or share >= amount:
+        return amount, Decimal(0)
+    return share, amount - share
 
 
 def _kind(client: Client, funder: Funder) -> str:

@@ -13,6 +13,7 @@ __all__ = ["verification_link", "verification_page"]  # where the codes lead: ba
 # 32 symbols, without 0/O and 1/I, which are read or typed one for the other
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_PREFIX = "QK"
+QR_MASK = 2  # see qr_drawing
 
 
 def verification_code(secret: bytes, document_key: str) -> str:
@@ -47,7 +48,9 @@ def qr_drawing(text: str, size_mm: float, *, border: int = 4) -> Any:
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import FILL_NON_ZERO
 
-    qr = segno.make(text, error="m", micro=False)
+    # One fixed mask: choosing the best of eight is 80 % of a code's cost (≈ 10 ms, a fifth of an
+    # attestation) and any mask is valid; readers decode these short links with any of them.
+    qr = segno.make(text, error="m", micro=False, mask=QR_MASK)
     rows = [list(row) for row in qr.matrix]
     modules = len(rows) + 2 * border
     size = size_mm * mm

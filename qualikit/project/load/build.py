@@ -112,6 +112,7 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
 
     certs, exams = certifications(_each, tables, report, s)
     _orphans(tables, sessions, report)
+    sessions = _subcontracted(sessions, programmes)
     if org is None:
         return None
     return m.Project(
@@ -120,6 +121,16 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
         evaluations=tuple(evaluations), journey=tuple(journey), clients=tuple(clients),
         certifications=certs, exams=exams,
     )
+
+
+def _subcontracted(sessions: list[m.Session], programmes: list[m.Programme]) -> list[m.Session]:
+    """A programme delivered for a donneur d'ordre makes each of its sessions subcontracted, unless
+    the session names its own."""
+    from dataclasses import replace
+
+    by_id = {p.id: p.contractor for p in programmes if p.contractor}
+    return [replace(x, contractor=by_id[x.programme_id]) if not x.contractor and x.programme_id in by_id else x
+            for x in sessions]
 
 
 def _each(tables: Tables, table: s.Table, report: Report, make) -> list:
@@ -171,6 +182,7 @@ def _organisation(r: _Reader) -> m.Organisation | None:
         signature=r.get("signature"),
         rules_url=r.get("reglement_interieur"),
         vat_regime=r.get("regime_tva"),
+        vat_number=r.get("numero_tva"),
         loc=r.row.loc,
     )
     return record if name else None
@@ -228,7 +240,11 @@ def _default(value, default):
 
 def _trainer(r: _Reader) -> m.Trainer:
     return m.Trainer(id=r.get("id"), name=r.get("nom"), email=r.get("email"), phone=r.get("telephone"),
-                     qualifications=r.get("qualifications", ()), loc=r.row.loc)
+                     qualifications=r.get("qualifications", ()),
+                     status=r.get("statut") or m.TrainerStatus.INTERNE, company=r.get("societe"),
+                     siret=r.get("siret"), nda=r.get("nda"),
+                     address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+                     representative=r.get("representant"), day_rate=r.get("tarif_jour"), loc=r.row.loc)
 
 
 def _programme(r: _Reader) -> m.Programme:
@@ -240,7 +256,7 @@ def _programme(r: _Reader) -> m.Programme:
         recognition=r.get("reconnaissance"), financing=r.get("financements", ()), access_delay=r.get("delai_acces"),
         outline=r.get("contenu", ()), resources=r.get("ressources", ()),
         competence_certificate=bool(r.get("certificat_competences", False)), updated=r.get("mise_a_jour"),
-        loc=r.row.loc,
+        contractor=r.get("donneur_ordre"), loc=r.row.loc,
     )
 
 
@@ -268,7 +284,7 @@ def _enrolment(r: _Reader) -> m.Enrolment:
         enrolled_on=r.get("date_inscription"), dropout_date=r.get("date_abandon"),
         dropout_reason=r.get("motif_abandon"), funder=r.get("financeur"), company=r.get("entreprise"),
         signed_on=r.get("date_signature"), schedule=r.get("echeancier", ()), payer=r.get("payeur"),
-        loc=r.row.loc,
+        payer_share=r.get("prise_en_charge"), loc=r.row.loc,
     )
 
 
@@ -277,7 +293,8 @@ def _client(r: _Reader) -> m.Client:
         id=r.get("id"), name=r.get("nom"), kind=r.get("type") or m.ClientKind.ENTREPRISE, siret=r.get("siret"),
         vat_number=r.get("tva"), address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
         representative=_person(r, "representant"), contact=_person(r, "contact"),
-        agreement=r.get("numero_accord"), payment_days=_default(r.get("delai_paiement"), 30), loc=r.row.loc,
+        agreement=r.get("numero_accord"), payment_days=_default(r.get("delai_paiement"), 30), nda=r.get("nda"),
+        loc=r.row.loc,
     )
 
 
@@ -293,9 +310,10 @@ def _session(r: _Reader, days: dict, enrolments: dict, with_days: set[str]) -> m
         id=sid, programme_id=r.get("programme"), days=session_days, trainer_id=r.get("formateur"),
         place=r.get("lieu"), access=r.get("acces"), distance_link=r.get("lien_distance"),
         connection_help=r.get("aide_connexion"), to_bring=r.get("a_apporter"), client=r.get("entreprise_cliente"),
-        funder=r.get("financeur"), contractor=r.get("donneur_ordre"), price=r.get("prix"),
+        funder=r.get("financeur"), contractor=r.get("donneur_ordre"), issuer=r.get("attestations"),
+        price=r.get("prix"),
         follow_up=r.get("suivi"), client_email=r.get("email_client"), payer=r.get("payeur"),
-        exam_minutes=r.get("proces_verbal"),
+        payer_share=r.get("prise_en_charge"), exam_minutes=r.get("proces_verbal"), exam_date=r.get("date_examen"),
         enrolments=tuple(enrolments.get(sid, ())),
         loc=r.row.loc,
     )

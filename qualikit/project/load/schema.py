@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from qualikit.project.load import fields as f
-from qualikit.project.model import ClientKind, Funder, HalfDay, Modality, Result, Status
+from qualikit.project.model import ClientKind, Funder, HalfDay, Modality, Result, Status, TrainerStatus
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,13 @@ HALF = f.choice(HalfDay, {"am": HalfDay.MATIN, "pm": HalfDay.APRES_MIDI, "apres 
 RESULT = f.choice(Result, {"en cours": Result.EN_COURS, "ECA": Result.EN_COURS, "A": Result.ACQUIS,
                            "NA": Result.NON_ACQUIS, "partiellement acquis": Result.EN_COURS})
 CIVILITY = f.words("Mme", "M.")
+TRAINER_STATUS = f.choice(TrainerStatus, {"externe": TrainerStatus.SOUS_TRAITANT,
+                                          "independant": TrainerStatus.SOUS_TRAITANT,
+                                          "prestataire": TrainerStatus.SOUS_TRAITANT,
+                                          "sous traitant": TrainerStatus.SOUS_TRAITANT,
+                                          "porte": TrainerStatus.PORTE, "portage": TrainerStatus.PORTE,
+                                          "portage salarial": TrainerStatus.PORTE, "salarie": TrainerStatus.INTERNE,
+                                          "salarie porte": TrainerStatus.PORTE})
 
 ORGANISATION = Table(
     "organisation", "Organisation", keyvalue=True,
@@ -109,8 +116,11 @@ ORGANISATION = Table(
         Column("logo", "Logo (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("signature", "Signature (fichier image)", help="Chemin relatif au dossier du projet."),
         Column("reglement_interieur", "Règlement intérieur (lien)", f.URL),
-        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise"),
-               help="exoneration (art. 261-4-4° a du CGI, par défaut) ou franchise (art. 293 B du CGI)."),
+        Column("regime_tva", "Régime de TVA", f.words("exoneration", "franchise", "assujetti"),
+               help="exoneration (art. 261-4-4° a du CGI, par défaut), franchise (art. 293 B du CGI) ou "
+                    "assujetti (TVA facturée au taux normal de 20 %)."),
+        Column("numero_tva", "Numéro de TVA intracommunautaire",
+               help="FR suivi de 11 caractères ; obligatoire sur les factures quand la TVA est facturée."),
     ),
 )
 
@@ -171,6 +181,18 @@ TRAINERS = Table(
         Column("email", "E-mail", f.EMAIL),
         Column("telephone", "Téléphone"),
         Column("qualifications", "Titres et qualifications", many=True),
+        Column("statut", "Statut", TRAINER_STATUS,
+               help="interne (par défaut : vous, un salarié), sous-traitant ou porté (portage salarial) : "
+                    "indicateur 27."),
+        Column("societe", "Société (sous-traitant ou portage)",
+               help="La raison sociale du sous-traitant, ou de la société de portage d'un salarié porté."),
+        Column("siret", "SIRET de la société", f.SIRET),
+        Column("nda", "NDA de la société", f.NDA, help="Son numéro de déclaration d'activité, s'il en a un."),
+        Column("adresse", "Adresse de la société"),
+        Column("code_postal", "Code postal de la société"),
+        Column("ville", "Ville de la société"),
+        Column("representant", "Représentant de la société", help="Qui signe le contrat (par défaut : le formateur)."),
+        Column("tarif_jour", "Tarif HT par jour (€)", f.POSITIVE, help="Le prix du contrat de sous-traitance."),
     ),
 )
 
@@ -199,6 +221,8 @@ PROGRAMMES = Table(
         Column("ressources", "Ressources pédagogiques", many=True),
         Column("certificat_competences", "Certificat de compétences", f.BOOLEAN),
         Column("mise_a_jour", "Date de mise à jour", f.DATE),
+        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)", f.IDENT,
+               help="L'identifiant (table clients) de l'organisme pour qui toutes ses sessions sont réalisées."),
     ),
 )
 
@@ -233,15 +257,23 @@ SESSIONS = Table(
         Column("a_apporter", "À apporter"),
         Column("entreprise_cliente", "Entreprise cliente"),
         Column("financeur", "Financeur", FUNDER),
-        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)"),
+        Column("donneur_ordre", "Donneur d'ordre (sous-traitance)",
+               help="L'identifiant (table clients) de l'organisme de formation pour qui vous réalisez la session."),
+        Column("attestations", "Attestations (sous-traitance)", f.words("donneur_ordre", "aucune"),
+               help="donneur_ordre : attestations et certificats établis au nom du donneur d'ordre ; "
+                    "aucune : c'est lui qui les délivre."),
         Column("prix", "Prix HT de la session (€)", f.POSITIVE),
         Column("suivi", "Plan de suivi"),
         Column("email_client", "E-mail du contact client", f.EMAIL,
                help="Pour l'enquête entreprise (indicateur 30)."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("prise_en_charge", "Montant pris en charge par le payeur (€ HT)", f.POSITIVE,
+               help="Prise en charge partielle : l'OPCO est facturé de ce montant, l'entreprise du reste."),
         Column("proces_verbal", "Procès-verbal de l'examen (fichier)",
                help="Formation certifiante : le PV de la session d'examen, chemin relatif au projet (indicateur 16)."),
+        Column("date_examen", "Date de l'examen", f.DATE,
+               help="Formation certifiante : la date de l'épreuve, quand elle est connue (indicateur 16)."),
     ),
 )
 
@@ -276,6 +308,8 @@ ENROLMENTS = Table(
                help="Vos échéances, une par ligne : « AAAA-MM-JJ : montant » ; sinon qualikit le calcule."),
         Column("payeur", "Payeur (subrogation)", f.IDENT,
                help="L'identifiant (table clients) de l'OPCO ou de l'agence France Travail qui paie."),
+        Column("prise_en_charge", "Montant pris en charge par le payeur (€ HT)", f.POSITIVE,
+               help="Prise en charge partielle : l'OPCO est facturé de ce montant, l'entreprise du reste."),
     ),
 )
 
@@ -304,6 +338,8 @@ CLIENTS = Table(
         Column("contact.email", "Contact : e-mail", f.EMAIL),
         Column("numero_accord", "Numéro d'accord de prise en charge", help="OPCO : le numéro de son accord."),
         Column("delai_paiement", "Délai de paiement (jours)", f.INTEGER, help="30 par défaut."),
+        Column("nda", "Numéro de déclaration d'activité",
+               help="Organisme de formation donneur d'ordre : son numéro (contrat de sous-traitance)."),
     ),
 )
 
@@ -371,6 +407,17 @@ CERTIFICATIONS = Table(
         Column("evaluateur", "Qui fait passer l'examen",
                help="Le certificateur ou l'organisme évaluateur, avec ses coordonnées."),
         Column("reglement_examen", "Règlement d'examen (fichier)", help="Chemin relatif au projet."),
+        Column("contact_certificateur", "Contact du certificateur",
+               help="Adresse, e-mail ou téléphone où le candidat peut joindre le certificateur."),
+        Column("modalites_inscription", "Inscription à l'examen",
+               help="Qui inscrit le candidat, comment et dans quel délai."),
+        Column("conditions_acces", "Conditions d'accès à l'examen", many=True,
+               help="Ce que le candidat doit remplir ou apporter (formation suivie, pièce d'identité…)."),
+        Column("amenagements_examen", "Aménagements d'épreuve (handicap)",
+               help="Ce que le certificateur prévoit pour les candidats en situation de handicap, et le délai "
+                    "pour le demander."),
+        Column("rattrapage", "Rattrapage, nouvelle présentation",
+               help="Ce que peut faire un candidat ajourné ou absent : nouvelle session, blocs conservés…"),
         Column("blocs_separables", "Blocs validables séparément", f.BOOLEAN),
         Column("equivalences", "Équivalences", many=True),
         Column("passerelles", "Passerelles", many=True),
@@ -390,6 +437,8 @@ BLOCKS = Table(
         Column("code", "Code du bloc", f.IDENT, required=True),
         Column("intitule", "Intitulé", required=True),
         Column("competences", "Compétences", many=True),
+        Column("evaluation", "Modalités d'évaluation du bloc",
+               help="Comment le bloc est évalué : épreuve écrite, mise en situation, dossier, durée."),
         Column("sequences", "Séquences (n°)", f.INTEGER, many=True,
                help="Les numéros des lignes du contenu (déroulé) du programme qui préparent à ce bloc."),
     ),
@@ -408,6 +457,8 @@ EXAMS = Table(
         Column("preuve_inscription", "Preuve d'inscription (fichier)", help="Chemin relatif au projet."),
         Column("amenagement_demande", "Aménagement demandé"),
         Column("amenagement_accorde", "Aménagement accordé"),
+        Column("amenagement_fichier", "Décision d'aménagement (fichier)",
+               help="La demande ou la décision du certificateur, chemin relatif au projet (indicateur 16)."),
         Column("presente", "Présenté", f.BOOLEAN),
         Column("motif_non_presentation", "Motif de non-présentation"),
     ),

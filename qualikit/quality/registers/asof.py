@@ -9,7 +9,7 @@ The registers date some steps only, so the cut is as fine as they allow:
 - risques: the register keeps the last review only; a risk reviewed later shows a state the
   register did not hold at the date, and the earlier one is lost → absent;
 - signalements: dated later → absent (their handling carries no date);
-- veille, compétences: dated later → absent;
+- veille, compétences, réseau handicap, intervenants extérieurs: dated later → absent;
 - procedures: a version adopted later → absent; reviewed later → not reviewed yet.
 An entry with no date stays: nothing says it came later.
 """
@@ -22,10 +22,12 @@ from datetime import date
 from qualikit.journey.asof import end_of
 from qualikit.quality.registers.model import (
     CompetenceEntry,
+    ExternalEntry,
     Improvement,
     ImprovementStatus,
     Incident,
     IncidentStatus,
+    NetworkEntry,
     ProcedureVersion,
     Register,
     Risk,
@@ -47,7 +49,7 @@ def _entry(entry, day: date):
         return _improvement(entry, day)
     if isinstance(entry, Risk):
         return None if entry.reviewed and entry.reviewed > day else entry
-    if isinstance(entry, ViolenceReport | WatchEntry | CompetenceEntry):
+    if isinstance(entry, ViolenceReport | WatchEntry | CompetenceEntry | NetworkEntry | ExternalEntry):
         return None if entry.date > day else entry
     if isinstance(entry, ProcedureVersion):
         if entry.adopted > day:

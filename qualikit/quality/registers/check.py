@@ -8,9 +8,19 @@ from qualikit.base.diagnostics import Diagnostic
 
 
 def register_problems(root: Path) -> list[Diagnostic]:
-    from qualikit.quality.registers import competences, improvements, incidents, procedures, reports, risks, watch
+    from qualikit.quality.registers import (
+        competences,
+        external,
+        improvements,
+        incidents,
+        network,
+        procedures,
+        reports,
+        risks,
+        watch,
+    )
 
     out: list[Diagnostic] = []
-    for module in (incidents, improvements, risks, reports, watch, procedures, competences):
+    for module in (incidents, improvements, risks, reports, watch, procedures, competences, network, external):
         out.extend(module.load(root).report.items)
     return out

@@ -432,3 +432,54 @@ def add_competence(project: Path, clock, *, trainer: str, kind, title: str, day:
         store.append(project, doc, entry)
         journal.append("competence.recorded", {"id": entry.id, "kind": entry.kind.value, "trainer": trainer})
     return entry
+
+
+def add_network(project: Path, clock, *, day: date, partner: str, kind, report: str, file: str | None,
+                show: Show):
+    """An action with the disability network (indicator 26); a given file must exist inside the project."""
+    from qualikit.quality.registers import network
+
+    file = project_file(project, file)
+    with editing(project, clock) as journal:
+        doc = checked(network.load(project), show)
+        entry = network.new_entry(doc.register, day=day, partner=partner, kind=kind, report=report, file=file)
+        store.append(project, doc, entry)
+        journal.append("network.recorded", {"id": entry.id, "kind": entry.kind.value})
+    return entry
+
+
+def external_trainer(data, trainer: str):
+    """The intervenant declared external (sous-traitant or porté) in the project, else CommandError."""
+    if data is None:
+        raise CommandError("le projet contient des erreurs\u00a0: corrigez-les d'abord (qualikit check)")
+    found = data.trainer(trainer)
+    external = sorted(t.id for t in data.trainers if t.external)
+    if found is None or not found.external:
+        known = f" (intervenants extérieurs\u00a0: {', '.join(external)})" if external else (
+            "\u00a0; déclarez-le dans formateurs avec «\u00a0statut\u00a0: sous-traitant\u00a0» ou "
+            "«\u00a0statut\u00a0: porté\u00a0»")
+        what = "n'est pas un intervenant extérieur" if found is not None else "inconnu"
+        raise CommandError(f"--intervenant\u00a0: «\u00a0{trainer}\u00a0» {what}{known}", 2)
+    return found
+
+
+def add_external(project: Path, clock, *, day: date, trainer: str, kind, session: str | None, note: str | None,
+                 amount, file: str | None, show: Show):
+    """A piece checked of an external intervenant, or their invoice (indicator 27)."""
+    from qualikit.quality.registers import external
+
+    file = project_file(project, file)
+    data = project_data(project)
+    external_trainer(data, trainer)
+    if session is not None and data.session(session) is None:
+        close = difflib.get_close_matches(session, [s.id for s in data.sessions], n=1)
+        hint = f" (vouliez-vous dire {close[0]}\u00a0?)" if close else ""
+        raise CommandError(f"--session\u00a0: la session {session} n'existe pas dans le projet{hint}", 2)
+    with editing(project, clock) as journal:
+        doc = checked(external.load(project), show)
+        entry = external.new_entry(doc.register, day=day, trainer=trainer, kind=kind, session=session, note=note,
+                                   amount=amount, file=file)
+        store.append(project, doc, entry)
+        journal.append("external.recorded", {"id": entry.id, "kind": entry.kind.value, "trainer": trainer,
+                                             **({"session": session} if session else {})})
+    return entry

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Generic, TypeVar
 
@@ -209,6 +210,56 @@ class CompetenceEntry:
     provider: str | None = None  # who delivered it (school, organisme, employer)
     hours: int | None = None  # a training's length
     file: str | None = None  # the proof (diploma scan, CV, attestation), relative to the project folder
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+# -- Réseau handicap (indicator 26) -------------------------------------------------------------------
+
+
+class NetworkKind(StrEnum):
+    CONTACT = "contact"  # a call, an e-mail, a first meeting with a partner
+    REUNION = "réunion"  # a meeting, an event, an instance of the partner
+    FORMATION = "formation du référent"  # the référent's own training or information session
+    ORIENTATION = "orientation"  # a learner directed to a partner (never their name or diagnosis here)
+    RESSOURCE = "ressource mobilisée"  # an expertise, a tool, a funding mobilised for an adaptation
+
+
+@dataclass(frozen=True)
+class NetworkEntry:
+    id: str  # H-2026-001
+    date: date
+    partner: str  # Agefiph, Cap emploi, MDPH, Ressource Handicap Formation…
+    kind: NetworkKind
+    report: str  # what was done or learned (compte rendu)
+    file: str | None = None  # minutes, invitation, attestation, relative to the project folder
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+# -- Intervenants extérieurs : sous-traitants et salariés portés (indicator 27) ------------------------
+
+
+class CheckKind(StrEnum):
+    CV = "CV"
+    DIPLOMES = "diplômes"
+    IDENTITE = "SIRET et NDA"  # the company exists (INSEE, Kbis) and, when it has one, its NDA
+    URSSAF = "attestation URSSAF"  # attestation de vigilance, less than six months old
+    QUALIOPI = "certificat Qualiopi"  # when it has one: not required of a subcontractor
+    CHARTE = "charte qualité signée"  # its commitment to the référentiel
+    CONTRAT = "contrat signé"  # the contract of a session, signed by both parties
+    EVALUATION = "évaluation"  # after the session: how it went, what to change
+    FACTURE = "facture"  # its invoice, recorded as a cost
+
+
+@dataclass(frozen=True)
+class ExternalEntry:
+    id: str  # ST-2026-001
+    date: date
+    trainer: str  # the intervenant's id (formateurs of organisation.yaml)
+    kind: CheckKind
+    session: str | None = None  # for a contract, an evaluation, an invoice
+    note: str | None = None  # what was seen: « attestation du 02/09/2026, à jour », the evaluation's text…
+    amount: Decimal | None = None  # an invoice's amount, HT
+    file: str | None = None  # the piece, relative to the project folder
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
 
