@@ -246,16 +246,21 @@ def emargements(ctx: Context) -> Proof:
 
 
 def contrats_conventions(ctx: Context) -> Proof:
-    """The signed terms of each sampled session: its convention, or the contract of a particulier."""
+    """The signed terms of each sampled session: its convention, or the contract of a particulier; the copy
+    signed by the client or the learner on the page of `qualikit emargement` when there is one."""
     label = "Conventions et contrats de formation"
     conventions, contracts = journal_files(ctx, "contract.convention"), journal_files(ctx, "contract.contrat")
+    signed = journal_files(ctx, "countersign.convention"), journal_files(ctx, "countersign.contrat")
     files = []
     for s in ctx.sessions[:SESSIONS]:
         if (s.id, "") in conventions:
-            files.append(PackFile(f"{s.id}/convention.pdf", f"Convention de formation — {s.id}",
-                                  source=conventions[(s.id, "")]))
-        files += [PackFile(f"{s.id}/{lid}-contrat-formation.pdf", f"Contrat de formation — {ctx.learner_name(lid)}",
-                           source=path) for (sid, lid), path in sorted(contracts.items()) if sid == s.id]
+            by_client = " signée par le client" if (s.id, "") in signed[0] else ""
+            files.append(PackFile(f"{s.id}/convention.pdf", f"Convention de formation{by_client} — {s.id}",
+                                  source=signed[0].get((s.id, ""), conventions[(s.id, "")])))
+        files += [PackFile(f"{s.id}/{lid}-contrat-formation.pdf",
+                           f"Contrat de formation{' signé par le stagiaire' if (sid, lid) in signed[1] else ''} — "
+                           f"{ctx.learner_name(lid)}", source=signed[1].get((sid, lid), path))
+                  for (sid, lid), path in sorted(contracts.items()) if sid == s.id]
     return Proof("contrats_conventions", label, bool(files), files)
 
 

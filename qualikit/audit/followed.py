@@ -138,7 +138,9 @@ def _journal(ctx: Context, sj: SessionJourney, lj: LearnerJourney, link) -> list
         what = rows[0][REASON] if rows else DOCUMENT_LABELS.get(kind, "")
         if not what:
             continue
-        event = Event(entry.ts, what, rows[0][RESULT] if rows else "délivré")
+        signed = entry.kind == "countersign.contrat"  # the copy signed on the page of `emargement`
+        event = Event(entry.ts, f"{what} signé par le stagiaire" if signed else what,
+                      "signé" if signed else rows[0][RESULT] if rows else "délivré")
         rel = data.get("file")
         if rel not in ctx.rewritten and (path := ctx.project_file(rel)) is not None:
             name = FILE_NAMES.get(kind, path.stem)

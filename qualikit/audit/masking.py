@@ -3,7 +3,8 @@
 A reminder e-mail carries the learner's personal survey link; its token lets whoever holds it
 answer in the learner's name. The pack is shown to an auditor and archived, so its copies keep a
 recognisable start of each token (enough to match a copy to the journal) and mask the rest:
-`…?token=ab3k••••`. The original in outbox/ is untouched.
+`…?token=ab3k••••`. The personal code of a convocation for the distance half-days is masked the same
+way (`12••••`). The original in outbox/ is untouched.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ MASK = "••••"
 _TOKEN = re.compile(rf"(?<=[/=])([a-z2-7]{{{KEPT}}})[a-z2-7]{{{26 - KEPT}}}(?![A-Za-z0-9])")
 
 
+# The personal code of the convocation (commands/onboard.py): its last four digits masked as well.
+_PIN = re.compile(r"(code personnel d(?:&#39;|&#x27;|.)émargement\D{1,24}?)(\d{2})\d{4}(?!\d)")
+
+
 def mask_text(text: str, templates: tuple[str, ...] = ()) -> str:
     """Every survey token in `text` masked: those of qualikit's shape, and whatever follows the part
     of a survey address before its {token} (in plain text or HTML)."""
@@ -27,6 +32,7 @@ def mask_text(text: str, templates: tuple[str, ...] = ()) -> str:
         for prefix in {before, html.escape(before)}:
             text = re.sub(re.escape(prefix) + rf"([A-Za-z0-9_-]{{{KEPT}}})[A-Za-z0-9_-]+",
                           lambda m, p=prefix: f"{p}{m.group(1)}{MASK}", text)
+    text = _PIN.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     return _TOKEN.sub(lambda m: m.group(1) + MASK, text)
 
 

@@ -76,3 +76,20 @@ def attendance_token(secret: bytes, session_id: str, learner_id: str, day, half:
     """A learner's personal link to sign one half-day at a distance: as unguessable as a survey token,
     and bound to that learner and that half-day (it signs nothing else)."""
     return survey_token(secret, f"emargement\0{day.isoformat()}\0{half}", session_id, learner_id)
+
+
+def document_token(secret: bytes, document: str, session_id: str, party: str) -> str:
+    """The personal link to sign one document (« contrat » of a learner, « convention » of a buyer) at a
+    distance: as unguessable as a survey token, bound to that document and that party only."""
+    return survey_token(secret, f"signature\0{document}", session_id, party)
+
+
+PIN_DIGITS = 6
+
+
+def attendance_pin(secret: bytes, session_id: str, learner_id: str) -> str:
+    """A learner's short code for the distance half-days of a session, sent with the convocation and
+    typed on the room page instead of drawing: six digits, so only a few tries are allowed
+    (commands/emargement.PIN_TRIES)."""
+    digest = hmac.new(secret, f"emargement-pin\0{session_id}\0{learner_id}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10 ** PIN_DIGITS:0{PIN_DIGITS}d}"

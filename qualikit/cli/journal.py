@@ -79,7 +79,7 @@ def verify(
             console.print(f"  entrée n°\u00a0{p.seq}\u00a0: {_escape(p.message)}")
     elif signed:
         console.print(f"[green]✓[/] Signatures d'émargement intactes\u00a0: {_plural(signed, 'enregistrement')} "
-                      "chaînés, images conformes")
+                      f"chaîné{'s' if signed > 1 else ''}, images conformes")
     if not result.problems and not broken:
         return
     console.print("Le journal est la preuve de ce qui a été fait\u00a0: ne le modifiez jamais à la main. "

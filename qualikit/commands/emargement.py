@@ -5,8 +5,10 @@ What is kept, append-only: each signature in the journal (`emargement.signature`
 time with its offset, the traced strokes' file and SHA-256, the device, and a chain value linking it
 to the session's previous signature, project/signatures.py); each absence, late arrival or early
 departure (`emargement.mark`); the confirmation (`emargement.close`) with the sealed PDF's SHA-256 and
-verification code. The PDF lands in sortie/<session>/emargements-signes/AAAA-MM-JJ-matin.pdf, where
-the audit pack looks for signed sheets, and the journey counts its signers present
+verification code; each wrong personal code typed for a distance half-day (`emargement.pin_refused`:
+PIN_TRIES per learner and half-day, then the code is refused; a right one is a signature with no
+image, `via` « code »). The PDF lands in sortie/<session>/emargements-signes/AAAA-MM-JJ-matin.pdf,
+where the audit pack looks for signed sheets, and the journey counts its signers present
 (journey/roll_calls.py).
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from qualikit.base.clock import PARIS
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import clock_time, long_date
-from qualikit.base.tokens import attendance_token, project_secret
+from qualikit.base.tokens import attendance_pin, attendance_token, project_secret
 from qualikit.base.typography import agree
 from qualikit.project.journal import Journal
 from qualikit.project.model import HalfDay, Learner, Project, Session, Status
@@ -34,8 +36,11 @@ OUTPUT = "sortie"
 SIGNED_FOLDER = "emargements-signes"  # read by audit/delivery.signed_sheets
 STROKES_FOLDER = "emargement-signatures"
 IMPORT = "emargement.import"
+VIA = {"lien": "à distance, par lien personnel", "code": "à distance, par code personnel"}  # under the name
 MARKS = {"absent": "absent", "retard": "arrivée en retard", "depart": "départ anticipé"}
 SCANS = (".pdf", ".jpg", ".jpeg", ".png")
+PIN_REFUSED = "emargement.pin_refused"
+PIN_TRIES = 5  # wrong codes allowed per learner and half-day: a 6-digit code then has 5 chances in a million
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,15 @@ class Room:
     def token(self, learner_id: str) -> str:
         return attendance_token(self.secret, self.session.id, learner_id, self.day, self.half.value)
 
+    @property
+    def distance(self) -> bool:
+        """A half-day held at a distance: its learners may type their personal code instead of drawing."""
+        return any(d.distance for d in self.session.days if d.date == self.day)
+
+    def pin_tries_left(self, learner_id: str, entries=None) -> int:
+        mine = self._mine(self.journal.entries() if entries is None else entries)
+        return max(0, PIN_TRIES - sum(1 for e in mine if e.kind == PIN_REFUSED and e.data.get("learner") == learner_id))
+
     def learner_of_token(self, token: str) -> Learner | None:
         """The learner whose personal link this is, for this half-day only; None otherwise."""
         for learner in self.learners():
@@ -183,24 +197,57 @@ class Room:
         write_atomic(path, data)
         return path.relative_to(self.root).as_posix(), hashlib.sha256(data).hexdigest()
 
+    def _seat(self, entries, learner_id: str) -> Seat:
+        """The seat of a learner who may still sign, or a French refusal."""
+        self._open(entries)
+        seat = next((s for s in self.seats(entries) if s.learner.id == learner_id), None)
+        if seat is None:
+            raise EmargementError("cette personne n'est pas inscrite à cette demi-journée")
+        if seat.signed is not None:
+            raise EmargementError(f"{display_name(seat.learner)} a déjà signé cette demi-journée")
+        if seat.absent:
+            raise EmargementError(f"{display_name(seat.learner)} est noté·e absent·e : la formatrice ou le "
+                                  "formateur peut noter une arrivée en retard à la place")
+        return seat
+
     def sign(self, learner_id: str, strokes: dict, device: str, via: str = "salle"):
         """A learner's signature for this half-day."""
         with self.journal.locked():
             entries = self.journal.entries()
-            self._open(entries)
-            seat = next((s for s in self.seats(entries) if s.learner.id == learner_id), None)
-            if seat is None:
-                raise EmargementError("cette personne n'est pas inscrite à cette demi-journée")
-            if seat.signed is not None:
-                raise EmargementError(f"{display_name(seat.learner)} a déjà signé cette demi-journée")
-            if seat.absent:
-                raise EmargementError(f"{display_name(seat.learner)} est noté·e absent·e : la formatrice ou le "
-                                      "formateur peut noter une arrivée en retard à la place")
+            self._seat(entries, learner_id)
             now = self.clock()
             image, digest = self._strokes_file(learner_id, strokes, now)
             return self._record(SIGNATURE, {"learner": learner_id, "role": "apprenant",
                                             "at": now.isoformat(timespec="seconds"), "image": image,
                                             "image_sha256": digest, "device": device[:120], "via": via},
+                                key=f"emargement:signature:{self.key}:{learner_id}")
+
+    def sign_pin(self, learner_id: str, pin: str, device: str):
+        """A distance half-day signed with the learner's personal code (sent with the convocation) instead
+        of a drawing: journaled as such (no image); a wrong code is journaled too, and after PIN_TRIES
+        of them the code is refused for this half-day."""
+        if not self.distance:
+            raise EmargementError("le code personnel ne sert qu'aux demi-journées à distance : signez dans le cadre")
+        with self.journal.locked():
+            entries = self.journal.entries()
+            seat = self._seat(entries, learner_id)
+            left = self.pin_tries_left(learner_id, entries)
+            if left == 0:
+                raise EmargementError(f"trop de codes erronés pour {display_name(seat.learner)} : signez dans le "
+                                      "cadre, ou la formatrice ou le formateur notera votre présence")
+            now = self.clock()
+            expected = attendance_pin(self.secret, self.session.id, learner_id)
+            if not hmac.compare_digest("".join(pin.split()).encode(), expected.encode()):
+                self.journal.append(PIN_REFUSED, {"session": self.session.id, "date": self.day.isoformat(),
+                                                  "half": self.half.value, "learner": learner_id,
+                                                  "at": now.isoformat(timespec="seconds"), "device": device[:120]})
+                left -= 1
+                raise EmargementError("code incorrect" + (f" ({left} essai{'s' if left > 1 else ''} restant"
+                                                          f"{'s' if left > 1 else ''})" if left else
+                                                          " : plus d'essai, signez dans le cadre"))
+            return self._record(SIGNATURE, {"learner": learner_id, "role": "apprenant",
+                                            "at": now.isoformat(timespec="seconds"), "image": None,
+                                            "image_sha256": None, "device": device[:120], "via": "code"},
                                 key=f"emargement:signature:{self.key}:{learner_id}")
 
     def mark(self, learner_id: str, status: str, time_text: str | None = None):
@@ -252,8 +299,8 @@ class Room:
             entries = self.journal.entries()
             seats = self.seats(entries)
             lines = [Line(s.learner.full_name, s.state(), _at(s), self._strokes(s.signed),
-                          "à distance, par lien personnel" if s.signed and s.signed.get("via") == "lien" else "")
-                     for s in seats]
+                          VIA.get(s.signed.get("via"), "") if s.signed else "",
+                          bool(s.signed and s.signed.get("via") == "code")) for s in seats]
             trainer_line = Line(trainer.name if trainer else "Formatrice ou formateur", "anime la formation",
                                 clock_time(now), strokes, "")
             code = verification_code(self.secret, f"emargement:{self.key}")
@@ -274,7 +321,7 @@ class Room:
         return target
 
     def _strokes(self, record: dict | None) -> dict | None:
-        if record is None:
+        if record is None or not record.get("image"):
             return None
         try:
             return json.loads((self.root / record["image"]).read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from qualikit.base.batch import ordered
 from qualikit.base.files import safe_name, write_atomic
 from qualikit.base.frdates import long_date, time_range
-from qualikit.base.tokens import project_secret, survey_link, survey_token
+from qualikit.base.tokens import attendance_pin, project_secret, survey_link, survey_token
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import Attachment, attachment_name, build_message, render_email, template_env
 from qualikit.project.journal import Entry, Journal
@@ -154,8 +154,10 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
                         "code": verification_code(secret, kit_key)}, forced)
             result.issued.append(learner.id)
             info = infos.get(session.id)
+            pin = (attendance_pin(secret, session.id, learner.id) if any(d.distance for d in session.days)
+                   else None)  # typed on the page of `emargement` for the distance half-days
             message = _welcome_email(env, project, session, learner, links, kit, invite, now,
-                                     sender_name, sender_email, domain, info)
+                                     sender_name, sender_email, domain, info, pin)
             outgoing.append(Outgoing(
                 key=f"onboard:email:{session.id}:{learner.id}", message=message, kind="onboard.email",
                 data={"session": session.id, "learner": learner.id, "surveys": sorted(links), **invite_data,
@@ -303,7 +305,7 @@ def _rel(root: Path, path: Path) -> str:
 
 
 def _welcome_email(env, project, session, learner, links, kit, invite, now, sender_name, sender_email, domain,
-                   info=None):
+                   info=None, pin=None):
     from qualikit.base.typography import fr
 
     programme = project.programme(session.programme_id)
@@ -317,7 +319,7 @@ def _welcome_email(env, project, session, learner, links, kit, invite, now, send
         "learner": learner, "session": session, "programme": programme, "organisation": org,
         "dates": dates, "start": long_date(session.start), "days": days,
         "links": {survey: links.get(survey) for survey in ENTRY_SURVEYS},  # every key, set or not
-        "referent": org.disability_referent, "trainer": trainer,
+        "referent": org.disability_referent, "trainer": trainer, "pin": pin,
         "signature": trainer.name if trainer else (org.sender.name if org.sender else org.name),
         "certification": info[0] if info else None,
         "certification_rules": bool(info and info[2] is not None),

@@ -169,6 +169,9 @@ def _box_party(intro: str, name_markup: str, detail: str, width: float):
                 para(detail, sty["party"])], width=width, background=TEAL_LIGHT, border=TEAL, padding=8)
 
 
+OTHER_BOX_SHARE = 0.52  # the other party's signing box, as a share of the text width (documents/countersign.py)
+
+
 def other_party_signature(heading: str, lines: Sequence[str], box_label: str, width: float):
     """The other party's half: who signs and « Fait à / Le » left to fill in, and a box to sign in;
     drawn like the provider's signature block below it."""
@@ -179,7 +182,7 @@ def other_party_signature(heading: str, lines: Sequence[str], box_label: str, wi
     left = [para(f"<b>{prose(heading)}</b>", st.cell)]
     left += [para(line, st.cell) for line in lines]
     left += [_spacer(6), para(fr("Fait à : ") + BLANK, st.cell), para(fr("Le : ") + BLANK, st.cell)]
-    box_w = 0.52 * width
+    box_w = OTHER_BOX_SHARE * width
     inner = [para(prose(box_label), sty["label"]), _spacer(46)]
     box = Table([[inner]], colWidths=[box_w])
     box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.8, GREY), ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -38,8 +38,9 @@ class Line:
     name: str  # « Alice Martin »
     state: str  # « présente », « absent », « retard 9 h 40 »…
     at: str  # the time of the signature or mark, « 9 h 02 »
-    strokes: dict | None  # the signature as traced ({"w", "h", "strokes"}), None when unsigned
+    strokes: dict | None  # the signature as traced ({"w", "h", "strokes"}), None when unsigned or by code
     device: str = ""
+    by_code: bool = False  # signed at a distance with the learner's personal code, no drawing
 
 
 def parse_strokes(text: str) -> dict | None:
@@ -118,9 +119,10 @@ def render_signed_sheet(project: Project, session: Session, day, half: HalfDay, 
                   colWidths=[0.25 * width, 0.75 * width])
     facts.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), TEAL_LIGHT), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [facts, Spacer(1, 6),
-              para(prose("Signatures recueillies électroniquement dans la salle (ou par lien personnel à distance) ; "
-                         "chaque heure est celle de l'ordinateur de la formation, heure de Paris. Chaque signature "
-                         "est journalisée et chaînée à la précédente ; la feuille est scellée par l'organisme."),
+              para(prose("Signatures recueillies électroniquement dans la salle (à distance : par lien ou code "
+                         "personnel) ; chaque heure est celle de l'ordinateur de la formation, heure de Paris. "
+                         "Chaque signature est journalisée et chaînée à la précédente ; la feuille est scellée par "
+                         "l'organisme."),
                    st.body_small)]
     name_w, state_w, at_w = 0.30 * width, 0.22 * width, 0.12 * width
     sig_w = width - name_w - state_w - at_w
@@ -128,12 +130,13 @@ def render_signed_sheet(project: Project, session: Session, day, half: HalfDay, 
     commands = [("BACKGROUND", (0, 0), (-1, 0), TEAL), ("GRID", (0, 0), (-1, -1), 0.6, RULE),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.8, TEAL)]
     for n, line in enumerate([*lines, trainer], start=1):
-        sig = signature_drawing(line.strokes, sig_w - 8, 34) if line.strokes else para(prose("—"), st.cell_small)
+        sig = (signature_drawing(line.strokes, sig_w - 8, 34) if line.strokes else
+               para(prose("code personnel saisi" if line.by_code else "—"), st.cell_small))
         name = [para(esc(line.name), st.cell)]
         if line.device:
             name.append(para(esc(line.device), st.cell_small))
         data.append([name, para(prose(line.state), st.cell), para(prose(line.at), st.cell), sig])
-        if line.strokes is None:
+        if line.strokes is None and not line.by_code:
             commands.append(("BACKGROUND", (0, n), (-1, n), SHADE))
     commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.2, TEAL))
     table = Table(data, colWidths=[name_w, state_w, at_w, sig_w], repeatRows=1)

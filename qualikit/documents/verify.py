@@ -41,6 +41,8 @@ KINDS = {  # (what it is, « délivré » agreed with it)
     "emargement.close": ("feuille d'émargement signée dans la salle", "scellée"),
     "emargement.import": ("feuille d'émargement scannée", "déposée"),
     "programme.sheet": ("fiche programme", "délivrée"),
+    "countersign.contrat": ("contrat de formation signé par le stagiaire", "scellé"),
+    "countersign.convention": ("convention de formation signée par le client", "scellée"),
     "external.contract": ("contrat avec un intervenant extérieur", "délivré"),
 }
 

@@ -208,10 +208,13 @@ def session_end(session: Session) -> datetime:
 def build(project: Project, entries: list, day: date, only: set[str] | None = None) -> Journey:
     """The journey from a project and a journal already cut at `day` (see `journey.asof`);
     `only`: just these sessions (a daily run needs the few whose steps fall near today). Half-days
-    signed in the room take their roll call from the signed sheet (journey/roll_calls.py)."""
+    signed in the room take their roll call from the signed sheet (journey/roll_calls.py); a contract signed
+    on its page dates the signature and the withdrawal period (project/signatures.contract_signed_on)."""
     from qualikit.journey.roll_calls import with_signed
+    from qualikit.project.signatures import contract_signed_on
 
     project = with_signed(project, entries)
+    signatures = contract_signed_on(entries)
     absents = _absents(project)
     exams = _exams(project, day)
     sessions: dict[str, SessionJourney] = {}
@@ -221,7 +224,8 @@ def build(project: Project, entries: list, day: date, only: set[str] | None = No
             continue
         learners = []
         for enrolment in session.enrolments:
-            lj = learner_journey(project, session, enrolment, absents)
+            lj = learner_journey(project, session, enrolment, absents,
+                                 signatures.get((session.id, enrolment.learner_id)))
             if lj is None:
                 continue
             lj.exam = exams.get((session.id, lj.id))
@@ -288,16 +292,18 @@ def _absents(project: Project) -> dict[tuple[str, date, HalfDay], frozenset[str]
 
 
 def learner_journey(project: Project, session: Session, enrolment: Enrolment,
-                    absents: dict | None = None) -> LearnerJourney | None:
-    """One learner's record from the project alone (the journal's facts are added by `build`)."""
+                    absents: dict | None = None, signed: datetime | None = None) -> LearnerJourney | None:
+    """One learner's record from the project alone (the journal's facts are added by `build`); `signed`:
+    when they signed their contract on the page of `qualikit emargement`, which wins over the
+    project's date_signature (the signature is the proof): the withdrawal period runs from it."""
     from qualikit.project.schedule import withdrawal_end
 
     learner = project.learner(enrolment.learner_id)
     if learner is None:
         return None
-    lj = LearnerJourney(session, enrolment, learner, project.funder_of(session, enrolment),
-                        signed_on=enrolment.signed_on,
-                        withdrawal_end=withdrawal_end(enrolment.signed_on) if enrolment.signed_on else None)
+    signed_on = signed.astimezone(PARIS).date() if signed is not None else enrolment.signed_on
+    lj = LearnerJourney(session, enrolment, learner, project.funder_of(session, enrolment), signed_on=signed_on,
+                        withdrawal_end=withdrawal_end(signed_on) if signed_on else None)
     lj.halves = _halves(session, lj, _absents(project) if absents is None else absents)
     return lj
 
