@@ -244,3 +244,17 @@ def test_the_audit_pack_shows_the_signed_contract(root):
     shown = pack / "09-conditions-deroulement" / SESSION / "karim-haddad-contrat-formation.pdf"
     assert shown.read_bytes() == copy.read_bytes()
     assert "Contrat de formation signé par le stagiaire — Karim Haddad" in (pack / "index.html").read_text("utf-8")
+
+
+def test_check_no_longer_calls_a_contract_signed_on_the_page_unsigned(root):
+    def check() -> str:
+        result = CliRunner().invoke(app, ["check", "-p", str(root), "--today", SIGNED.isoformat()],
+                                    env={"COLUMNS": "300"})
+        return " ".join(result.output.split())
+
+    assert f"contrat de formation de Nathalie Fabre (session {SESSION}) non signé" in check()
+    desk = desk_of(root)
+    desk.sign(desk.token(paper(desk, "nathalie-fabre")), STROKES, "127.0.0.1 · test")
+    after = check()
+    assert "contrat de formation de Nathalie Fabre" not in after
+    assert f"contrat de formation de Karim Haddad (session {SESSION}) non signé" in after

@@ -27,6 +27,10 @@ def findings(journey: Journey, now: datetime) -> list[Diagnostic]:
                 why = "sans contrat de formation signé" if lj.signed_on is None else "pendant le délai de rétractation"
                 warn(lj.enrolment.loc, agree(f"{name} : compté·e présent·e {why} ({days}) ; ces heures ne sont ni "
                                              "attestées ni certifiées (L6353-5 et 6)", lj.learner.civility), None)
+            if (lj.individual and lj.signed_on is None and not lj.withdrew_before_start and not lj.dropped
+                    and today < session.start):  # signed on the page or in date_signature: the journey knows
+                warn(lj.enrolment.loc, f"contrat de formation de {name} non signé (ni date_signature, ni signature "
+                     "sur la page d'émargement) : la convocation attend la fin du délai de rétractation", 9)
             if (not lj.withdrew_before_start and lj.convoked is None and today >= session.start
                     and journey.watched(session)):
                 warn(lj.enrolment.loc, agree(f"{name} : jamais convoqué·e, alors que la session a commencé le "

@@ -310,10 +310,6 @@ def contracts(p: Project, ctx: Context) -> Iterator[Diagnostic]:
                 instalments = [Instalment(d, a, "") for d, a in e.schedule]
                 for problem in check_schedule(price, e.signed_on, instalments, start=session.start):
                     yield D(e.loc, f"échéancier contraire aux articles L6353-5 et L6353-6 : {problem}", "echeancier")
-            upcoming = not any(a.session_id == session.id for a in p.attendance)  # no roll call yet
-            if e.signed_on is None and upcoming:
-                yield _warn(e.loc, f"contrat de formation de {quote(e.learner_id)} non signé (date_signature) : "
-                            "la convocation attend la fin du délai de rétractation", "date_signature", 9)
 
 
 def billing(p: Project, ctx: Context) -> Iterator[Diagnostic]:
