@@ -34,6 +34,7 @@ PAGE_OF = {
     "certifications": "certifications.md",
     "blocs": "certifications.md",
     "examens": "certifications.md",
+    "paiements": "paiements.md",
 }
 
 # A fenced block may be indented (inside a list item): its text is dedented before parsing.

@@ -251,3 +251,33 @@ def test_the_convention_names_the_client_from_its_fiche(demo: Path) -> None:
     text = text_of(next(demo.glob("sortie/*/contrats/convention.pdf")))
     assert "adresse : 8 avenue Jean Mermoz, 69008 Lyon" in text and "SIRET : 266 473 784 00012" in text
     assert "représenté par Marc Berthier, en qualité de président" in text
+
+
+def test_payments_written_in_the_project_settle_invoices_and_check_reads_them(demo: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qualikit.admin.invoicing.payments import outstanding
+    from qualikit.cli import app
+
+    issued = {inv.buyer.name: inv for inv in run(demo, date(2026, 11, 23)).invoices}
+    pharmacie, dumas = issued["Pharmacie des Brotteaux"], issued["Menuiserie Dumas"]
+    (demo / "paiements.yaml").write_text(
+        f"- facture: {pharmacie.number}\n  date: 2026-12-01\n  montant: 1050\n"
+        f"- facture: {dumas.number}\n  date: 2026-12-02\n  montant: 100,50\n  moyen: chèque\n"
+        "- facture: 2026-0999\n  date: 2026-12-02\n  montant: 10\n", encoding="utf-8")
+    project = load_project(demo).project
+    ledger = read_ledger(open_journal(demo, Clock(at(date(2027, 1, 10)))).entries(), project.payments,
+                         date(2027, 1, 10))
+    due = {o.invoice.number: o.due for o in outstanding(ledger, date(2027, 1, 10))}
+    assert pharmacie.number not in due and due[dumas.number] == Decimal("249.50")
+    # as of a day before the payments, both were owed in full
+    before = read_ledger(open_journal(demo, Clock(at(date(2026, 11, 30)))).entries(), project.payments,
+                         date(2026, 11, 30))
+    assert {o.invoice.number for o in outstanding(before, date(2026, 11, 30))} >= {pharmacie.number, dumas.number}
+    cli = CliRunner()
+    # the journal's payments and the file's add up: 249,50 € left, no more
+    too_much = cli.invoke(app, ["payment", dumas.number, "300", "-p", str(demo), "--today", "2026-12-03"])
+    assert too_much.exit_code == 1 and "ne reste due que de 249,50" in too_much.output
+    checked = " ".join(cli.invoke(app, ["check", "-p", str(demo), "--today", "2026-12-05"],
+                                  env={"COLUMNS": "300"}).output.split())
+    assert "paiements.yaml:8:3" in checked and "« 2026-0999 », que qualikit n'a pas émise" in checked

@@ -32,6 +32,7 @@ def command(
         entries = open_journal(project, clock).entries()
         report.items.extend(_journey_findings(loaded.project, entries, clock))
         report.items.extend(_register_findings(loaded.project, project, entries, clock))
+        report.items.extend(_payment_findings(loaded.project, entries, clock))
     if json:
         typer.echo(report.to_json())
     else:
@@ -56,6 +57,14 @@ def _journey_findings(p, entries: list, clock) -> list:
     from qualikit.journey.findings import findings
 
     return findings(as_of(p, entries, clock.today()), clock.now())
+
+
+def _payment_findings(p, entries: list, clock) -> list:
+    """The payments written in the project, against the invoices of the journal."""
+    from qualikit.admin.invoicing.ledger import read_ledger
+    from qualikit.admin.invoicing.payments import payment_findings
+
+    return payment_findings(p.payments, read_ledger(entries, p.payments, clock.today()))
 
 
 def _register_findings(p, root: Path, entries: list, clock) -> list:

@@ -62,9 +62,9 @@ def payment(
     from qualikit.project.schedule import euros
 
     clock = clock_from(today)
-    load_or_exit(project)
+    p = load_or_exit(project).project
     try:
-        left = record_payment(open_journal(project, clock), number, amount, clock.today(), means)
+        left = record_payment(open_journal(project, clock), number, amount, clock.today(), means, p.payments)
     except PaymentError as exc:
         err.print(f"[red]Erreur :[/] {escape(str(exc))}")
         raise typer.Exit(1) from None

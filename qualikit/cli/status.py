@@ -93,7 +93,7 @@ def _receivables(project, entries, today) -> None:
     from qualikit.project.schedule import euros
 
     known = entries_as_of(entries, today)
-    owed = outstanding(read_ledger(known), today)
+    owed = outstanding(read_ledger(known, project.payments, today), today)
     if not owed:
         return
     sent = reminded(known)

@@ -233,7 +233,7 @@ def _payments(project: Project, root: Path, journal: Journal, transport: Transpo
     from qualikit.commands.payment_reminders import payment_outgoing
 
     today = now.date()
-    ledger = ledger_of(journal, today)
+    ledger = ledger_of(journal, today, project.payments)
     result.receivables = outstanding(ledger, today)
     if not result.receivables:
         return []

@@ -455,6 +455,17 @@ class JourneyStep:
 
 
 @dataclass(frozen=True)
+class Payment:
+    """A payment received on an invoice, written in the project (paiements.yaml or the sheet)."""
+
+    invoice: str  # its number, « 2026-0004 »
+    on: date
+    amount: Decimal  # TTC
+    means: str = "virement"
+    loc: Location = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Project:
     organisation: Organisation
     settings: Settings
@@ -468,6 +479,7 @@ class Project:
     clients: tuple[Client, ...] = ()
     certifications: tuple[Certification, ...] = ()
     exams: tuple[Exam, ...] = ()
+    payments: tuple[Payment, ...] = ()
 
     def certification(self, code: str | None) -> Certification | None:
         return next((c for c in self.certifications if c.code == code), None) if code else None

@@ -55,7 +55,7 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
     run = InvoiceRun()
     with journal.locked():
         entries = journal.entries()
-        ledger = read_ledger(entries)
+        ledger = read_ledger(entries, project.payments, today)
         run.ledger = ledger
         if not dry_run:
             for inv in ledger.pending():  # a crash between numbering and writing: finish the job

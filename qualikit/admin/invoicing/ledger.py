@@ -54,7 +54,9 @@ class Ledger:
         return [inv for inv in self.invoices.values() if inv.issued_on.year == year]
 
 
-def read_ledger(entries) -> Ledger:
+def read_ledger(entries, payments=(), day: date | None = None) -> Ledger:
+    """The invoices and credit notes from the journal; what was paid, from the journal (`qualikit
+    payment`) and from the project's `payments` (paiements.yaml or its sheet) dated by `day`."""
     ledger = Ledger()
     for e in entries:
         if e.kind == NUMBER_KIND:
@@ -67,13 +69,16 @@ def read_ledger(entries) -> Ledger:
         elif e.kind == PAYMENT_KIND:
             number = e.data["number"]
             ledger.paid[number] = ledger.paid.get(number, Decimal(0)) + Decimal(e.data["amount"])
+    for p in payments:
+        if day is None or p.on <= day:
+            ledger.paid[p.invoice] = ledger.paid.get(p.invoice, Decimal(0)) + p.amount
     return ledger
 
 
-def ledger_of(journal, day: date | None = None) -> Ledger:
+def ledger_of(journal, day: date | None = None, payments=()) -> Ledger:
     """The ledger from the invoice rows alone, as known at the end of `day`: a daily run reads
     them without parsing the rest of a year's journal."""
     from qualikit.journey.asof import entries_as_of
 
     rows = [e for kind in LEDGER_KINDS for e in journal.entries_of(kind)]
-    return read_ledger(entries_as_of(rows, day) if day is not None else rows)
+    return read_ledger(entries_as_of(rows, day) if day is not None else rows, payments, day)

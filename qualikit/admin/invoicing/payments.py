@@ -133,7 +133,7 @@ def payment_alerts(items: list[Outstanding], day: date, sent: dict[str, tuple[in
     return out
 
 
-def record_payment(journal, number: str, amount: str, day: date, means: str) -> Decimal:
+def record_payment(journal, number: str, amount: str, day: date, means: str, payments=()) -> Decimal:
     """Journal a payment of `amount` euros on invoice `number`; returns what is still due."""
     try:
         value = Decimal(str(amount).replace(",", ".").replace("\u202f", "").replace(" ", ""))
@@ -144,7 +144,7 @@ def record_payment(journal, number: str, amount: str, day: date, means: str) -> 
     if means not in MEANS:
         raise PaymentError(f"moyen de paiement « {means} » inconnu (attendu : {', '.join(MEANS)})")
     with journal.locked():
-        ledger = read_ledger(journal.entries())
+        ledger = read_ledger(journal.entries(), payments)  # the project's own payments count too
         inv = ledger.invoices.get(number)
         if inv is None or inv.credit:
             raise PaymentError(f"aucune facture n° {number}")
@@ -159,3 +159,29 @@ def record_payment(journal, number: str, amount: str, day: date, means: str) -> 
         journal.append(PAYMENT_KIND, {"number": number, "amount": str(value), "date": day.isoformat(),
                                       "means": means}, key=f"invoice:payment:{number}:{n}")
     return inv.payable - paid - value
+
+
+def payment_findings(payments, ledger: Ledger) -> list:
+    """What `check` says of the payments written in the project: a number no invoice has, an
+    invoice cancelled by a credit note, more paid than the invoice asks."""
+    from qualikit.base.diagnostics import Diagnostic, Level
+    from qualikit.project.schedule import euros
+
+    out = []
+    for p in payments:
+        inv = ledger.invoices.get(p.invoice)
+        if inv is None or inv.credit:
+            out.append(Diagnostic(p.loc, f"paiement sur la facture « {p.invoice} », que qualikit n'a pas émise "
+                                  "(numéro attendu : celui d'une facture, ex. 2026-0004)", "facture", Level.WARNING))
+        elif p.invoice in ledger.credited:
+            out.append(Diagnostic(p.loc, f"paiement sur la facture n° {p.invoice}, annulée par l'avoir n° "
+                                  f"{ledger.credited[p.invoice]} : à rembourser ou à reporter sur la nouvelle "
+                                  "facture", "facture", Level.WARNING))
+    for number, paid in ledger.paid.items():
+        inv = ledger.invoices.get(number)
+        if inv is not None and not inv.credit and paid > inv.payable:
+            where = next((p.loc for p in reversed(payments) if p.invoice == number), None)
+            if where is not None:
+                out.append(Diagnostic(where, f"facture n° {number} : {euros(paid, cents=True)} reçus pour "
+                                      f"{euros(inv.payable, cents=True)} dus", "montant", Level.WARNING))
+    return out

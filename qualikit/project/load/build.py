@@ -111,6 +111,7 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
     from qualikit.project.load.certification import certifications
 
     certs, exams = certifications(_each, tables, report, s)
+    payments = _each(tables, s.PAYMENTS, report, _payment)
     _orphans(tables, sessions, report)
     sessions = _subcontracted(sessions, programmes)
     if org is None:
@@ -119,7 +120,7 @@ def build_project(tables: Tables, report: Report) -> m.Project | None:
         organisation=org, settings=settings, trainers=tuple(trainers), programmes=tuple(programmes),
         learners=tuple(learners), sessions=tuple(sessions), attendance=tuple(attendance),
         evaluations=tuple(evaluations), journey=tuple(journey), clients=tuple(clients),
-        certifications=certs, exams=exams,
+        certifications=certs, exams=exams, payments=tuple(payments),
     )
 
 
@@ -356,6 +357,11 @@ def _evaluation(r: _Reader) -> m.Evaluation:
                 r.ok = False
     return m.Evaluation(session_id=r.get("session"), learner_id=r.get("apprenant"), objective=r.get("objectif"),
                         result=result, score=score, scale=scale, loc=r.row.loc)
+
+
+def _payment(r: _Reader) -> m.Payment:
+    return m.Payment(invoice=r.get("facture"), on=r.get("date"), amount=r.get("montant"),
+                     means=r.get("moyen") or "virement", loc=r.row.loc)
 
 
 def _journey_step(r: _Reader) -> m.JourneyStep:

@@ -464,9 +464,22 @@ EXAMS = Table(
     ),
 )
 
+PAYMENTS = Table(
+    "paiements", "Paiements",
+    help="Les paiements reçus, facture par facture (ou `qualikit payment`) : ce qui reste dû et les relances en "
+         "tiennent compte.",
+    columns=(
+        Column("facture", "Facture (numéro)", required=True, help="Le numéro de la facture, ex. 2026-0004."),
+        Column("date", "Date du paiement", f.DATE, required=True),
+        Column("montant", "Montant reçu (€)", f.POSITIVE, required=True, help="TTC : ce que le payeur a versé."),
+        Column("moyen", "Moyen de paiement", f.words("virement", "chèque", "carte", "espèces", "prélèvement"),
+               help="virement (par défaut), chèque, carte, espèces ou prélèvement."),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     ORGANISATION, SETTINGS, TRAINERS, PROGRAMMES, LEARNERS, SESSIONS, DAYS, ENROLMENTS,
-    ATTENDANCE, EVALUATIONS, JOURNEY, CLIENTS, CERTIFICATIONS, BLOCKS, EXAMS,
+    ATTENDANCE, EVALUATIONS, JOURNEY, CLIENTS, CERTIFICATIONS, BLOCKS, EXAMS, PAYMENTS,
 )
 BY_NAME = {t.name: t for t in TABLES}
 
@@ -482,6 +495,7 @@ YAML_FILES: dict[str, tuple[str, ...]] = {
     "clients.yaml": ("clients",),
     "certifications.yaml": ("certifications", "blocs"),
     "examens.yaml": ("examens",),
+    "paiements.yaml": ("paiements",),
 }
 REQUIRED_YAML = ("organisation.yaml",)
 WORKBOOK = "qualikit.xlsx"
