@@ -9,7 +9,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from conftest import DEMO, MINI, write_project
+from conftest import DEMO, DEMO_XLSX, MINI, write_project
 from qualikit.cli import app
 
 runner = CliRunner()
@@ -70,6 +70,13 @@ def test_check_json(tmp_path):
                     "cellule": None, "champ": "email", "indicateur": None,
                     "message": "«\u00a0pas-un-mail\u00a0» n'est pas une adresse e-mail valide (attendu\u00a0: "
                                "nom@domaine.fr)"}]
+
+
+def test_both_forms_of_the_demo_say_the_same_thing():
+    """The workbook beside its registers (as `convert` writes it) is checked exactly as the YAML."""
+    said = [{(d["champ"], d["message"], d["niveau"]) for d in json.loads(run("check", "-p", p, "--json").output)}
+            for p in (DEMO, DEMO_XLSX)]
+    assert said[0] == said[1] and len(said[0]) == 1
 
 
 def test_demo_checks_clean_and_status_shows_what_is_next():
