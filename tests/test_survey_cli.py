@@ -113,6 +113,14 @@ def test_a_question_mapped_once_stays_mapped_and_questions_are_kept_as_asked(tmp
     bad = runner.invoke(app, [*args, "--colonne", "sans signe égal"])
     assert bad.exit_code == 2 and "Texte de la question=champ" in bad.output
 
+    # a mapping edited by hand with a wrong field: said at its line, the good lines kept
+    mapping = root / "correspondances-enquetes.yaml"
+    mapping.write_text(mapping.read_text(encoding="utf-8") + "Votre ressenti: 10 sur 10\n", encoding="utf-8")
+    line = mapping.read_text(encoding="utf-8").splitlines().index("Votre ressenti: 10 sur 10") + 1
+    edited = runner.invoke(app, args, env={"COLUMNS": "300"})
+    assert f"correspondances-enquetes.yaml:{line}:17" in edited.output
+    assert "champ « 10 sur 10 » inconnu pour la question « Votre ressenti »" in " ".join(edited.output.split())
+
 
 def test_an_answer_typed_as_a_formula_in_a_workbook_keeps_its_text(tmp_path):
     """Some tools store an answer starting with « = » as a formula with no cached value."""

@@ -11,6 +11,8 @@ from pathlib import Path
 from qualikit.base.diagnostics import Location, Report, quote
 
 FILENAME = "correspondances-enquetes.yaml"
+FIELDS = ("accueil, contenu, equipe, moyens, accompagnement, nps, accompagne, commentaire, utilisation, "
+          "resultats, obstacles, soutien_manager, besoins_suivants, satisfaction, jeton, ignorer")
 HEADER = ("# Correspondance des questions de vos formulaires avec les champs de qualikit (une ligne par\n"
           "# question : « texte de la question »: champ). Champs : accueil, contenu, equipe, moyens,\n"
           "# accompagnement, nps, accompagne, commentaire, utilisation, resultats, obstacles,\n"
@@ -18,32 +20,41 @@ HEADER = ("# Correspondance des questions de vos formulaires avec les champs de 
 
 
 def load(root: Path, report: Report) -> dict[str, str]:
-    """The saved mapping; a problem in the file is reported, located, and its line left out."""
+    """The saved mapping; a problem in the file is reported at its line (read like the project's
+    own YAML: French messages, aliases refused), and that line left out."""
     import yaml
+
+    from qualikit.project.load.yaml_source import compose_text
 
     path = root / FILENAME
     if not path.is_file():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        report.error(Location(FILENAME, mark.line + 1 if mark else None, mark.column + 1 if mark else None),
-                     "fichier illisible : une ligne par question, « texte de la question »: champ")
+        text = path.read_text(encoding="utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        report.error(Location(FILENAME), "fichier illisible : enregistrez-le en UTF-8 (une ligne par question, "
+                     "« texte de la question »: champ)")
         return {}
-    if data is None:
+    node = compose_text(text, FILENAME, report)
+    if node is None or (isinstance(node, yaml.ScalarNode) and not node.value.strip()):
         return {}
-    if not isinstance(data, dict):
-        report.error(Location(FILENAME), "attendu : une ligne par question, « texte de la question »: champ")
+    if not isinstance(node, yaml.MappingNode):
+        report.error(_at(node), "attendu : une ligne par question, « texte de la question »: champ")
         return {}
     out = {}
-    for key, value in data.items():
-        if not isinstance(key, str) or not isinstance(value, str) or not _known(value):
-            report.error(Location(FILENAME), f"correspondance {quote(str(key))} : champ {quote(str(value))} "
-                         "inconnu", field=str(key))
-            continue
-        out[key] = value
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+            report.error(_at(key), "attendu : « texte de la question »: champ, sur une seule ligne")
+        elif not _known(value.value):
+            report.error(_at(value), f"champ {quote(value.value)} inconnu pour la question {quote(key.value)} "
+                         f"(champs : {FIELDS}, ou un nom à vous en lettres minuscules)", field=key.value)
+        else:
+            out[key.value] = value.value
     return out
+
+
+def _at(node) -> Location:
+    return Location(FILENAME, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
 def parse_option(text: str) -> tuple[str, str] | None:
