@@ -18,7 +18,7 @@ from qualikit.audit.context import (
     survey_answers,
 )
 from qualikit.audit.results import PackFile, Proof
-from qualikit.audit.shared import _cmd, grid_asks
+from qualikit.audit.shared import cmd, grid_asks
 from qualikit.audit.sheets import Sheet, workbook
 from qualikit.project.journal import Entry
 from qualikit.project.model import HalfDay
@@ -32,13 +32,13 @@ def _kit_proof(ctx: Context, proof_id: str, label: str) -> Proof:
     files = [PackFile(f"{s.id}/{lid}-convocation-livret-accueil.pdf",
                       f"Convocation et livret d'accueil — {ctx.learner_name(lid)} ({s.id})", source=kits[(s.id, lid)])
              for s, lids in picked for lid in lids]
-    todo = [f"lancez {_cmd(ctx, f'onboard {s.id}')}" for s in ctx.sessions
+    todo = [f"lancez {cmd(ctx, f'onboard {s.id}')}" for s in ctx.sessions
             if not any(k[0] == s.id for k in kits)]
     if not files:
         return Proof(proof_id, label, False, todo=todo or ["aucune session commencée dans la période"])
     missing = coverage.convocations(ctx)
     return Proof(proof_id, label, True, files, [sample_note(picked, ctx, "sortie/<session>/convocations/")],
-                 todo + ([f"convoquez-les ({_cmd(ctx, 'onboard')}) ou joignez la convocation envoyée autrement"]
+                 todo + ([f"convoquez-les ({cmd(ctx, 'onboard')}) ou joignez la convocation envoyée autrement"]
                          if missing else []), missing)
 
 
@@ -70,7 +70,7 @@ def emails_envoyes(ctx: Context) -> Proof:
                      "copie dans votre messagerie.")
     if not sessions_sent and not files:
         return Proof("emails_envoyes", label, False, todo=[
-            f"lancez {_cmd(ctx, 'onboard')} pour les sessions qui commencent (convocation par e-mail)"])
+            f"lancez {cmd(ctx, 'onboard')} pour les sessions qui commencent (convocation par e-mail)"])
     return Proof("emails_envoyes", label, True, files, notes)
 
 
@@ -106,8 +106,8 @@ def journal_relances(ctx: Context) -> Proof:
     label = "Journal des relances et des suivis (horodaté)"
     if not _contacts(ctx, follow_up_only=False):
         return Proof("journal_relances", label, False, todo=[
-            f"lancez {_cmd(ctx, 'remind')} chaque jour (tâche planifiée) et consignez vos appels : "
-            f"{_cmd(ctx, 'log call <apprenant> …')}"])
+            f"lancez {cmd(ctx, 'remind')} chaque jour (tâche planifiée) et consignez vos appels : "
+            f"{cmd(ctx, 'log call <apprenant> …')}"])
     rows = reminder_rows(ctx)
     return Proof("journal_relances", label, True, [log_workbook(ctx, rows, "journal-relances.xlsx", label)],
                  [f"{len(rows)} ligne(s) : toute la période, tirées du journal chaîné (journal.jsonl)."])
@@ -120,7 +120,7 @@ def suivi_apprenants(ctx: Context) -> Proof:
                                                            and e.data.get("learner") == lid for e in contacts))]
     if not contacts:
         return Proof("suivi_apprenants", label, False, todo=[
-            f"consignez vos échanges avec les apprenants : {_cmd(ctx, 'log call|interview|note <apprenant> …')}"])
+            f"consignez vos échanges avec les apprenants : {cmd(ctx, 'log call|interview|note <apprenant> …')}"])
     rows = reminder_rows(ctx, set(ids))
     return Proof("suivi_apprenants", label, True,
                  [log_workbook(ctx, rows, "suivi-apprenants.xlsx", label)],
@@ -144,7 +144,7 @@ def adaptations(ctx: Context) -> Proof:
     if not rows and not asked:
         return Proof("adaptations", label, False, todo=[
             "notez les adaptations (adaptation) dans apprenants.yaml, et recueillez les besoins d'adaptation dans "
-            f"l'analyse des besoins ({_cmd(ctx, 'survey import <export> --enquete besoins')})"])
+            f"l'analyse des besoins ({cmd(ctx, 'survey import <export> --enquete besoins')})"])
     notes = [] if rows else ["Aucune adaptation demandée sur la période ; la question est posée dans l'analyse des "
                              "besoins (voir l'indicateur 4)."]
     return Proof("adaptations", label, True, files, notes)
@@ -167,7 +167,7 @@ def evaluations_finales(ctx: Context) -> Proof:
         files.append(PackFile(f"evaluations-{s.id}.xlsx", f"Évaluations finales — {s.id}", data=workbook(
             ctx.about, [Sheet("Évaluations", ("Apprenant", "N°", "Objectif", "Résultat", "Note", "Barème"), rows,
                               (24, 4, 60, 22, 8, 8))], ctx.stamp)))
-    todo = [f"saisissez les résultats dans evaluations.yaml puis lancez {_cmd(ctx, f'close-session {s.id}')}"
+    todo = [f"saisissez les résultats dans evaluations.yaml puis lancez {cmd(ctx, f'close-session {s.id}')}"
             for s in ctx.ended if not any(k[0] == s.id for k in have)]
     if not files:
         return Proof("evaluations_finales", label, False, todo=todo or ["aucune session terminée dans la période"])
@@ -182,7 +182,7 @@ def _closing_proof(ctx: Context, proof_id: str, kind: str, label: str, filename:
     picked = sample(ctx, lambda s, lid: (s.id, lid) in found)
     files = [PackFile(f"{s.id}/{lid}-{filename}", f"{label} — {ctx.learner_name(lid)} ({s.id})",
                       source=found[(s.id, lid)]) for s, lids in picked for lid in lids]
-    todo = [f"lancez {_cmd(ctx, f'close-session {s.id}')}" for s in ctx.ended
+    todo = [f"lancez {cmd(ctx, f'close-session {s.id}')}" for s in ctx.ended
             if not any(k[0] == s.id for k in found)]
     if not files:
         return Proof(proof_id, label, False, todo=todo or ["aucune session terminée dans la période"])
@@ -238,7 +238,7 @@ def emargements(ctx: Context) -> Proof:
             "demi-journée : AAAA-MM-JJ-matin.pdf, AAAA-MM-JJ-apres-midi.pdf (ou .jpg, .png)"] if missing else []
     if not signed:
         return Proof("emargements", label, False, files, todo=[*todo, *(
-            [f"lancez {_cmd(ctx, 'onboard <session>')} pour imprimer les feuilles"] if not found else [])],
+            [f"lancez {cmd(ctx, 'onboard <session>')} pour imprimer les feuilles"] if not found else [])],
             missing=missing)
     return Proof("emargements", label, True, files, [
         f"Échantillon : {', '.join(s.id for s in picked)} ; les autres : sortie/<session>/{SIGNED_FOLDER}/."],
@@ -283,8 +283,8 @@ def tableau_retention(ctx: Context) -> Proof:
                                                              data=retention_workbook(ctx))],
                  ["Par session et par mois : apprenants, achèvement, abandons et causes, relances, alertes et "
                   "leur traitement."], missing=coverage.untreated_alerts(ctx),
-                 todo=[f"consignez ce qui a été fait après chaque alerte : {_cmd(ctx, 'log call|note <apprenant> …')} "
-                       f"ou {_cmd(ctx, 'improvement add')}"] if coverage.untreated_alerts(ctx) else [])
+                 todo=[f"consignez ce qui a été fait après chaque alerte : {cmd(ctx, 'log call|note <apprenant> …')} "
+                       f"ou {cmd(ctx, 'improvement add')}"] if coverage.untreated_alerts(ctx) else [])
 
 
 def registre_signalements(ctx: Context) -> Proof:
@@ -295,7 +295,7 @@ def registre_signalements(ctx: Context) -> Proof:
     document = ctx.register(reports)
     if not document.ok:
         return Proof("registre_signalements", label, False, todo=[
-            f"corrigez le registre des signalements ({_cmd(ctx, 'check')})"])
+            f"corrigez le registre des signalements ({cmd(ctx, 'check')})"])
     summary = reports.summary(document.register)
     rows: list[list[Any]] = [["Signalements enregistrés", summary["total"]]]
     rows += [[f"Statut : {status}", n] for status, n in summary["by_status"].items()]

@@ -14,14 +14,14 @@ from qualikit.audit.sheets import Sheet, workbook
 
 
 def sous_traitance(ctx: Context) -> Proof:
-    from qualikit.audit.shared import _cmd
+    from qualikit.audit.shared import cmd
     from qualikit.quality.registers import external
     from qualikit.quality.registers.model import CheckKind
 
     label = "Intervenants extérieurs : contrats, vérifications et évaluations"
     document = ctx.register(external)
     if not document.ok:
-        return Proof("sous_traitance", label, False, todo=[f"corrigez {external.FILENAME} ({_cmd(ctx, 'check')})"])
+        return Proof("sous_traitance", label, False, todo=[f"corrigez {external.FILENAME} ({cmd(ctx, 'check')})"])
     by_trainer: dict[str, list] = {}
     for s in ctx.sessions:
         trainer = ctx.project.trainer(s.trainer_id) if s.trainer_id else None
@@ -58,8 +58,8 @@ def sous_traitance(ctx: Context) -> Proof:
     sheet = Sheet("Intervenants extérieurs", ("Intervenant", "Statut", "N°", "Date", "Pièce", "Session", "Constat",
                                               "Montant HT", "Copie"), rows, (22, 14, 13, 11, 24, 22, 50, 11, 26))
     people = ", ".join(ctx.project.trainer(t).name for t in sorted(by_trainer))
-    todo = [f"complétez : {_cmd(ctx, 'sous-traitant check --intervenant … --type … --fichier …')} ; contrats : "
-            f"{_cmd(ctx, 'sous-traitant contrat')}"] if missing else []
+    todo = [f"complétez : {cmd(ctx, 'sous-traitant check --intervenant … --type … --fichier …')} ; contrats : "
+            f"{cmd(ctx, 'sous-traitant contrat')}"] if missing else []
     return Proof("sous_traitance", label, True,
                  [PackFile("intervenants-exterieurs.xlsx", label, data=workbook(ctx.about, [sheet], ctx.stamp)),
                   *files],

@@ -8,7 +8,7 @@ from typing import Any
 from qualikit.audit import coverage
 from qualikit.audit.context import Context, sample_note, survey_answers
 from qualikit.audit.results import PackFile, Proof
-from qualikit.audit.shared import _cmd, answers_workbook
+from qualikit.audit.shared import answers_workbook, cmd
 from qualikit.audit.sheets import Sheet, workbook
 
 APPRECIATIONS = ("chaud", "froid", "entreprise", "financeur", "formateur")
@@ -21,14 +21,14 @@ def _register(ctx: Context, proof_id: str, module: Any, label: str, to_rows: Cal
         return Proof(proof_id, label, False, todo=[todo])
     document = ctx.register(module)
     if not document.ok:
-        return Proof(proof_id, label, False, todo=[f"corrigez {module.FILENAME} ({_cmd(ctx, 'check')})"])
+        return Proof(proof_id, label, False, todo=[f"corrigez {module.FILENAME} ({cmd(ctx, 'check')})"])
     sheets = to_rows(document.register)
     name = module.FILENAME.rsplit("/", 1)[-1].removesuffix(".yaml") + ".xlsx"
     n = len(document.register)
     missing = gaps(document.register) if gaps else []
     return Proof(proof_id, label, True, [PackFile(name, label, data=workbook(ctx.about, sheets, ctx.stamp))],
                  [f"{n} entrée(s) au registre." if n else "Registre tenu, sans entrée pour l'instant."],
-                 [f"complétez-les : {_cmd(ctx, 'improvement update <N°> --responsable … --echeance … --effet …')}"]
+                 [f"complétez-les : {cmd(ctx, 'improvement update <N°> --responsable … --echeance … --effet …')}"]
                  if missing else [], missing)
 
 
@@ -48,7 +48,7 @@ def registre_reclamations(ctx: Context) -> Proof:
 
     return _register(ctx, "registre_reclamations", incidents, "Registre des réclamations, difficultés et aléas",
                      rows, "enregistrez les réclamations, difficultés et aléas : "
-                           f"{_cmd(ctx, 'incident add')} ; sans aucun, créez un registre-reclamations.yaml "
+                           f"{cmd(ctx, 'incident add')} ; sans aucun, créez un registre-reclamations.yaml "
                            "contenant « [] » pour montrer que le registre est tenu")
 
 
@@ -63,7 +63,7 @@ def registre_ameliorations(ctx: Context) -> Proof:
                       out)]
 
     return _register(ctx, "registre_ameliorations", improvements, "Registre des actions d'amélioration", rows,
-                     f"notez vos actions d'amélioration : {_cmd(ctx, 'improvement add')}", coverage.improvement_gaps)
+                     f"notez vos actions d'amélioration : {cmd(ctx, 'improvement add')}", coverage.improvement_gaps)
 
 
 def registre_risques(ctx: Context) -> Proof:
@@ -78,7 +78,7 @@ def registre_risques(ctx: Context) -> Proof:
                                               "Statut"), out)]
 
     return _register(ctx, "registre_risques", risks, "Analyse des risques sur la qualité des formations", rows,
-                     f"faites l'analyse des risques : {_cmd(ctx, 'risk init')} puis revoyez chaque risque")
+                     f"faites l'analyse des risques : {cmd(ctx, 'risk init')} puis revoyez chaque risque")
 
 
 def enquetes(ctx: Context) -> Proof:
@@ -88,16 +88,16 @@ def enquetes(ctx: Context) -> Proof:
     keys = {e.key for e in ctx.entries if e.key}
     todo = []
     if "chaud" not in got:
-        todo.append(f"importez les réponses à chaud : {_cmd(ctx, 'survey import <export> --enquete chaud')}")
+        todo.append(f"importez les réponses à chaud : {cmd(ctx, 'survey import <export> --enquete chaud')}")
     if "froid" not in got and any(k.startswith("remind:enquete-froid:") for k in keys):
-        todo.append(f"importez les réponses à froid : {_cmd(ctx, 'survey import <export> --enquete froid')}")
+        todo.append(f"importez les réponses à froid : {cmd(ctx, 'survey import <export> --enquete froid')}")
     reviewed = {sid for (sv, sid, _) in answers if sv == "formateur"}
     for s in ctx.ended:
         if s.id not in reviewed:
-            todo.append(f"faites votre bilan de formateur : {_cmd(ctx, f'survey review {s.id}')}")
+            todo.append(f"faites votre bilan de formateur : {cmd(ctx, f'survey review {s.id}')}")
     if any(s.funder for s in ctx.sessions) and "financeur" not in got:
         todo.append("recueillez l'appréciation des financeurs au moins une fois par an "
-                    f"({_cmd(ctx, 'survey import <export> --enquete financeur')})")
+                    f"({cmd(ctx, 'survey import <export> --enquete financeur')})")
     file, picked = answers_workbook(ctx, APPRECIATIONS, "reponses-enquetes.xlsx",
                                     "Réponses aux enquêtes (extrait)")
     if not (got & set(APPRECIATIONS)):
@@ -113,6 +113,6 @@ def rapport_enquetes(ctx: Context) -> Proof:
     answers = survey_answers(ctx)
     if not any(sv in APPRECIATIONS for (sv, _, _) in answers):
         return Proof("rapport_enquetes", label, False, todo=[
-            f"importez les réponses aux enquêtes : {_cmd(ctx, 'survey import <export>')}"])
+            f"importez les réponses aux enquêtes : {cmd(ctx, 'survey import <export>')}"])
     return Proof("rapport_enquetes", label, True, [PackFile("rapport-enquetes.pdf", label,
                                                             data=render_survey_report(ctx))])

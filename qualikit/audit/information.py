@@ -5,7 +5,7 @@ from __future__ import annotations
 from qualikit.audit import coverage
 from qualikit.audit.context import Context, kpis, sample_note
 from qualikit.audit.results import PackFile, Proof
-from qualikit.audit.shared import SURVEY_LABELS, _cmd, answers_workbook, programmes_workbook
+from qualikit.audit.shared import SURVEY_LABELS, answers_workbook, cmd, programmes_workbook
 
 
 def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
@@ -78,7 +78,7 @@ def indicateurs_resultats(ctx: Context) -> Proof:
     if not any(s.enrolments for s in ctx.sessions):
         return Proof("indicateurs_resultats", label, False, todo=[
             "aucune session commencée dans la période : les indicateurs se calculent dès la première "
-            f"({_cmd(ctx, 'indicators')})"])
+            f"({cmd(ctx, 'indicators')})"])
     org = ctx.project.organisation
     return Proof("indicateurs_resultats", label, True, [
         PackFile("indicateurs-resultats.html", "Page de résultats (HTML, à publier)",
@@ -94,9 +94,9 @@ def _survey_proof(ctx: Context, proof_id: str, survey: str, label: str, what: st
     if file is None:
         return Proof(proof_id, label, False, todo=[
             f"importez les réponses au questionnaire {SURVEY_LABELS[survey]} : "
-            f"{_cmd(ctx, f'survey import <export> --enquete {survey}')}"])
+            f"{cmd(ctx, f'survey import <export> --enquete {survey}')}"])
     missing = coverage.survey(ctx, survey, what)
-    command = _cmd(ctx, f"survey import <export> --enquete {survey}")
+    command = cmd(ctx, f"survey import <export> --enquete {survey}")
     return Proof(proof_id, label, True, [file], [sample_note(picked, ctx, "journal.jsonl, réponses importées")],
                  [f"relancez-les puis importez leurs réponses ({command})"] if missing else [], missing)
 

@@ -34,7 +34,7 @@ def referent_handicap(ctx: Context) -> Proof:
     """The référent and the network declared in the organisation file, with the référent's own training
     when the registers hold any (the competences of a référent who is a trainer, the network's
     « formation du référent » entries)."""
-    from qualikit.audit.shared import _cmd
+    from qualikit.audit.shared import cmd
 
     org = ctx.project.organisation
     label = "Référent handicap et réseau de partenaires"
@@ -57,7 +57,7 @@ def referent_handicap(ctx: Context) -> Proof:
         notes.append(f"Compétences du référent : {len(trainings)} formation(s) ou information(s) notée(s).")
     else:
         notes.append("Aucune formation du référent notée : "
-                     f"{_cmd(ctx, 'handicap add --type formation --partenaire … --compte-rendu …')}.")
+                     f"{cmd(ctx, 'handicap add --type formation --partenaire … --compte-rendu …')}.")
     data = workbook(ctx.about, [Sheet("Référent et réseau", ("Élément", "Valeur"), rows, (22, 90))], ctx.stamp)
     return Proof("referent_handicap", label, True, [PackFile("referent-et-reseau-handicap.xlsx", label, data=data)],
                  notes, todo, missing)
@@ -86,14 +86,14 @@ def referent_trainings(ctx: Context, name: str) -> list[str]:
 
 def reseau_handicap(ctx: Context) -> Proof:
     """The network used over the period: the dated actions of registre-handicap.yaml, with their files."""
-    from qualikit.audit.shared import _cmd
+    from qualikit.audit.shared import cmd
     from qualikit.quality.registers import network
 
     label = "Actions avec le réseau handicap sur la période"
-    add = _cmd(ctx, "handicap add --partenaire … --type réunion --compte-rendu …")
+    add = cmd(ctx, "handicap add --partenaire … --type réunion --compte-rendu …")
     document = ctx.register(network)
     if not document.ok:
-        return Proof("reseau_handicap", label, False, todo=[f"corrigez {network.FILENAME} ({_cmd(ctx, 'check')})"])
+        return Proof("reseau_handicap", label, False, todo=[f"corrigez {network.FILENAME} ({cmd(ctx, 'check')})"])
     entries = sorted((e for e in document.register.entries if ctx.period.contains(e.date)),
                      key=lambda e: (e.date, e.id))
     if not entries:
@@ -128,7 +128,7 @@ def formateurs(ctx: Context) -> Proof:
 
 def veille(ctx: Context, kind_value: str) -> Proof:
     """The watch of one kind over the period: each entry with its source and what was done with it."""
-    from qualikit.audit.shared import _cmd
+    from qualikit.audit.shared import cmd
     from qualikit.quality.registers import watch
     from qualikit.quality.registers.model import WatchKind
 
@@ -137,10 +137,10 @@ def veille(ctx: Context, kind_value: str) -> Proof:
     label = {WatchKind.LEGALE: "Registre de veille légale et réglementaire",
              WatchKind.METIERS: "Registre de veille sur les compétences, les métiers et les emplois",
              WatchKind.PEDAGOGIQUE: "Registre de veille pédagogique et technologique"}[kind]
-    add = _cmd(ctx, f"veille add --type {kind.value} --source … --constat … --action …")
+    add = cmd(ctx, f"veille add --type {kind.value} --source … --constat … --action …")
     document = ctx.register(watch)
     if not document.ok:
-        return Proof(proof_id, label, False, todo=[f"corrigez {watch.FILENAME} ({_cmd(ctx, 'check')})"])
+        return Proof(proof_id, label, False, todo=[f"corrigez {watch.FILENAME} ({cmd(ctx, 'check')})"])
     entries = [e for e in document.register.entries if e.kind is kind and ctx.period.contains(e.date)]
     if not entries:
         return Proof(proof_id, label, False, todo=[f"notez votre veille {kind.value} : {add}"])
@@ -166,7 +166,7 @@ def competences(ctx: Context, own_training: bool) -> Proof:
     followed in the last twelve months (22) — each with the file that proves it."""
     from datetime import timedelta
 
-    from qualikit.audit.shared import _cmd
+    from qualikit.audit.shared import cmd
     from qualikit.quality.registers import competences as register
     from qualikit.quality.registers.model import CompetenceKind
 
@@ -174,10 +174,10 @@ def competences(ctx: Context, own_training: bool) -> Proof:
     label = ("Formations suivies par les intervenants (développement des compétences)" if own_training else
              "Compétences des intervenants : diplômes, certifications, expérience")
     kind = "formation" if own_training else "diplôme"
-    add = _cmd(ctx, f"competence add --formateur … --type {kind} --intitule … --date … --fichier …")
+    add = cmd(ctx, f"competence add --formateur … --type {kind} --intitule … --date … --fichier …")
     document = ctx.register(register)
     if not document.ok:
-        return Proof(proof_id, label, False, todo=[f"corrigez {register.FILENAME} ({_cmd(ctx, 'check')})"])
+        return Proof(proof_id, label, False, todo=[f"corrigez {register.FILENAME} ({cmd(ctx, 'check')})"])
     wanted = (lambda e: e.kind is CompetenceKind.FORMATION and e.date > ctx.today - timedelta(days=366)) \
         if own_training else (lambda e: e.kind is not CompetenceKind.FORMATION)
     entries = sorted((e for e in document.register.entries if wanted(e)), key=lambda e: (e.trainer, e.date, e.id))

@@ -9,7 +9,7 @@ from typing import Any
 
 from qualikit.audit.context import Context
 from qualikit.audit.results import PackFile, Proof
-from qualikit.audit.shared import _cmd, grid_asks
+from qualikit.audit.shared import cmd, grid_asks
 
 PROCEDURES: dict[str, tuple[str, str]] = {
     # proof id: (template name in templates/procedures/, French label)
@@ -150,8 +150,8 @@ def procedure_proof(ctx: Context, proof_id: str) -> Proof:
     missing, todo = [], []
     if not known:
         missing.append(f"procédure «\u00a0{name}\u00a0» ni datée ni versionnée")
-        todo.append(f"adoptez-la, après relecture : {_cmd(ctx, f'procedure adopt {name}')}")
+        todo.append(f"adoptez-la, après relecture : {cmd(ctx, f'procedure adopt {name}')}")
     elif max(known[-1].adopted, known[-1].reviewed or known[-1].adopted) < ctx.today - REVIEW_EVERY:
         missing.append(f"procédure «\u00a0{name}\u00a0» non relue depuis plus d'un an")
-        todo.append(f"relisez-la : {_cmd(ctx, f'procedure review {name}')} (ou adoptez une nouvelle version)")
+        todo.append(f"relisez-la : {cmd(ctx, f'procedure review {name}')} (ou adoptez une nouvelle version)")
     return Proof(proof_id, label, True, [PackFile(f"procedure-{name}.pdf", label, data=data)], notes, todo, missing)

@@ -31,7 +31,7 @@ def grid_asks(ctx: Context, number: int, proof: str) -> bool:
         return False
 
 
-def _cmd(ctx: Context, text: str) -> str:
+def cmd(ctx: Context, text: str) -> str:
     return f"« qualikit {text} -p {ctx.root} »"
 
 
