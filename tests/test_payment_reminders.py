@@ -120,3 +120,21 @@ def test_overdue_invoices_are_reminded_once_per_step_never_when_paid_or_cancelle
     body = plain(digest[-1])
     assert "Factures à encaisser" in body and f"facture n° {opco.number} (OPCO Mobilités)" in body
     assert "23 décembre 2026 dépassée ; 2e relance envoyée le vendredi 22 janvier 2027" in body
+
+
+def test_the_reminder_delays_are_the_projects(demo, smtp):
+    """`relances_paiement_jours: [3, 10, 20]`: three reminders, the third a « nouveau rappel »."""
+    organisation = demo / "organisation.yaml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text(text.replace("parametres:\n", "parametres:\n  relances_paiement_jours: [20, 3, 10]\n", 1),
+                            encoding="utf-8")
+    assert load_project(demo).project.settings.payment_reminder_days == (3, 10, 20)
+    opco = next(i for i in invoice(demo, date(2026, 11, 23)).invoices if i.buyer.name == "OPCO Mobilités")
+    sent = []
+    for day in (date(2026, 12, 24), date(2026, 12, 28), date(2027, 1, 4), date(2027, 1, 12)):
+        day_of_remind(demo, smtp, day)
+        sent.append([str(m["Subject"]) for m in reminders(smtp) if m["X-Qualikit-Invoice"] == opco.number])
+    assert sent[0] == []  # due date + 1
+    assert sent[1][-1] == fr(f"Facture n° {opco.number} : petit rappel")  # + 5 (working day after + 3)
+    assert sent[2][-1] == fr(f"Facture n° {opco.number} : second rappel")  # + 12
+    assert len(sent[3]) == 3 and sent[3][-1] == fr(f"Facture n° {opco.number} : nouveau rappel")  # + 20

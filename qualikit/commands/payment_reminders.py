@@ -33,7 +33,7 @@ def payment_outgoing(project: Project, root: Path, env, ledger: Ledger, items: l
     org = project.organisation
     email = org.sender_email
     out = []
-    for o, step in reminders_due(items, now.date(), sent):
+    for o, step in reminders_due(items, now.date(), sent, project.settings.payment_reminder_days):
         inv = o.invoice
         payer = payer_of(project, inv)
         if not payer.email or not email:

@@ -138,6 +138,7 @@ class Settings:
     response_target_rate: Decimal = Decimal("0.80")
     complaint_answer_hours: int = 48
     catch_up_days: int = 7  # a step missed while the machine was off is still sent this many days late
+    payment_reminder_days: tuple[int, ...] = (7, 30)  # reminders to a payer, days after an invoice's due date
     send_on_working_days: bool = True  # mails to learners and clients wait for a working day
     closed_days: tuple[date, ...] = ()  # days the organisation is closed, on top of weekends and public holidays
     new_entrant: bool = False

@@ -7,9 +7,10 @@ more; a payment is never deleted (a mistake is corrected by recording a negative
 stays in the journal like everything else).
 
 Reminders: a polite e-mail to the payer (the client's contact, or the learner paying
-themselves) REMINDER_DAYS after the due date, with the invoice attached; one per invoice and
-step (journal key `invoice:reminder:<numéro>:<n>`), never for an invoice paid or cancelled. A
-run that missed a step (the machine was off) sends only the latest step reached.
+themselves) some days after the due date (`relances_paiement_jours`, 7 and 30 by default), with
+the invoice attached; one per invoice and step (journal key `invoice:reminder:<numéro>:<n>`),
+never for an invoice paid or cancelled. A run that missed a step (the machine was off) sends
+only the latest step reached.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from qualikit.admin.invoicing.ledger import PAYMENT_KIND, Ledger, read_ledger
 from qualikit.documents.invoice import Invoice
 
 MEANS = ("virement", "chèque", "carte", "espèces", "prélèvement")
-REMINDER_DAYS = (7, 30)  # days after the due date: a first polite reminder, then a second one
 REMINDER_KIND = "invoice.reminder"
 
 
@@ -36,10 +36,11 @@ class Outstanding:
     due: Decimal  # still to be paid
     overdue: bool  # its due date is past
 
-    def reminder(self, day: date) -> int:
-        """The reminder step reached on `day` (1, 2…), 0 before the first."""
+    def reminder(self, day: date, days: tuple[int, ...]) -> int:
+        """The reminder step reached on `day` (1, 2…), 0 before the first; `days`: the project's
+        `payment_reminder_days`."""
         due_on = self.invoice.due_on
-        return sum(1 for d in REMINDER_DAYS if day >= due_on + timedelta(days=d))
+        return sum(1 for d in days if day >= due_on + timedelta(days=d))
 
 
 def outstanding(ledger: Ledger, day: date) -> list[Outstanding]:
@@ -69,11 +70,12 @@ def reminded(journal_rows) -> dict[str, tuple[int, date]]:
     return out
 
 
-def reminders_due(items: list[Outstanding], day: date, sent: set[str]) -> list[tuple[Outstanding, int]]:
+def reminders_due(items: list[Outstanding], day: date, sent: set[str],
+                  days: tuple[int, ...]) -> list[tuple[Outstanding, int]]:
     """(invoice, step) to send on `day`: the latest step reached, unless its key is journaled."""
     out = []
     for o in items:
-        step = o.reminder(day)
+        step = o.reminder(day, days)
         if o.overdue and step and reminder_key(o.invoice.number, step) not in sent:
             out.append((o, step))
     return out
@@ -125,7 +127,8 @@ def payment_alerts(items: list[Outstanding], day: date, sent: dict[str, tuple[in
         told = sent.get(inv.number)
         news = (f" ; {'1re' if told[0] == 1 else f'{told[0]}e'} relance envoyée le {long_date(told[1])}"
                 if told else "")
-        if project is not None and o.reminder(day) and not payer_of(project, inv).email:
+        if project is not None and o.reminder(day, project.settings.payment_reminder_days) \
+                and not payer_of(project, inv).email:
             news += " ; aucune adresse pour relancer le payeur (contact à renseigner dans clients.yaml)"
         out.append(Alert("paiement", inv.session or "", f"facture n° {inv.number} ({inv.buyer.name}) : "
                          f"{euros(o.due, cents=True)} non réglés, échéance du {long_date(inv.due_on)} "

@@ -221,6 +221,8 @@ def _settings(r: _Reader) -> m.Settings:
         response_target_rate=_default(r.get("taux_reponse_cible"), defaults.response_target_rate),
         complaint_answer_hours=_default(r.get("delai_reponse_reclamation_heures"), defaults.complaint_answer_hours),
         catch_up_days=_default(r.get("rattrapage_jours"), defaults.catch_up_days),
+        payment_reminder_days=tuple(sorted(set(r.get("relances_paiement_jours", ()))))
+        or defaults.payment_reminder_days,
         send_on_working_days=bool(r.get("envoi_jours_ouvres", True)),
         closed_days=tuple(sorted(set(r.get("jours_fermes", ())))),
         new_entrant=bool(r.get("nouvel_entrant", False)),

@@ -137,6 +137,9 @@ SETTINGS = Table(
         Column("rattrapage_jours", "Rattrapage des relances (jours)", f.INTEGER,
                help="Une étape manquée (ordinateur éteint) est encore envoyée jusqu'à ce nombre de jours ; "
                     "7 par défaut."),
+        Column("relances_paiement_jours", "Relances de paiement (jours après l'échéance)", f.INTEGER, many=True,
+               help="Une relance polie au payeur par nombre de jours après l'échéance d'une facture impayée ; "
+                    "7 et 30 par défaut."),
         Column("envoi_jours_ouvres", "Envoi les jours ouvrés seulement", f.BOOLEAN,
                help="oui par défaut : les e-mails aux apprenants et aux clients ne partent ni le week-end ni "
                     "un jour férié ; une étape tombant un tel jour part le jour ouvré suivant (ou précédent "
