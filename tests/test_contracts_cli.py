@@ -28,6 +28,7 @@ def test_contract_and_information_pack_sent_once_to_an_individual(tmp_path):
     folder = root / "sortie" / "excel-2026-12-14" / "contrats"
     contract = text(folder / "contrat-isabelle-giraud.pdf")
     assert "L6353-3" in contract and "rétractation" in contract and "207,00" in contract.replace("\u202f", " ")
+    assert "demeurant : 27 avenue Berthelot, 69007 Lyon" in " ".join(contract.replace("\u00a0", " ").split())
     info = text(folder / "information-isabelle-giraud.pdf")
     assert ("Claire Clément" in info and "Règlement intérieur" in info) or "règlement intérieur" in info
     emls = list((root / "outbox").glob("*.eml"))

@@ -69,6 +69,7 @@ def test_one_invoice_per_convention_and_contract_a_dropout_pro_rata(demo: Path) 
     # the particulier: the deposit of at most 30 % once the withdrawal period is over, nothing more yet
     emma = by_buyer["Emma Dupuis"]
     assert emma.total == Decimal("345.00") and not emma.professional
+    assert (emma.buyer.street, emma.buyer.postcode, emma.buyer.city) == ("3 place Sathonay", "69001", "Lyon")
     assert any("Karim Haddad" in p or "karim-haddad" in p for p in result.problems)  # no signed contract
     assert numbers(demo) == list(range(1, len(result.invoices) + 1))
 
@@ -205,6 +206,18 @@ def test_payments_recorded_leave_what_is_due_and_overdue(demo: Path) -> None:
     assert not outstanding(ledger, date(2026, 11, 24))[0].overdue  # 30 days to pay
     listed = cli.invoke(app, ["invoice", "-p", str(demo), "--today", "2026-12-01"])
     assert "À encaisser" in listed.output and dumas.number in listed.output
+
+
+def test_check_asks_for_the_address_of_whoever_pays_their_own_training(demo: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qualikit.cli import app
+
+    learners = demo / "apprenants.yaml"
+    address = '  adresse: 3 place Sathonay\n  code_postal: "69001"\n  ville: Lyon\n'
+    learners.write_text(learners.read_text(encoding="utf-8").replace(address, ""), encoding="utf-8")
+    out = " ".join(CliRunner().invoke(app, ["check", "-p", str(demo)], env={"COLUMNS": "300"}).output.split())
+    assert "« emma-dupuis » paie lui-même sa formation : son adresse" in out.replace("\u00a0", " ")
 
 
 def test_check_says_what_an_invoice_will_miss(demo: Path) -> None:

@@ -141,7 +141,9 @@ def render_contract(project: Project, session: Session, learner: Learner, root: 
     reach = [mail(learner.email)] if learner.email else []
     if learner.phone:
         reach.append(phone(learner.phone))
-    detail = fmt("demeurant : {blank}", blank=BLANK + BLANK) + "<br/>" + (" · ".join(reach) + "<br/>" if reach else "")
+    home = ", ".join(learner.address.lines())
+    detail = (fmt("demeurant : {home}", home=esc(home)) if home else fmt("demeurant : {blank}", blank=BLANK + BLANK)) \
+        + "<br/>" + (" · ".join(reach) + "<br/>" if reach else "")
     detail += prose("agissant à titre individuel et à ses frais, ci-après « le stagiaire ».")
     add(_box_party("D'autre part,", f"<b>{esc(civil_name(learner))}</b>", detail, width))
     add(_spacer(4))

@@ -297,11 +297,17 @@ def contracts(p: Project, ctx: Context) -> Iterator[Diagnostic]:
     """Individuals paying themselves (L6353-3 ff.): a signature date, and a lawful schedule."""
     from qualikit.project.schedule import Instalment, check_schedule
 
+    told: set[str] = set()
     for session in p.sessions:
         programme = p.programme(session.programme_id)
         for e in session.enrolments:
             if e.status is Status.ABANDON or p.funder_of(session, e) is not Funder.PARTICULIER:
                 continue
+            learner = p.learner(e.learner_id)
+            if learner is not None and not learner.address.lines() and learner.id not in told:
+                told.add(learner.id)
+                yield _warn(learner.loc, f"{quote(learner.id)} paie lui-même sa formation : son adresse (adresse, "
+                            "code_postal, ville) figure sur son contrat et ses factures", "adresse")
             if e.schedule and e.signed_on is None:
                 yield D(e.loc, "échéancier sans date de signature du contrat (attendu : date_signature)",
                         "date_signature")

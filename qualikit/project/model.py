@@ -332,6 +332,7 @@ class Learner:
     company: str | None = None
     funder: Funder | None = None
     adaptation: str | None = None  # the adaptation needed, never a diagnosis
+    address: Address = Address()  # a particulier's, for their contract and invoices
     loc: Location = field(default=NOWHERE, compare=False, repr=False)
 
     @property

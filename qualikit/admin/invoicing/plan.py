@@ -108,7 +108,8 @@ def _individual(plan: Plan, project: Project, session: Session, lj, title: str, 
         return
     price = sum((i.amount for i in schedule), Decimal(0))
     learner = lj.learner
-    buyer = Party(learner.full_name)
+    buyer = Party(learner.full_name, street=learner.address.street, postcode=learner.address.postcode,
+                  city=learner.address.city)
     notes = (f"{title}, session {period}, contrat de formation signé le {short_date(lj.signed_on)}",)
 
     def item(key: str, label: str, amount: Decimal, quantity=Decimal(1), unit="forfait", unit_price=None) -> Item:

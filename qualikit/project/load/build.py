@@ -267,7 +267,8 @@ def _learner(r: _Reader) -> m.Learner:
     return m.Learner(
         id=r.get("id"), civility=r.get("civilite"), last_name=r.get("nom"), first_name=r.get("prenom"),
         email=r.get("email"), phone=r.get("telephone"), company=r.get("entreprise"), funder=r.get("financeur"),
-        adaptation=r.get("adaptation"), loc=r.row.loc,
+        adaptation=r.get("adaptation"), address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+        loc=r.row.loc,
     )
 
 
