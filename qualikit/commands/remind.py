@@ -17,11 +17,13 @@ from qualikit.base.tokens import project_secret, survey_link, survey_token
 from qualikit.commands.onboard import OnboardResult, onboard
 from qualikit.delivery.send import DeliveryReport, Outgoing, Transport, deliver
 from qualikit.documents.email import build_message, render_email, template_env
+from qualikit.journey.facts import payer_key
 from qualikit.journey.plan import (
     ABSENT,
     AT_RISK,
     COMPANY,
     DROPPED,
+    FUNDERS,
     NO_COLD,
     NO_HOT,
     Step,
@@ -39,10 +41,11 @@ from qualikit.project.model import Learner, Project, Session
 class Due:
     step: Step
     session: Session
-    learner: Learner | None  # None: the client company's contact
+    learner: Learner | None  # None: the client company's contact, or a funder's
     key: str
     due: datetime
     to: str
+    funder: str | None = None  # the funder's client id, for the funder survey
 
 
 @dataclass
@@ -133,7 +136,8 @@ def _nominal(step: Step, session: Session, absence_day):
 def _targets(sj, step: Step, steps: list[Step], calendar):
     for item in _nominal_targets(sj, step, steps):
         due = on_working_day(item.due, step, calendar)
-        yield item if due == item.due else Due(item.step, item.session, item.learner, item.key, due, item.to)
+        yield item if due == item.due else Due(item.step, item.session, item.learner, item.key, due, item.to,
+                                               item.funder)
 
 
 def _nominal_targets(sj, step: Step, steps: list[Step]):
@@ -144,6 +148,12 @@ def _nominal_targets(sj, step: Step, steps: list[Step]):
         if session.client_email:
             yield Due(step, session, None, f"{prefix}:entreprise", _after(due_at(step, session), closed),
                       session.client_email)
+        return
+    if step.audience == FUNDERS:
+        for funder in sj.funders:
+            if funder.email:
+                yield Due(step, session, None, f"{prefix}:{payer_key(funder.id)}",
+                          _after(due_at(step, session), closed), funder.email, funder.id)
         return
     for lj in sj.learners:
         learner = lj.learner
@@ -261,7 +271,7 @@ def _outgoing(env, project: Project, item: Due, secret: bytes, now: datetime) ->
     trainer = project.trainer(session.trainer_id) if session.trainer_id else None
     link = None
     if step.survey and (template := project.settings.survey_url(step.survey)):
-        who = learner.id if learner else "entreprise"
+        who = learner.id if learner else payer_key(item.funder) if item.funder else "entreprise"
         link = survey_link(template, survey_token(secret, step.survey, session.id, who))
     name, email = _sender(project)
     context = {
@@ -273,7 +283,8 @@ def _outgoing(env, project: Project, item: Due, secret: bytes, now: datetime) ->
     }
     rendered = render_email(env, step.template_name, context)
     rendered = type(rendered)(fr(rendered.subject), fr(rendered.text), rendered.html)
-    to_name = learner.full_name if learner else (session.client or "")
+    funder = project.client(item.funder) if item.funder else None
+    to_name = learner.full_name if learner else funder.name if funder else (session.client or "")
     message = build_message(sender_name=name, sender_email=email, to_name=to_name, to_email=item.to,
                             rendered=rendered, attachments=[], date=now, domain=email.rpartition("@")[2],
                             tags={"Step": step.id, "Session": session.id})
@@ -281,6 +292,8 @@ def _outgoing(env, project: Project, item: Due, secret: bytes, now: datetime) ->
             "surveys": [step.survey] if link else []}
     if learner:
         data["learner"] = learner.id
+    if item.funder:
+        data["funder"] = item.funder
     return Outgoing(key=item.key, message=message, kind=f"remind.{step.id}", data=data)
 
 

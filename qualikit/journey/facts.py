@@ -16,6 +16,12 @@ from qualikit.base.clock import PARIS
 from qualikit.project.model import Enrolment, Funder, HalfDay, Learner, Project, Session, Status
 
 COMPANY = "entreprise"  # the client company's contact, in survey keys
+PAYER = "payeur:"  # a funder's client id, prefixed, in survey keys: never taken for a learner's id
+
+
+def payer_key(client_id: str) -> str:
+    """The « learner » part of a funder's survey token and journal key."""
+    return f"{PAYER}{client_id}"
 ENTRY_SURVEYS = ("besoins", "positionnement")
 ANSWER = "survey.answer"
 
@@ -157,6 +163,8 @@ class SessionJourney:
     delivery_delay_hours: Decimal | None = None
     company: Survey = field(default_factory=Survey)  # the client company's survey
     trainer_review: Survey = field(default_factory=Survey)
+    funders: list = field(default_factory=list)  # the clients paying it in subrogation (Project.funders_of)
+    funder_surveys: dict[str, Survey] = field(default_factory=dict)  # funder's client id → its survey
 
     @property
     def id(self) -> str:
@@ -231,7 +239,7 @@ def build(project: Project, entries: list, day: date, only: set[str] | None = No
             lj.exam = exams.get((session.id, lj.id))
             learners.append(lj)
             index[(session.id, lj.id)] = lj
-        sessions[session.id] = SessionJourney(session, learners)
+        sessions[session.id] = SessionJourney(session, learners, funders=project.funders_of(session))
     for e in entries:
         _apply(e, sessions, index)
     for e in entries:
@@ -348,7 +356,11 @@ def _apply(e, sessions: dict[str, SessionJourney], index: dict[tuple[str, str], 
         return
     if kind.startswith("remind.") and lid is None and data.get("step"):
         sj = sessions.get(sid)
-        if sj is not None:
+        if sj is not None and data.get("funder"):
+            if data.get("surveys"):
+                old = sj.funder_surveys.get(data["funder"]) or Survey()
+                sj.funder_surveys[data["funder"]] = _asked(old, e.ts)
+        elif sj is not None:
             if data["surveys"] if "surveys" in data else _legacy_survey(data["step"]):
                 sj.company = _asked(sj.company, e.ts)
         return
@@ -403,6 +415,9 @@ def _answer(e, sj: SessionJourney | None, lj: LearnerJourney | None, lid) -> Non
         sj.trainer_review = Survey(sj.trainer_review.asked, sj.trainer_review.answered or e.ts, values)
     elif lid == COMPANY:
         sj.company = Survey(sj.company.asked, sj.company.answered or e.ts, values)
+    elif isinstance(lid, str) and lid.startswith(PAYER):
+        old = sj.funder_surveys.get(lid.removeprefix(PAYER)) or Survey()
+        sj.funder_surveys[lid.removeprefix(PAYER)] = Survey(old.asked, old.answered or e.ts, values)
     elif lj is not None:
         old = lj.survey(survey)
         stamp = e.data.get("submitted_at") or ""

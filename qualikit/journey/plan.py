@@ -12,7 +12,19 @@ from datetime import date, datetime, time, timedelta
 
 from qualikit.base.clock import PARIS
 from qualikit.project.model import JourneyStep, Session
-from qualikit.project.steps import ABSENT, ALL, ANCHORS, AT_RISK, COMPANY, DEFAULT_STEPS, DROPPED, NO_COLD, NO_HOT, Step  # noqa: F401 (the plan's vocabulary, used through this module)
+from qualikit.project.steps import (  # noqa: F401 (the plan's vocabulary, used through this module)
+    ABSENT,
+    ALL,
+    ANCHORS,
+    AT_RISK,
+    COMPANY,
+    DEFAULT_STEPS,
+    DROPPED,
+    FUNDERS,
+    NO_COLD,
+    NO_HOT,
+    Step,
+)
 
 
 def plan(custom: tuple[JourneyStep, ...]) -> list[Step]:

@@ -518,6 +518,17 @@ class Project:
         return enrolment.company or (learner.company if learner else None) or (funder.value if funder else
                                                                                  "sans-financeur")
 
+    def funders_of(self, session: Session) -> list[Client]:
+        """The funders paying this session in subrogation (its payer and its learners'), from the
+        clients table, in the order they appear: who receives the funder survey (indicator 30)."""
+        refs = [session.payer, *(e.payer for e in session.enrolments)]
+        out: list[Client] = []
+        for ref in refs:
+            client = self.client(ref)
+            if client is not None and client not in out:
+                out.append(client)
+        return out
+
     def contractor_of(self, session: Session) -> Client | None:
         """The donneur d'ordre of a subcontracted session, from the clients table."""
         return self.client(session.contractor) if session.contractor else None

@@ -16,6 +16,7 @@ NO_COLD = "sans-reponse-froid"
 AT_RISK = "a-risque"  # absent at least once, or dropped answers
 DROPPED = "abandons"
 COMPANY = "entreprise"  # the client company's contact (session.client_email), once per session
+FUNDERS = "financeurs"  # each funder paying the session (its payer's contact), once per session
 ANCHORS = ("debut", "fin", "absence")
 
 
@@ -43,6 +44,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
     Step("relance-chaud", "Relance de l'enquête à chaud", "fin", 3, NO_HOT, survey="chaud"),
     Step("recapitulatif", "Récapitulatif et plan d'action (J+7)", "fin", 7),
     Step("enquete-entreprise", "Enquête entreprise", "fin", 10, COMPANY, survey="entreprise"),
+    Step("enquete-financeur", "Enquête financeur", "fin", 10, FUNDERS, survey="financeur"),
     Step("alumni", "Invitation alumni et demande de témoignage", "fin", 14),
     Step("suivi-j30", "Suivi à 30 jours", "fin", 30),
     Step("enquete-froid", "Enquête à froid (J+90)", "fin", 90, survey="froid"),

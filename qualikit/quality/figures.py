@@ -151,6 +151,12 @@ def company_response(sessions: list[SessionJourney]) -> Figure:
                   "réponses reçues ÷ questionnaires envoyés aux entreprises clientes")
 
 
+def funder_response(sessions: list[SessionJourney]) -> Figure:
+    asked = [s for sj in sessions for s in sj.funder_surveys.values() if s.asked]
+    return Figure("Taux de réponse des financeurs", sum(1 for s in asked if s.answered), len(asked),
+                  "réponses reçues ÷ questionnaires envoyés aux financeurs (OPCO, France Travail…)")
+
+
 def trainer_reviews(sessions: list[SessionJourney], day: date) -> Figure:
     over = ended(sessions, day)
     return Figure("Bilans du formateur", sum(1 for sj in over if sj.trainer_review.answered), len(over),
@@ -279,6 +285,7 @@ def compute(project: Project, entries: list[Entry], *, start: date | None = None
     answers = hot_answers(sessions)
     k.figures += [learners(sessions), completion(sessions, journey.day), dropout(sessions),
                   response(sessions, "chaud"), response(sessions, "froid"), company_response(sessions),
+                  funder_response(sessions),
                   trainer_reviews(sessions, journey.day), satisfaction(answers),
                   *(criterion(answers, c) for c in CRITERIA), nps(answers), felt_supported(answers),
                   delivery_delay(sessions), *alumni(sessions, journey.day),

@@ -378,15 +378,15 @@ JOURNEY = Table(
     columns=(
         Column("id", "Étape", f.IDENT, required=True,
                help="rappel-veille, relance-absence, enquete-chaud, relance-chaud, recapitulatif, "
-                    "enquete-entreprise, alumni, suivi-j30, enquete-froid, relance-froid, enquete-froid-2, "
-                    "ou un nouvel identifiant pour une étape à vous."),
+                    "enquete-entreprise, enquete-financeur, alumni, suivi-j30, enquete-froid, relance-froid, "
+                    "enquete-froid-2, ou un nouvel identifiant pour une étape à vous."),
         Column("libelle", "Libellé"),
         Column("reference", "Par rapport à", f.words("debut", "fin", "absence"),
                help="debut (premier jour), fin (dernier jour) ou absence (la demi-journée manquée)."),
         Column("decalage_jours", "Décalage (jours)", f.SIGNED, help="-1 = la veille, 3 = trois jours après."),
         Column("destinataires", "Destinataires",
                f.words("tous", "absents", "sans-reponse-chaud", "sans-reponse-froid", "a-risque", "abandons",
-                       "entreprise")),
+                       "entreprise", "financeurs")),
         Column("modele", "Modèle d'e-mail", f.IDENT, help="templates/emails/<modele>.subject.j2 et .txt.j2"),
         Column("enquete", "Questionnaire joint", f.words("besoins", "positionnement", "chaud", "froid",
                                                         "entreprise", "financeur")),

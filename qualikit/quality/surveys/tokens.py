@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qualikit.base.tokens import project_secret, survey_token
+from qualikit.journey.facts import payer_key
 from qualikit.project.model import Project
 
 SURVEYS = ("besoins", "positionnement", "chaud", "froid", "entreprise", "financeur")
@@ -19,6 +20,8 @@ def token_map(project: Project, root: Path) -> dict[str, tuple[str, str, str]]:
             who = [e.learner_id for e in session.enrolments]
             if survey == "entreprise":
                 who.append(COMPANY)
+            if survey == "financeur":
+                who += [payer_key(c.id) for c in project.funders_of(session)]
             for lid in who:
                 out[survey_token(secret, survey, session.id, lid)] = (survey, session.id, lid)
     return out
