@@ -40,10 +40,19 @@ def test_the_demo_signs_one_session_in_the_room_and_its_pack_shows_the_sheets(bu
                                         "2026-10-16-matin"]
     entries = open_journal(built_demo, Clock()).entries()
     count, problems = check(entries, built_demo)
-    assert count == 4 * 5 + 4 and problems == []  # five learners or marks and the trainer, per half-day
+    # five learners or marks and the trainer, per half-day; and Emma Dupuis's contract, signed on the page
+    assert count == 4 * 5 + 4 + 1 and problems == []
     closed = [e for e in entries if e.kind == "emargement.close"]
     assert [e.data["absent"] for e in closed] == [[], [], [], ["thomas-girard"]]  # as presences.yaml had it
     packed = sorted(p.name for p in (built_demo / "audit").glob(f"*/*/{session}/emargement-*.pdf"))
     assert packed == [f"emargement-{p.stem}.pdf" for p in sheets]
     result = CliRunner().invoke(app, ["verify", str(sheets[0]), "-p", str(built_demo)])
     assert result.exit_code == 0 and "feuille d'émargement signée dans la salle scellée" in result.output.lower()
+
+
+def test_the_demo_has_a_contract_signed_on_the_page_and_verified(built_demo):
+    signed = built_demo / "sortie" / "projet-2026-11-30" / "contrats" / "contrat-emma-dupuis-signe.pdf"
+    result = CliRunner().invoke(app, ["verify", str(signed), "-p", str(built_demo)])
+    assert result.exit_code == 0 and "signé par le stagiaire" in result.output, result.output
+    rows = [e for e in open_journal(built_demo, Clock()).entries() if e.kind == "countersign.contrat"]
+    assert [r.data.get("learner") or r.data.get("party") for r in rows] == ["emma-dupuis"]

@@ -69,6 +69,9 @@ def run_demo(dest: Path, say: Callable[[str], None] = lambda _: None) -> DemoRes
         day = max(min(signed, session.start - timedelta(days=20)), date(2026, 9, 1))
         issue_contracts(project, dest, open_journal(dest, Clock(at(day))), transport(day), at(day), session.id)
     say("fiches programmes, contrats et conventions")
+    _contract_signed_on_the_page(dest, project)
+    say(f"{SIGNED_CONTRACT[1]:%d/%m} : contrat de formation signé par l'apprenante sur la page d'émargement "
+        f"({SIGNED_CONTRACT[0]}), copie scellée")
     _external_contract(dest, project)
     say("contrat de sous-traitance de l'intervenant extérieur de reunion-2026-10-26 (sortie/sous-traitance/)")
     _registers(dest, project)
@@ -140,6 +143,23 @@ def _sign_in_room(root: Path, project, day: date) -> None:
                           "192.168.1.20 · tablette de la salle")
         clock.value = datetime.combine(day, span.end, PARIS) - timedelta(minutes=4)
         room.confirm(_strokes("formatrice"), "192.168.1.10 · ordinateur de la formatrice")
+
+
+SIGNED_CONTRACT = ("projet-2026-11-30", date(2026, 11, 3), "emma-dupuis")  # the day it was sent
+
+
+def _contract_signed_on_the_page(root: Path, project) -> None:
+    """A particulier signs her contrat de formation on the page of `qualikit emargement --documents`
+    (her personal link), the evening it was sent; the same functions as the web page."""
+    from qualikit.commands.close import _signer
+    from qualikit.commands.countersign import open_desk
+    from qualikit.project.journal_check import open_journal
+
+    session_id, day, learner_id = SIGNED_CONTRACT
+    clock = _Moment(datetime.combine(day, time(19, 42), PARIS))
+    desk = open_desk(project, root, open_journal(root, clock), session_id, clock.now, _signer(project, root))
+    paper = next(p for p in desk.papers() if p.party == learner_id)
+    desk.sign(desk.token(paper), _strokes("EmmaDupuis"), "192.168.1.23 · téléphone de l'apprenante")
 
 
 class _Moment:
