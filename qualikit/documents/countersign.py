@@ -28,6 +28,7 @@ from qualikit.documents.pdf_common import (
     build_pdf,
     content_width,
     esc,
+    issued,
     para,
     prose,
     register_fonts,
@@ -84,6 +85,9 @@ def countersigned(pdf: bytes, sig: Countersignature, organisation: Organisation,
         writer.add_page(page)
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(k, str)})
+    # the copy is a document of its own, issued when it was signed: its dates are the signature's
+    stamp = issued(b"(D:20000101000000+00'00')", sig.at)[1:-1].decode()
+    writer.add_metadata({"/CreationDate": stamp, "/ModDate": stamp})
     writer.compress_identical_objects()  # the letterhead's logo and fonts once
     out = BytesIO()
     writer.write(out)
@@ -139,7 +143,7 @@ def _overlay(page, sig: Countersignature, x: float, top: float, width: float) ->
     register_fonts()
     buffer = BytesIO()
     size = (float(page.mediabox.width), float(page.mediabox.height))
-    c = Canvas(buffer, pagesize=size, invariant=1)
+    c = Canvas(buffer, pagesize=size, invariant=1, initialFontName=FONT, initialFontSize=6.8)  # no Helvetica
     trace_w, trace_h = 0.5 * width - 8, 36.0
     drawing = signature_drawing(sig.strokes, trace_w, trace_h)
     drawing.wrapOn(c, trace_w, trace_h)
