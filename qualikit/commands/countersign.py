@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from qualikit.base.files import safe_name, write_atomic
@@ -69,13 +70,10 @@ class Desk:
     session: Session
     clock: Callable[[], datetime]
     signer: object | None = None  # the organisation's PAdES signer, when a certificate is configured
-    _secret: bytes | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def secret(self) -> bytes:
-        if self._secret is None:
-            self._secret = project_secret(self.root)
-        return self._secret
+        return project_secret(self.root)
 
     def papers(self, entries=None) -> list[Paper]:
         """The session's issued contracts (particuliers) and conventions, in that order."""

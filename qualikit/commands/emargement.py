@@ -19,8 +19,9 @@ import hmac
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 from qualikit.base.clock import PARIS
@@ -109,13 +110,10 @@ class Room:
     half: HalfDay
     clock: Callable[[], datetime]
     signer: object | None = None  # the organisation's PAdES signer, when a certificate is configured
-    _secret: bytes | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def secret(self) -> bytes:
-        if self._secret is None:
-            self._secret = project_secret(self.root)
-        return self._secret
+        return project_secret(self.root)
 
     @property
     def key(self) -> str:

@@ -46,6 +46,12 @@ def trainers_of(project: Project, session: Session | None) -> list[Trainer]:
     return [trainer] if trainer else list(project.trainers)
 
 
+def trained_by(project: Project, session: Session) -> list[tuple[str, str]]:
+    """The « Formation animée par » line of a contract's facts table (none without a trainer)."""
+    trainers = trainers_of(project, session)
+    return [("Formation animée par", ", ".join(esc(t.name) for t in trainers))] if trainers else []
+
+
 
 
 @cache

@@ -33,7 +33,7 @@ from qualikit.documents.contract_parts import (
     organisation_party,
     other_party_signature,
     programme_of,
-    trainers_of,
+    trained_by,
 )
 from qualikit.documents.pdf_common import (
     RULE,
@@ -144,10 +144,7 @@ def render_convention(project: Project, session: Session, learners: Sequence[Lea
     n += 1
 
     add(_article(n, "Organisation : dates, durée, lieu, formateur"))
-    facts = _facts_for(programme, session)
-    trainers = trainers_of(project, session)
-    if trainers:
-        facts.append(("Formation animée par", ", ".join(esc(t.name) for t in trainers)))
+    facts = _facts_for(programme, session) + trained_by(project, session)
     add(facts_table(facts, width))
     n += 1
 

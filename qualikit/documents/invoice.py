@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from qualikit.base.frdates import long_date
@@ -72,7 +72,9 @@ class Invoice:
     @property
     def vat(self) -> Decimal:
         """The VAT on the total, rounded to the cent once (one rate per invoice)."""
-        return (self.total * self.vat_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        from qualikit.project.vat import vat_on
+
+        return vat_on(self.total, self.vat_rate)
 
     @property
     def payable(self) -> Decimal:

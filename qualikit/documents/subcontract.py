@@ -31,7 +31,7 @@ from qualikit.documents.contract_parts import (
     organisation_party,
     other_party_signature,
     programme_of,
-    trainers_of,
+    trained_by,
 )
 from qualikit.documents.convention import CANCELLATION_DAYS, CANCELLATION_SHARE
 from qualikit.documents.pdf_common import build_pdf, content_width, esc, facts_table, para, prose, styles
@@ -107,10 +107,7 @@ def render_subcontract(project: Project, session: Session, root: Path, stamp: Do
     n += 1
 
     add(_article(n, "Sessions, dates, durée, lieu, formateur"))
-    facts = _facts_for(programme, session)
-    trainers = trainers_of(project, session)
-    if trainers:
-        facts.append(("Formation animée par", ", ".join(esc(t.name) for t in trainers)))
+    facts = _facts_for(programme, session) + trained_by(project, session)
     learners = [x for e in session.enrolments if (x := project.learner(e.learner_id)) is not None]
     facts.append(("Stagiaires", fmt("{n} : {names}", n=str(len(learners)),
                                     names=esc(", ".join(civil_name(x) for x in learners)))

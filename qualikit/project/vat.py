@@ -33,6 +33,12 @@ def rate(org: Organisation) -> Decimal:
     return NORMAL_RATE if org.vat_regime == "assujetti" else Decimal(0)
 
 
+def vat_on(amount: Decimal, vat_rate: Decimal) -> Decimal:
+    """The VAT on an amount HT, rounded to the cent once: an invoice and the contract that
+    announced it say the same figure."""
+    return (amount * vat_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def price_words(org: Organisation, amount: Decimal) -> str:
     """A price as a contract or a convention states it: « 1 050,00 € HT, soit 1 260,00 € TTC (TVA au
     taux de 20 %) » when VAT is charged, else the amount with the reason there is no VAT — the
@@ -41,9 +47,9 @@ def price_words(org: Organisation, amount: Decimal) -> str:
 
     vat_rate = rate(org)
     if vat_rate:
-        ttc = amount + (amount * vat_rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        ttc = amount + vat_on(amount, vat_rate)
         return (f"{euros(amount, cents=True)} HT, soit {euros(ttc, cents=True)} TTC (TVA au taux de "
                 f"{int(vat_rate * 100)}\u00a0%)")
-    reason = "exonération de TVA, article 261-4-4° a du CGI" if (org.vat_regime or "exoneration") == "exoneration" \
-        else "TVA non applicable, art. 293 B du CGI"
+    reason = mention(org)  # « Exonération de TVA… » within a sentence; « TVA non applicable… » as it is
+    reason = reason if reason.startswith("TVA") else reason[0].lower() + reason[1:]
     return f"{euros(amount, cents=True)} net de taxe ({reason})"

@@ -19,6 +19,7 @@ from qualikit.admin.invoicing.ledger import ISSUED_KIND, NUMBER_KIND, Ledger, nu
 from qualikit.admin.invoicing.plan import Item, due_date, plan_invoices, seller_party
 from qualikit.base.files import write_atomic
 from qualikit.documents.invoice import CREDIT_NOTE, INVOICE, Invoice
+from qualikit.project import vat
 from qualikit.project.model import Project
 
 FOLDER = Path("sortie") / "factures"
@@ -35,18 +36,6 @@ class InvoiceRun:
     invoices: list[Invoice] = field(default_factory=list)  # allocated in this run (or recovered)
     problems: list[str] = field(default_factory=list)
     ledger: Ledger | None = None
-
-
-def vat_mention(project: Project) -> str:
-    from qualikit.project.vat import mention
-
-    return mention(project.organisation)
-
-
-def vat_rate(project: Project):
-    from qualikit.project.vat import rate
-
-    return rate(project.organisation)
 
 
 def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False) -> InvoiceRun:
@@ -79,7 +68,7 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
         if todo and last is not None and today < last:
             raise InvoiceError(f"une facture est déjà datée du {last:%d/%m/%Y} : la numérotation doit rester "
                                f"chronologique, aucune facture ne peut être datée du {today:%d/%m/%Y}")
-        mention, rate = vat_mention(project), vat_rate(project)
+        mention, rate = vat.mention(project.organisation), vat.rate(project.organisation)
         seller = seller_party(project)
         for kind, what in todo:
             number = ledger.next_number(today.year)

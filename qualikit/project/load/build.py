@@ -171,7 +171,7 @@ def _organisation(r: _Reader) -> m.Organisation | None:
         siret=r.get("siret"),
         nda=r.get("nda"),
         nda_region=r.get("nda_region"),
-        address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+        address=_address(r),
         phone=r.get("telephone"),
         email=r.get("email"),
         website=r.get("site_web"),
@@ -187,6 +187,11 @@ def _organisation(r: _Reader) -> m.Organisation | None:
         loc=r.row.loc,
     )
     return record if name else None
+
+
+def _address(r: _Reader) -> m.Address:
+    """The adresse / code_postal / ville columns of a row (organisation, trainer, client, learner)."""
+    return m.Address(r.get("adresse"), _postcode(r), r.get("ville"))
 
 
 def _postcode(r: _Reader) -> str | None:
@@ -246,7 +251,7 @@ def _trainer(r: _Reader) -> m.Trainer:
                      qualifications=r.get("qualifications", ()),
                      status=r.get("statut") or m.TrainerStatus.INTERNE, company=r.get("societe"),
                      siret=r.get("siret"), nda=r.get("nda"),
-                     address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+                     address=_address(r),
                      representative=r.get("representant"), day_rate=r.get("tarif_jour"), loc=r.row.loc)
 
 
@@ -267,7 +272,7 @@ def _learner(r: _Reader) -> m.Learner:
     return m.Learner(
         id=r.get("id"), civility=r.get("civilite"), last_name=r.get("nom"), first_name=r.get("prenom"),
         email=r.get("email"), phone=r.get("telephone"), company=r.get("entreprise"), funder=r.get("financeur"),
-        adaptation=r.get("adaptation"), address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+        adaptation=r.get("adaptation"), address=_address(r),
         loc=r.row.loc,
     )
 
@@ -295,7 +300,7 @@ def _enrolment(r: _Reader) -> m.Enrolment:
 def _client(r: _Reader) -> m.Client:
     return m.Client(
         id=r.get("id"), name=r.get("nom"), kind=r.get("type") or m.ClientKind.ENTREPRISE, siret=r.get("siret"),
-        vat_number=r.get("tva"), address=m.Address(r.get("adresse"), _postcode(r), r.get("ville")),
+        vat_number=r.get("tva"), address=_address(r),
         representative=_person(r, "representant"), contact=_person(r, "contact"),
         agreement=r.get("numero_accord"), payment_days=_default(r.get("delai_paiement"), 30), nda=r.get("nda"),
         loc=r.row.loc,
