@@ -21,7 +21,6 @@ from smtp_server import PASSWORD, free_port, running_smtp
 
 import qualikit.delivery.send as delivery_module
 from qualikit.delivery.send import (
-    DROPPED,
     DeliveryError,
     DeliveryReport,
     OutboxTransport,
@@ -31,6 +30,7 @@ from qualikit.delivery.send import (
     deliver,
     safe_name,
 )
+from qualikit.delivery.smtp import DROPPED
 from qualikit.project import outbound
 from qualikit.project.journal import Journal
 from qualikit.project.model import SmtpSettings

@@ -88,14 +88,16 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     from qualikit.journey.asof import project_as_of
     from qualikit.journey.facts import session_end
 
-    project = project_as_of(project, now.date())
-    sessions = due_sessions(project, now.date(), session_id)
-    org = project.organisation
-    sender_email = org.sender_email
+    # which sessions to read depends on their days alone, which the cut at today leaves as they are
+    sender_email = project.organisation.sender_email
+    due = {s.id for s in due_sessions(project, now.date(), session_id)}
     # an invitation can change only for a session not over yet (invite_changes)
-    running = [s for s in project.sessions if s.days and session_end(s) > now] if session_id is None else []
-    if not sessions and (not sender_email or session_id is not None or not running):
+    running = {s.id for s in project.sessions if s.days and session_end(s) > now} if session_id is None else set()
+    if not due and (not sender_email or session_id is not None or not running):
         return OnboardResult([], DeliveryReport(dry_run=dry_run))
+    project = project_as_of(project, now.date())
+    sessions = [s for s in project.sessions if s.id in due]
+    org = project.organisation
     from qualikit.commands.invites import invite_changes, invite_history
     from qualikit.documents.pdf_common import issued
     from qualikit.documents.signing import verification_code
@@ -111,7 +113,7 @@ def onboard(project: Project, root: Path, journal: Journal, transport: Transport
     with journal.locked():
         entries = journal.entries()
         done = latest_of(entries)
-        journey = as_of(project, entries, now.date(), only={s.id for s in [*sessions, *running]})
+        journey = as_of(project, entries, now.date(), only=due | running)
         history = invite_history(entries)
         todo = [(s, e) for s in sessions for e in s.enrolments]
         # the kits are rendered on every core, ahead; written, journaled and sent below, in order

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from qualikit.base.clock import PARIS
 from qualikit.base.frdates import clock_time, long_date
@@ -110,27 +111,58 @@ def in_window(session: Session, active: list[Step], closed: datetime | None, tod
     closing or a long weekend, hence the slack on the right."""
     if not active or not session.days:
         return False
-    first = min(_nominal(s, session, session.start) for s in active)
-    last = max(_nominal(s, session, session.end) for s in active)
-    longest = max((abs(s.offset) for s in active), default=0)
-    if closed is not None:
-        last = max(last, closed.date() + timedelta(days=longest))
-    return first - timedelta(days=5) <= today <= last + window + timedelta(days=longest + 5)
+    return _within(_reach(tuple(active)), session.start, session.end, closed, today, window)
 
 
 def near_sessions(project: Project, closings: dict[str, datetime], today) -> set[str]:
-    """The sessions with a step that can fall due today, from the plan and the closing dates alone."""
+    """The sessions with a step that can fall due today, from the plan and the closing dates alone
+    (the plan's reach is worked out once per programme: a daily run reads 300 sessions in a blink)."""
     steps = plan(project.journey)
     window = timedelta(days=project.settings.catch_up_days)
-    return {s.id for s in project.sessions
-            if in_window(s, steps_for(steps, s), closings.get(s.id), today, window)}
+    reach: dict[str | None, _Reach | None] = {}
+    near = set()
+    for s in project.sessions:
+        if s.programme_id not in reach:
+            active = steps_for(steps, s)
+            reach[s.programme_id] = _reach(tuple(active)) if active else None
+        r = reach[s.programme_id]
+        if r is not None and s.days:
+            dates = [d.date for d in s.days]
+            if _within(r, min(dates), max(dates), closings.get(s.id), today, window):
+                near.add(s.id)
+    return near
 
 
-def _nominal(step: Step, session: Session, absence_day):
-    """The day a step falls on; absence follow-ups count from `absence_day` (first or last day)."""
-    if step.anchor == "absence":
-        return absence_day + timedelta(days=step.offset)
-    return due_at(step, session).date()
+class _Reach(NamedTuple):
+    """The day offsets a set of steps spans, from the session's first and from its last day
+    (an absence follow-up counts from any day in between); None: no step on that side."""
+
+    first_start: int | None
+    first_end: int | None
+    last_start: int | None
+    last_end: int | None
+    longest: int
+
+
+def _reach(active: tuple[Step, ...]) -> _Reach:
+    def extreme(pick, anchors):
+        offsets = [s.offset for s in active if s.anchor in anchors]
+        return pick(offsets) if offsets else None
+
+    return _Reach(extreme(min, ("debut", "absence")), extreme(min, ("fin",)),
+                  extreme(max, ("debut",)), extreme(max, ("fin", "absence")),
+                  max(abs(s.offset) for s in active))
+
+
+def _within(r: _Reach, start, end, closed: datetime | None, today, window: timedelta) -> bool:
+    day = timedelta(days=1)
+    first = min(base + offset * day for base, offset in ((start, r.first_start), (end, r.first_end))
+                if offset is not None)
+    last = max(base + offset * day for base, offset in ((start, r.last_start), (end, r.last_end))
+               if offset is not None)
+    if closed is not None:
+        last = max(last, closed.date() + r.longest * day)
+    return first - 5 * day <= today <= last + window + (r.longest + 5) * day
 
 
 def _targets(sj, step: Step, steps: list[Step], calendar):
@@ -240,13 +272,14 @@ def _payments(project: Project, root: Path, journal: Journal, transport: Transpo
     overdue invoices as alerts for the digest."""
     from qualikit.admin.invoicing.ledger import ledger_of
     from qualikit.admin.invoicing.payments import REMINDER_KIND, outstanding, payment_alerts, reminded
-    from qualikit.commands.payment_reminders import payment_outgoing
 
     today = now.date()
     ledger = ledger_of(journal, today, project.payments)
     result.receivables = outstanding(ledger, today)
     if not result.receivables:
         return []
+    from qualikit.commands.payment_reminders import payment_outgoing
+
     rows = journal.entries_of(REMINDER_KIND)
     outgoing = payment_outgoing(project, root, template_env(root), ledger, result.receivables, now,
                                 {e.key for e in rows})

@@ -34,24 +34,31 @@ from email.utils import getaddresses
 from pathlib import Path
 
 from qualikit.delivery.outbox import OutboxTransport, clean_stale
-from qualikit.delivery.smtp import DROPPED, SmtpTransport
 from qualikit.delivery.transport import DeliveryError, Receipt, Transport, safe_name
 from qualikit.project import outbound
 from qualikit.project.journal import Journal
 
 __all__ = [
-    "DROPPED",
     "DeliveryError",
     "DeliveryReport",
     "OutboxTransport",
     "Outgoing",
     "Receipt",
-    "SmtpTransport",
     "Transport",
     "attachments",
     "deliver",
     "safe_name",
 ]
+
+
+def __getattr__(name: str):
+    """The SMTP transport is imported when asked for: a run that writes to outbox/, or sends
+    nothing, does not load smtplib and ssl."""
+    if name == "SmtpTransport":
+        from qualikit.delivery import smtp
+
+        return smtp.SmtpTransport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)

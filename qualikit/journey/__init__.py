@@ -13,4 +13,4 @@ def as_of(project, entries: list, day: date, only: set[str] | None = None) -> Jo
     """The journey as it stood at the end of `day`: the one answer to "where is this learner?".
 
     `only`: build just these sessions (the others are absent from the result)."""
-    return build(project_as_of(project, day), entries_as_of(entries, day), day, only)
+    return build(project_as_of(project, day, only), entries_as_of(entries, day), day, only)

@@ -19,19 +19,23 @@ def end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0, 0), PARIS) - timedelta(microseconds=1)
 
 
-def project_as_of(project: Project, day: date) -> Project:
+def project_as_of(project: Project, day: date, only: set[str] | None = None) -> Project:
     """The project as the trainer knew it at the end of `day`.
 
     Enrolments made later are unknown; a drop-out or a signature dated later has not
     happened yet; roll calls of later days are not taken; results of a session still
-    running are not final.
+    running are not final. `only`: just these sessions, their roll calls and results (a daily
+    run cuts the few it reads, not the year).
     """
-    sessions = tuple(_session(s, day) for s in project.sessions)
+    kept = project.sessions if only is None else [s for s in project.sessions if s.id in only]
+    sessions = tuple(_session(s, day) for s in kept)
     ended = {s.id for s in sessions if s.days and s.end <= day}
+    called = None if only is None else {s.id for s in sessions}
     return replace(
         project,
         sessions=sessions,
-        attendance=tuple(a for a in project.attendance if a.date <= day),
+        attendance=tuple(a for a in project.attendance
+                         if a.date <= day and (called is None or a.session_id in called)),
         evaluations=tuple(e for e in project.evaluations if e.session_id in ended),
     )
 

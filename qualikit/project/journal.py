@@ -223,6 +223,7 @@ class Journal:
         # from two Journal objects, count up instead of deadlocking on the OS lock (a
         # second FileLock on the same file would).
         self._lock = FileLock(str(self.path) + ".lock", is_singleton=True)
+        self._cached: tuple[tuple[int, int, int], bytes] | None = None
 
     def now(self) -> datetime:
         """The moment the next entry will carry (the run's clock): the date of what is issued with it."""
@@ -230,29 +231,38 @@ class Journal:
 
     # -- reading: never writes ------------------------------------------------
 
-    def _read(self) -> _Scan:
+    def _raw(self) -> bytes:
+        """The file's bytes, read again only when it changed (a daily run asks for several kinds
+        of entries from one unchanged file)."""
         try:
-            raw = self.path.read_bytes()
+            st = os.stat(self.path)
         except FileNotFoundError:
-            raw = b""
-        return _scan(raw)
+            return b""
+        stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+        if self._cached is None or self._cached[0] != stamp:
+            self._cached = (stamp, self.path.read_bytes())
+        return self._cached[1]
 
     def entries(self) -> list[Entry]:
         """Complete entries in file order; unreadable lines and a torn tail are skipped."""
-        return [p[1] for p in self._read().parsed if p is not None]
+        return [p[1] for p in _scan(self._raw()).parsed if p is not None]
 
     def entries_of(self, kind: str) -> list[Entry]:
         """The entries of one kind, without parsing the others (a daily run that only needs
         to know which sessions were closed reads 30,000 lines in a few milliseconds)."""
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return []
+        raw = self._raw()
         needle = f'"kind":{json.dumps(kind, ensure_ascii=False)}'.encode()
-        if needle not in raw:
-            return []
-        found = (_parse(line) for line in raw.split(b"\n") if needle in line)
-        return [p[1] for p in found if p is not None and p[1].kind == kind]
+        out = []
+        at = raw.find(needle)
+        while at != -1:  # only the lines holding the needle are cut out and parsed
+            start = raw.rfind(b"\n", 0, at) + 1
+            end = raw.find(b"\n", at)
+            end = len(raw) if end == -1 else end
+            parsed = _parse(raw[start:end])
+            if parsed is not None and parsed[1].kind == kind:
+                out.append(parsed[1])
+            at = raw.find(needle, end)
+        return out
 
     def verify(self, expected: Head | None = None) -> list[JournalProblem]:
         """Every break in the chain, one problem per line; [] when intact."""
@@ -261,7 +271,10 @@ class Journal:
     def check(self, expected: Head | None = None) -> Verification:
         """The chain, the seal of each keyed entry, the head file, and `expected` (a head copied
         from a digest, an export or a pack) when given."""
-        scan = self._read()
+        try:  # read afresh: a verification never trusts a copy kept from earlier
+            scan = _scan(self.path.read_bytes())
+        except FileNotFoundError:
+            scan = _scan(b"")
         problems: list[JournalProblem] = []
         notes: list[str] = []
         expected_seq, last_hash = 1, GENESIS
