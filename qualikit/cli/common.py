@@ -6,13 +6,44 @@ import os
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from qualikit.base.clock import Clock, make_clock
 from qualikit.base.diagnostics import Level, Report
 
-console = Console(highlight=False, soft_wrap=True, width=None if os.isatty(1) else 120)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Console:
+    """A rich Console made at its first use: a run that prints through typer alone (the daily
+    `remind` on a quiet day) does not import rich (≈ 20 ms of a cron run)."""
+
+    def __init__(self, **options) -> None:
+        object.__setattr__(self, "_options", options)
+        object.__setattr__(self, "_real", None)
+
+    def _console(self):
+        if self._real is None:
+            from rich.console import Console
+
+            options = dict(self._options)
+            if options.pop("stdout_width", False):
+                options["width"] = None if os.isatty(1) else 120
+            object.__setattr__(self, "_real", Console(**options))
+        return self._real
+
+    def __getattr__(self, name: str):
+        return getattr(self._console(), name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._console(), name, value)
+
+    def __enter__(self):  # rich's live displays hold the console as a context
+        return self._console().__enter__()
+
+    def __exit__(self, *exc) -> None:
+        self._console().__exit__(*exc)
+
+
+console = _Console(highlight=False, soft_wrap=True, stdout_width=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 ProjectOpt = typer.Option(Path("."), "--projet", "-p", help="Dossier du projet (par défaut : le dossier courant).")
 # the project once given positionally (`qualikit check mon-projet`): still read, no longer shown

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.markup import escape
-
 from qualikit.cli.common import console
 
 
 def transport_for(project, root: Path, force_outbox: bool, clock):
-    from qualikit.delivery.send import OutboxTransport, SmtpTransport
+    from qualikit.delivery.send import OutboxTransport
 
     smtp = project.settings.smtp
     if smtp is None or force_outbox:
         return OutboxTransport(root / "outbox", clock.now)
+    from qualikit.delivery.smtp import SmtpTransport
+
     return SmtpTransport(smtp, root=root)
 
 
@@ -22,6 +22,7 @@ def print_delivery(report, transport, root: Path, said: set[str] | None = None) 
     """Print the delivery summary and one line per message not sent, with its cause and what
     happens next; False when something waits or failed (the caller exits 1). `said`: the
     causes already printed by an earlier batch of the same run, not repeated in full."""
+    from rich.markup import escape
     from rich.table import Table
 
     if report.dry_run:

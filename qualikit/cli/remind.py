@@ -18,8 +18,6 @@ def command(
     if install_cron:
         _install(project)
         return
-    from rich.table import Table
-
     from qualikit.base.frdates import clock_time, short_date
     from qualikit.cli.delivery_output import print_delivery, transport_for
     from qualikit.commands.onboard import OnboardError
@@ -46,6 +44,8 @@ def command(
     now = clock.now()
     stamp = f"{now:%d/%m/%Y} à {clock_time(now)}"
     if result.due:
+        from rich.table import Table
+
         table = Table(title=f"Étapes dues au {stamp}", title_justify="left")
         for col in ("Étape", "Session", "Destinataire", "Prévue le"):
             table.add_column(col)
@@ -54,7 +54,7 @@ def command(
             table.add_row(item.step.label, item.session.id, who, short_date(item.due.date()))
         console.print(table)
     else:
-        console.print(f"Le {stamp} : aucune relance due.")
+        typer.echo(f"Le {stamp} : aucune relance due.")  # plain text: a quiet day does not load rich
     if result.too_late and dry_run:
         s = "s" if len(result.too_late) > 1 else ""
         console.print(f"{len(result.too_late)} étape{s} trop ancienne{s} pour être rattrapée{s} "
