@@ -147,4 +147,11 @@ def _root(
 
 
 def main() -> None:
+    import gc
+
+    # A command builds a few hundred thousand long-lived objects (project, journal, journey) and
+    # few cycles: with the default thresholds the collector walks them again every few hundred
+    # allocations. Measured on the year-sized project: `check` 2.5 s → 1.1 s of CPU, within 5 % of
+    # no collector at all (docs/performances.md). Cycles are still collected, less often.
+    gc.set_threshold(200_000, 30, 30)
     app()

@@ -72,11 +72,13 @@ def load_project(root: Path, use_cache: bool = True) -> Loaded:
 
 
 def _load(root: Path) -> Loaded:
+    from qualikit.base.gcpause import paused
     from qualikit.project.checks import Context, run_checks
 
     report = Report()
-    tables, form, complete = read_tables(root, report)
-    project = build_project(tables, report) if tables is not None else None
-    if project is not None and complete:
-        run_checks(project, Context(root, declared_ids(tables)), report)
+    with paused():  # a few hundred thousand objects, no cycle: the collector would cost more than the read
+        tables, form, complete = read_tables(root, report)
+        project = build_project(tables, report) if tables is not None else None
+        if project is not None and complete:
+            run_checks(project, Context(root, declared_ids(tables)), report)
     return Loaded(project, report, form)

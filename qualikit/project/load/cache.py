@@ -71,24 +71,19 @@ def fingerprint(root: Path) -> str:
 
 def read(root: Path, key: str):
     """The cached Loaded for this key, or None (missing, stale, damaged, or not ours)."""
-    import gc
-
+    from qualikit.base.gcpause import paused
     from qualikit.project.load import Loaded
     from qualikit.project.load.codec import decoder
 
-    enabled = gc.isenabled()
     try:
         with open(cache_file(root), "rb") as f:
             head = f.readline()
             if json.loads(head) != [FORMAT, key]:  # the key is compared before the body is parsed
                 return None
-            gc.disable()  # tens of thousands of new records and no cycle among them: skip the collector
-            return decoder(Loaded)(json.loads(f.read()))
+            with paused():  # tens of thousands of new records and no cycle among them
+                return decoder(Loaded)(json.loads(f.read()))
     except (OSError, ValueError, TypeError, KeyError, ArithmeticError, RecursionError):
         return None
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write(root: Path, key: str, loaded) -> None:
