@@ -24,12 +24,10 @@ def command(
     clock = clock_from(today)
     loaded = load_project(project)
     report = loaded.report
-    report.items.extend(journal_problems(project))
+    problems, entries = journal_problems(project)
+    report.items.extend(problems)
     report.items.extend(register_problems(project))
     if loaded.project is not None and report.ok:
-        from qualikit.project.journal_check import open_journal
-
-        entries = open_journal(project, clock).entries()
         report.items.extend(_journey_findings(loaded.project, entries, clock))
         report.items.extend(_register_findings(loaded.project, project, entries, clock))
         report.items.extend(_payment_findings(loaded.project, entries, clock))

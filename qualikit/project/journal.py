@@ -86,6 +86,7 @@ class Verification:
     problems: list[JournalProblem]
     notes: list[str]  # French: what the trainer should know, but not a break (unkeyed start, …)
     head: Head | None  # the last entry's number and hash
+    entries: list[Entry]  # the complete entries, as `entries()` reads them (one parse for both)
 
 
 def _canonical(obj: object) -> str:
@@ -362,7 +363,7 @@ class Journal:
         elif unkeyed:
             notes.append(f"les {unkeyed} premières entrées datent d'avant le scellement par la clé du projet "
                          "(ancien format)\u00a0; les suivantes sont scellées.")
-        return Verification(problems, notes, head)
+        return Verification(problems, notes, head, [p[1] for p in scan.parsed if p is not None])
 
     def head(self) -> Head | None:
         """The last entry's number and hash, read from the end of the file (O(1))."""
