@@ -80,3 +80,29 @@ def test_onboard_on_two_workers_gives_the_kits_and_journal_order_of_one(tmp_path
     issued_two, files_two, rows_two = onboarded(two, workers=2)
     assert sum(len(i) for i in issued_one) >= 2
     assert (issued_two, files_two, rows_two) == (issued_one, files_one, rows_one)
+
+
+def test_invoices_on_two_workers_keep_the_numbers_bytes_and_journal_order_of_one(tmp_path):
+    from qualikit.admin.invoicing.issue import issue_invoices
+
+    day = datetime(2026, 12, 20, 18, 0, tzinfo=PARIS)
+
+    def invoiced(root, workers):
+        journal = open_journal(root, Clock(day))
+        run = issue_invoices(load_project(root).project, root, journal, day.date(), workers=workers)
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "sortie").rglob("*"))
+                 if p.is_file()}
+        rows = [(e.kind, e.key, e.data.get("number"), e.data.get("sha256"), e.data.get("code"))
+                for e in journal.entries() if e.kind.startswith("invoice.")]
+        return [inv.number for inv in run.invoices], run.written, files, rows
+
+    one = shutil.copytree(DEMO, tmp_path / "one")
+    project_secret(one)  # the verification codes derive from it: the same for both
+    two = shutil.copytree(one, tmp_path / "two")
+    numbers_one, written_one, files_one, rows_one = invoiced(one, workers=1)
+    numbers_two, written_two, files_two, rows_two = invoiced(two, workers=2)
+    assert len(numbers_one) >= 8  # a batch large enough to be pooled without `workers`
+    assert numbers_one == [f"2026-{n:04d}" for n in range(1, len(numbers_one) + 1)]  # gapless, in order
+    assert (numbers_two, written_two, rows_two) == (numbers_one, written_one, rows_one)
+    assert len(files_one) == 2 * len(numbers_one)  # each PDF with its Factur-X XML
+    assert files_two == files_one

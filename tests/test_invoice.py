@@ -94,6 +94,14 @@ def test_every_factur_x_xml_is_valid_and_embedded(demo: Path) -> None:
         assert name == "factur-x.xml"
         assert embedded == pdf.with_suffix(".xml").read_bytes()
         assert check_xml(embedded), pdf.name
+        # dated when issued, not when built: the XMP and the attached XML agree with the Info dictionary
+        # (PDF/A), and the same invoice built again gives the same bytes
+        reader = PdfReader(pdf)
+        assert reader.metadata["/CreationDate"] == "D:20261220180000+01'00'"
+        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+        assert re.findall(r"<xmp:\w+Date>([^<]*)<", xmp) == ["2026-12-20T18:00:00+01:00"] * 2
+        spec = reader.trailer["/Root"]["/Names"]["/EmbeddedFiles"]["/Names"][1].get_object()
+        assert spec["/EF"]["/F"].get_object()["/Params"]["/ModDate"] == "D:20261220180000+01'00'"
 
 
 def test_gapless_over_a_year_with_a_credit_note_in_the_middle(demo: Path) -> None:

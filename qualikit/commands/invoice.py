@@ -14,5 +14,6 @@ from qualikit.project.model import Project
 __all__ = ["InvoiceError", "InvoiceRun", "run_invoices"]
 
 
-def run_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False) -> InvoiceRun:
-    return issue_invoices(project, root, journal, today, dry_run=dry_run)
+def run_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False,
+                 workers: int | None = None) -> InvoiceRun:
+    return issue_invoices(project, root, journal, today, dry_run=dry_run, workers=workers)

@@ -7,6 +7,7 @@ for platforms that take CII. Credit notes are type 381 and refer to the invoice 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from qualikit.documents.invoice import Invoice, Party
@@ -138,7 +139,9 @@ def embed(pdf: bytes, xml: bytes, title: str, moment, code: str) -> bytes:
     """The PDF as Factur-X (PDF/A-3 with factur-x.xml attached), the XML checked on the way in.
 
     The library rewrites the Info dictionary: the dates of issue and the verification code (in the
-    keywords, as on every document qualikit issues) are put back afterwards."""
+    keywords, as on every document qualikit issues) are put back afterwards. It also dates the XMP
+    metadata and the attached XML with the clock: they get the moment of issue too, so the same
+    invoice gives the same bytes (and the XMP agrees with the Info dictionary, as PDF/A wants)."""
     import io
     import logging
 
@@ -158,6 +161,30 @@ def embed(pdf: bytes, xml: bytes, title: str, moment, code: str) -> bytes:
     # pypdf escapes « - » in text strings; `verify` finds the code in the raw bytes, so it is also
     # written as a name, where it stays as it is
     writer._info.get_object()[NameObject("/QualikitCode")] = NameObject(f"/{code}")
+    _date_library_stamps(writer, moment, stamp)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+_XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*(</xmp:)")
+
+
+def _date_library_stamps(writer, moment, stamp: str) -> None:
+    """The XMP dates and the attached files' /ModDate, which factur-x takes from the clock, set to
+    the moment of issue."""
+    from pypdf.generic import NameObject, TextStringObject
+
+    from qualikit.base.clock import PARIS
+
+    root = writer.root_object
+    if "/Metadata" in root:
+        metadata = root["/Metadata"].get_object()
+        when = moment.astimezone(PARIS).isoformat(timespec="seconds").encode()
+        metadata.set_data(_XMP_DATE.sub(lambda m: m[1] + when + m[2], metadata.get_data()))
+    names = root.get("/Names", {}).get("/EmbeddedFiles", {}).get("/Names", [])
+    for spec in names[1::2]:
+        params = spec.get_object().get("/EF", {}).get("/F")
+        params = params.get_object().get("/Params") if params is not None else None
+        if params is not None and "/ModDate" in params:
+            params.get_object()[NameObject("/ModDate")] = TextStringObject(stamp)

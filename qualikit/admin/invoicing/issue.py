@@ -12,7 +12,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from qualikit.admin.invoicing.ledger import ISSUED_KIND, NUMBER_KIND, Ledger, number_key, read_ledger
@@ -38,7 +38,12 @@ class InvoiceRun:
     ledger: Ledger | None = None
 
 
-def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False) -> InvoiceRun:
+def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_run: bool = False,
+                   workers: int | None = None) -> InvoiceRun:
+    """Numbers are journaled here, one after the other, before any PDF is rendered: the PDFs are then
+    rendered on every core (`workers`: None = one per core, none for a small batch) and written and
+    journaled here in the numbers' order. A crash in between leaves numbered invoices that the next
+    run writes (`ledger.pending`): the numbering stays gapless."""
     from qualikit.journey import as_of
 
     run = InvoiceRun()
@@ -47,9 +52,9 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
         ledger = read_ledger(entries, project.payments, today)
         run.ledger = ledger
         if not dry_run:
-            for inv in ledger.pending():  # a crash between numbering and writing: finish the job
-                run.written.append(_write(project, root, journal, ledger, inv))
-                run.invoices.append(inv)
+            pending = list(ledger.pending())  # a crash between numbering and writing: finish the job
+            run.written += _write_all(project, root, journal, ledger, pending, workers)
+            run.invoices += pending
         last = ledger.last_date()
         plan = plan_invoices(project, as_of(project, entries, today), today)
         run.problems = plan.problems
@@ -70,6 +75,7 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
                                f"chronologique, aucune facture ne peut être datée du {today:%d/%m/%Y}")
         mention, rate = vat.mention(project.organisation), vat.rate(project.organisation)
         seller = seller_party(project)
+        numbered: list[Invoice] = []
         for kind, what in todo:
             number = ledger.next_number(today.year)
             if kind == CREDIT_NOTE:
@@ -90,9 +96,10 @@ def issue_invoices(project: Project, root: Path, journal, today: date, *, dry_ru
             ledger.invoices[number] = inv
             if inv.credit:
                 ledger.credited[inv.refers_to[0]] = number
-            if os.environ.get(PAUSE_ENV):
-                time.sleep(float(os.environ[PAUSE_ENV]))
-            run.written.append(_write(project, root, journal, ledger, inv))
+            numbered.append(inv)
+        if numbered and os.environ.get(PAUSE_ENV):
+            time.sleep(float(os.environ[PAUSE_ENV]))
+        run.written += _write_all(project, root, journal, ledger, numbered, workers)
     return run
 
 
@@ -120,12 +127,30 @@ def invoice_pdf(project: Project, root: Path, ledger: Ledger, inv: Invoice, now)
     return render_pdf(project, root, inv, now, code)[0]
 
 
-def _write(project: Project, root: Path, journal, ledger: Ledger, inv: Invoice) -> str:
+def _render(context: tuple[Project, Path, datetime], item: tuple[Invoice, str]) -> tuple[bytes, bytes]:
+    """In a worker process (or here, for a small batch): one numbered invoice's PDF and XML."""
+    project, root, now = context
+    inv, code = item
+    return render_pdf(project, root, inv, now, code)
+
+
+def _write_all(project: Project, root: Path, journal, ledger: Ledger, invoices: list[Invoice],
+               workers: int | None) -> list[str]:
+    """Render the numbered invoices on every core; write and journal each one here, in order."""
+    if not invoices:
+        return []
+    from qualikit.base.batch import ordered
     from qualikit.base.tokens import project_secret
     from qualikit.documents.signing import verification_code
 
-    code = verification_code(project_secret(root), number_key(inv.number))
-    pdf, xml = render_pdf(project, root, inv, journal.now(), code)
+    secret = project_secret(root)
+    items = [(inv, verification_code(secret, number_key(inv.number))) for inv in invoices]
+    rendered = ordered(_render, (project, root, journal.now()), items, workers=workers)
+    return [_write(root, journal, ledger, inv, code, pdf, xml)
+            for (inv, code), (pdf, xml) in zip(items, rendered, strict=True)]
+
+
+def _write(root: Path, journal, ledger: Ledger, inv: Invoice, code: str, pdf: bytes, xml: bytes) -> str:
     folder = root / FOLDER
     path = folder / inv.file_name
     write_atomic(path.with_suffix(".xml"), xml)
