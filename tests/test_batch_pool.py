@@ -106,3 +106,24 @@ def test_invoices_on_two_workers_keep_the_numbers_bytes_and_journal_order_of_one
     assert (numbers_two, written_two, rows_two) == (numbers_one, written_one, rows_one)
     assert len(files_one) == 2 * len(numbers_one)  # each PDF with its Factur-X XML
     assert files_two == files_one
+
+
+def test_programme_sheets_on_two_workers_give_the_files_and_journal_order_of_one(tmp_path):
+    from qualikit.commands.contracts import programme_sheets
+
+    def published(root, workers):
+        journal = open_journal(root, Clock(NOW))
+        written = programme_sheets(load_project(root).project, root, journal, NOW.date(), workers=workers)
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "sortie").rglob("*"))
+                 if p.is_file()}
+        rows = [(e.kind, e.key, e.data.get("sha256"), e.data.get("code")) for e in journal.entries()
+                if e.kind == "programme.sheet"]
+        return written, files, rows
+
+    one = shutil.copytree(DEMO, tmp_path / "one")
+    project_secret(one)
+    two = shutil.copytree(one, tmp_path / "two")
+    written_one, files_one, rows_one = published(one, workers=1)
+    written_two, files_two, rows_two = published(two, workers=2)
+    assert len(written_one) >= 8 and any(name.endswith(".html") for name in written_one)  # PDF and HTML pages
+    assert (written_two, files_two, rows_two) == (written_one, files_one, rows_one)

@@ -14,7 +14,7 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
         return ctx.cache["sheets"]
     try:
         from qualikit.documents import programme_sheet
-        render = programme_sheet.render_programme_sheet
+        render = programme_sheet.render_programme_sheets
     except (ImportError, AttributeError):
         result: tuple[list[PackFile], str | None] = ([], "manquant : cette version de qualikit ne produit pas "
                                                          "encore les fiches programme ; déposez vos fiches publiées "
@@ -24,15 +24,12 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
     from qualikit.audit.context import journey
     from qualikit.base.files import safe_name
 
-    files = []
-    for p in ctx.programmes:
-        if p.updated and p.updated > ctx.today:
-            continue  # its sheet of the day is gone: fiche_programme says so
-        issued = p.updated or ctx.stamp
-        # a certifying programme's rates as the sheet published on the audit day gave them
-        files.append(PackFile(f"fiche-programme-{safe_name(p.id)}.pdf", f"Fiche programme « {p.title} »",
-                              data=render(ctx.project, p, ctx.root, issued,
-                                          journey(ctx) if p.certification_code else None)))
+    # its sheet of the day is gone when updated later: fiche_programme says so
+    items = [(p, p.updated or ctx.stamp) for p in ctx.programmes if not (p.updated and p.updated > ctx.today)]
+    # a certifying programme's rates as the sheet published on the audit day gave them
+    rates = journey(ctx) if any(p.certification_code for p, _ in items) else None
+    files = [PackFile(f"fiche-programme-{safe_name(p.id)}.pdf", f"Fiche programme « {p.title} »", data=pdf)
+             for (p, _), (pdf, _) in zip(items, render(ctx.project, ctx.root, items, rates), strict=True)]
     ctx.cache["sheets"] = (files, None)
     return ctx.cache["sheets"]
 

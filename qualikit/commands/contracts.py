@@ -173,11 +173,11 @@ def _message(env, project, session, to_name, to_email, template, files, now, dat
 
 
 def programme_sheets(project: Project, root: Path, journal: Journal, today: date,
-                     programme_id: str | None = None) -> list[str]:
-    """Each programme's dated sheet, PDF and HTML (indicator 1), journaled when its content changes."""
+                     programme_id: str | None = None, *, workers: int | None = None) -> list[str]:
+    """Each programme's dated sheet, PDF and HTML (indicator 1), journaled when its content changes.
+    A large catalogue is rendered on every core; written and journaled here, in the catalogue's order."""
     from qualikit.documents.pdf_common import issued
-    from qualikit.documents.programme_html import render_programme_html
-    from qualikit.documents.programme_sheet import render_programme_sheet
+    from qualikit.documents.programme_sheet import render_programme_sheets
     from qualikit.documents.signing import verification_code
     from qualikit.journey import as_of
 
@@ -194,13 +194,12 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
         certifying = {s.id for s in project.sessions if project.certification_of(s) is not None}
         journey = (as_of(project, entries, today, only=certifying)
                    if any(p.certification_code for p in programmes) else None)
-        for programme in programmes:
-            issued_on = programme.updated or today
+        items = [(programme, programme.updated or today) for programme in programmes]
+        rendered = render_programme_sheets(project, root, items, journey, html=True, workers=workers)
+        for (programme, issued_on), (sheet, page) in zip(items, rendered, strict=True):
             pdf_key = f"programme:pdf:{programme.id}"
-            pdf = issued(render_programme_sheet(project, programme, root, issued_on, journey), journal.now(),
-                         verification_code(secret, pdf_key))
-            html = render_programme_html(project, programme, issued_on, journey).encode("utf-8")
-            for suffix, content in ((".pdf", pdf), (".html", html)):
+            pdf = issued(sheet, journal.now(), verification_code(secret, pdf_key))
+            for suffix, content in ((".pdf", pdf), (".html", page.encode("utf-8"))):
                 path = folder / f"{safe_name(programme.id)}{suffix}"
                 key = f"programme:{suffix[1:]}:{programme.id}"
                 if unchanged(path, journal_sha(done, key), content):
