@@ -89,3 +89,18 @@ def test_an_unknown_problem_still_gets_french_words_and_a_place():
     from qualikit.project.load.yaml_errors import translate
 
     assert "syntaxe incorrecte" in translate("something PyYAML never said", "while doing things")
+
+
+def test_a_whole_number_field_asks_for_a_whole_number_example(tmp_path):
+    """« ex. 14 ou 10,5 » would invite a decimal where only whole numbers are accepted."""
+    files = {**MINI, "organisation.yaml": MINI["organisation.yaml"] + "        parametres:\n"
+             "          relances_paiement_jours: [7, trente]\n          delai_convocation_jours: 1e99\n",
+             "programmes.yaml": MINI["programmes.yaml"].replace("duree_heures: 7", "duree_heures: sept")}
+    root = write_project(tmp_path / "p", files)
+    errors = {d.field: d.format() for d in load_project(root, use_cache=False).report.errors}
+    assert "«\u00a0trente\u00a0»" in errors["relances_paiement_jours"]
+    assert "organisation.yaml:" in errors["relances_paiement_jours"]
+    for field in ("relances_paiement_jours", "delai_convocation_jours"):
+        assert "un nombre entier, ex. 7 ou 30" in errors[field] and "10,5" not in errors[field], errors[field]
+    assert "trop grand" in errors["delai_convocation_jours"]
+    assert "ex. 14 ou 10,5" in errors["duree_heures"]  # a duration may have a half hour

@@ -136,10 +136,16 @@ TIMERANGE = Parser(_timerange, "une plage horaire (09:00-12:30)")
 _LARGEST_EXPONENT = 12
 
 
-def _decimal(value: Any) -> Decimal:
+# what a number field expects, as its messages say it: a whole-number field never shows « 10,5 »
+_NUMBER = "un nombre, ex. 14 ou 10,5"
+_WHOLE = "un nombre entier, ex. 7 ou 30"
+_DAYS = "un nombre entier de jours, ex. -1, 3 ou 90"
+
+
+def _decimal(value: Any, expected: str = _NUMBER) -> Decimal:
     """A finite number of sensible size; NaN, inf, sNaN, Infinity and 1e999999 are refused."""
     if isinstance(value, bool):
-        raise bad(value, "un nombre")
+        raise bad(value, expected)
     try:
         if isinstance(value, (int, float)):
             number = Decimal(str(value))
@@ -148,11 +154,11 @@ def _decimal(value: Any) -> Decimal:
             text = text.removesuffix("€").removesuffix("h").replace(",", ".")
             number = Decimal(text)
     except (ArithmeticError, ValueError):
-        raise bad(value, "un nombre, ex. 14 ou 10,5") from None
+        raise bad(value, expected) from None
     if not number.is_finite():
-        raise bad(value, "un nombre fini, ex. 14 ou 10,5", "n'est pas un nombre")
+        raise bad(value, expected, "n'est pas un nombre fini")
     if number and number.adjusted() > _LARGEST_EXPONENT:
-        raise bad(value, "un nombre de taille raisonnable, ex. 14 ou 10,5", "est trop grand")
+        raise bad(value, expected, "est trop grand")
     return number.normalize()
 
 
@@ -170,9 +176,9 @@ POSITIVE = Parser(_positive, "un nombre positif (ex. 14 ou 10,5)")
 
 
 def _integer(value: Any) -> int:
-    number = _decimal(value)
+    number = _decimal(value, _WHOLE)
     if number != number.to_integral_value() or number < 0:
-        raise bad(value, "un nombre entier positif")
+        raise bad(value, "un nombre entier positif, ex. 7 ou 30")
     return int(number)
 
 
@@ -180,9 +186,9 @@ INTEGER = Parser(_integer, "un nombre entier")
 
 
 def _signed(value: Any) -> int:
-    number = _decimal(value)
+    number = _decimal(value, _DAYS)
     if number != number.to_integral_value():
-        raise bad(value, "un nombre entier de jours, ex. -1, 3 ou 90")
+        raise bad(value, _DAYS)
     return int(number)
 
 
@@ -195,7 +201,7 @@ def _percent(value: Any) -> Decimal:
     text = value
     if isinstance(value, str):
         text = value.strip().removesuffix("%").strip()
-    number = _decimal(text)
+    number = _decimal(text, "un pourcentage entre 0 et 100, ex. 10 %")
     if not 0 <= number <= 100:
         raise bad(value, "un pourcentage entre 0 et 100, ex. 10 %")
     return number / 100
