@@ -251,3 +251,22 @@ def test_a_reminder_keeps_its_own_channel_and_outcome(demo):
                                       "label": "Relance absence", "outcome": "sans réponse"})
     (row,) = reminder_log(project, journal.entries())
     assert (row["Canal"], row["Motif"], row["Résultat"]) == ("sms", "Relance absence", "sans réponse")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_shows_the_export_with_its_dates_and_text_as_written(demo, tmp_path):
+    import subprocess
+
+    from test_xlsx_cells import AS_SHOWN
+
+    project, journal = filled(demo)
+    path = tmp_path / "registre.xlsx"
+    write_xlsx(reminder_log(project, journal.entries()), path, journal.head())
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                           AS_SHOWN, "--outdir", str(tmp_path), str(path)], capture_output=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    shown = list(csv.reader(io.StringIO((tmp_path / "registre.csv").read_text(encoding="utf-8"))))
+    assert shown[0] == list(COLUMNS)
+    assert shown[1][0] == "23/11/2026 09:00" and shown[1][6] == "2"
+    assert shown[8][4] == EVIL and shown[8][5] == "+33 6 00"  # shown as typed, never computed

@@ -84,11 +84,9 @@ def reminder_rows(ctx: Context, sessions: set[str] | None = None) -> list[dict]:
 
 
 def log_workbook(ctx: Context, rows: list[dict], name: str, label: str) -> PackFile:
-    from qualikit.documents.journal_export import COLUMNS, cells
+    from qualikit.documents.journal_export import log_sheet
 
-    sheet = Sheet("Relances et suivis", COLUMNS, [cells(row) for row in rows],
-                  (17, 22, 22, 11, 50, 30, 11))
-    return PackFile(name, label, data=workbook(ctx.about, [sheet], ctx.stamp))
+    return PackFile(name, label, data=workbook(ctx.about, [log_sheet(rows)], ctx.stamp))
 
 
 def _contacts(ctx: Context, follow_up_only: bool) -> list[Entry]:

@@ -13,8 +13,8 @@ def programme_sheets(ctx: Context) -> tuple[list[PackFile], str | None]:
     if "sheets" in ctx.cache:
         return ctx.cache["sheets"]
     try:
-        from qualikit.documents import programme_sheet
-        render = programme_sheet.render_programme_sheets
+        from qualikit.documents import programme_batch
+        render = programme_batch.render_programme_sheets
     except (ImportError, AttributeError):
         result: tuple[list[PackFile], str | None] = ([], "manquant : cette version de qualikit ne produit pas "
                                                          "encore les fiches programme ; déposez vos fiches publiées "

@@ -177,7 +177,7 @@ def programme_sheets(project: Project, root: Path, journal: Journal, today: date
     """Each programme's dated sheet, PDF and HTML (indicator 1), journaled when its content changes.
     A large catalogue is rendered on every core; written and journaled here, in the catalogue's order."""
     from qualikit.documents.pdf_common import issued
-    from qualikit.documents.programme_sheet import render_programme_sheets
+    from qualikit.documents.programme_batch import render_programme_sheets
     from qualikit.documents.signing import verification_code
     from qualikit.journey import as_of
 

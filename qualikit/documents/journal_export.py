@@ -46,7 +46,7 @@ FOLLOWUP_CHANNELS = {"followup.appel": "téléphone", "followup.entretien": "ent
 
 # Spreadsheet programs read a cell starting with one of these as a formula (or a command, via DDE).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_WIDTHS = {DATE: 17, SESSION: 22, LEARNER: 22, CHANNEL: 11, REASON: 50, RESULT: 30, REFERENCE: 11}
+LOG_WIDTHS = (17, 22, 22, 11, 50, 30, 11)  # as COLUMNS
 
 
 def reminder_log(project: Project, entries: Iterable[Entry]) -> list[dict]:
@@ -152,36 +152,20 @@ def _text(value: object) -> str:
 # --- files --------------------------------------------------------------------------------------
 
 
-def write_xlsx(rows: list[dict], path: Path, head=None) -> None:
+def log_sheet(rows: list[dict]):
+    """The log as a table (base/xlsx_book): the same in `journal export` and in the audit pack."""
+    from qualikit.base.xlsx_book import Sheet
+
+    return Sheet("Relances et suivis", COLUMNS, [cells(row) for row in rows], LOG_WIDTHS)
+
+
+def write_xlsx(rows: list[dict], path: Path, head=None, created: datetime | None = None) -> None:
     """The log as a workbook: real dates, bold frozen filtered header, every text cell stored as text; the
     journal's head (journal_head.Head) on a sheet of its own, so a later cut journal shows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from qualikit.base.xlsx_book import Notes, write_book
 
-    from qualikit.base.xlsx import finish, put
-
-    book = Workbook()
-    ws = book.active
-    ws.title = "Relances et suivis"
-    book.properties.creator = "qualikit"
-    for c, title in enumerate(COLUMNS, start=1):
-        cell = ws.cell(1, c)
-        put(cell, title)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", start_color="DDE4EE")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(cells(row), start=1):
-            cell = ws.cell(r, c)
-            put(cell, value)
-            cell.alignment = wrap if COLUMNS[c - 1] in (REASON, RESULT) else top
-    finish(ws, widths={c: _WIDTHS[column] for c, column in enumerate(COLUMNS, start=1) if column in (REASON, RESULT)})
-    if head is not None:
-        put(book.create_sheet("Journal").cell(1, 1), head.text())
-    buffer = io.BytesIO()
-    book.save(buffer)
-    write_atomic(Path(path), buffer.getvalue())
+    sheets = [log_sheet(rows), *([Notes("Journal", [(head.text(),)])] if head is not None else [])]
+    write_atomic(Path(path), write_book(sheets, created))
 
 
 def cells(row: dict) -> list:

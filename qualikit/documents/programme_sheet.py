@@ -14,7 +14,6 @@ same thing. `sheet_problems` lists what is missing or could mislead (in French),
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -233,27 +232,6 @@ def render_programme_sheet(project: Project, programme: Programme, root: Path, i
     """The fiche programme as PDF bytes: one or two pages, dated, ready to publish."""
     content = sheet_content(project, programme, issued_on, journey)
     return fitted(lambda level: _build(content, root, level), pages=2)
-
-
-def render_programme_sheets(project: Project, root: Path, items: list[tuple[Programme, date]],
-                            journey: Journey | None = None, *, html: bool = False,
-                            workers: int | None = None) -> Iterator[tuple[bytes, str | None]]:
-    """(PDF, HTML page or None) for each (programme, day of issue), in order: a large catalogue is
-    rendered on every core (`base/batch.py`; `workers` None: one per core, none for a few)."""
-    from qualikit.base.batch import ordered
-
-    return ordered(_render_one, (project, root, journey, html), items, workers=workers)
-
-
-def _render_one(context: tuple, item: tuple[Programme, date]) -> tuple[bytes, str | None]:
-    project, root, journey, html = context
-    programme, issued_on = item
-    pdf = render_programme_sheet(project, programme, root, issued_on, journey)
-    if not html:
-        return pdf, None
-    from qualikit.documents.programme_html import render_programme_html
-
-    return pdf, render_programme_html(project, programme, issued_on, journey)
 
 
 def _build(content: SheetContent, root: Path, level: int) -> bytes:
