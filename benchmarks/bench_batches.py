@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -46,11 +47,16 @@ def with_catalogue(root: Path, size: int) -> None:
                                           encoding="utf-8")
 
 
-def timed(fn, workers) -> tuple[float, float, object]:
-    """(elapsed, CPU of this process, result): the workers' CPU is not counted."""
-    wall, cpu = time.perf_counter(), time.process_time()
+def timed(fn, workers) -> tuple[float, float, float, object]:
+    """(elapsed, CPU of this process, CPU of this process and its finished workers, result)."""
+    def children() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    wall, cpu, theirs = time.perf_counter(), time.process_time(), children()
     out = fn(workers)
-    return time.perf_counter() - wall, time.process_time() - cpu, out
+    own = time.process_time() - cpu
+    return time.perf_counter() - wall, own, own + children() - theirs, out
 
 
 def main() -> None:
@@ -100,17 +106,18 @@ def main() -> None:
             for _ in range(args.pairs):  # alternated: the machine's load weighs on both alike
                 one.append(timed(fn, 1))
                 pooled.append(timed(fn, None))
-            count = one[0][2]
+            count = one[0][3]
             ratio = statistics.median(p[0] / o[0] for o, p in zip(one, pooled, strict=True))
             rows.append((label, count, one, pooled, ratio))
     print(f"{os.cpu_count()} cœurs, charge moyenne {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print("| lot | éléments | un processus (écoulé / CPU du principal) | tous les cœurs | rapport (médiane) |")
+    print("| lot | éléments | un processus (écoulé / CPU) | tous les cœurs (écoulé / CPU du principal / CPU "
+          "total) | rapport des temps écoulés (médiane) |")
     print("|---|---|---|---|---|")
     for label, count, one, pooled, ratio in rows:
-        def fmt(runs):
-            return " ; ".join(f"{w:.2f} s / {c:.2f} s" for w, c, _ in runs)
+        def fmt(runs, total=False):
+            return " ; ".join(f"{w:.2f} s / {c:.2f} s" + (f" / {t:.2f} s" if total else "") for w, c, t, _ in runs)
 
-        print(f"| {label} | {count} | {fmt(one)} | {fmt(pooled)} | {ratio:.2f} |")
+        print(f"| {label} | {count} | {fmt(one)} | {fmt(pooled, total=True)} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":
