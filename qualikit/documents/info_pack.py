@@ -30,6 +30,7 @@ from qualikit.documents.pdf_common import (
     bullet_list,
     content_width,
     days_table,
+    draw_pdf,
     esc,
     facts_table,
     link,
@@ -39,7 +40,7 @@ from qualikit.documents.pdf_common import (
     prose,
     styles,
 )
-from qualikit.documents.programme_sheet import build_publicity_pdf, recognition_text
+from qualikit.documents.programme_sheet import publicity_setup, recognition_text
 from qualikit.documents.stamp import funder_of
 from qualikit.documents.welcome_kit import date_span, fmt, modality
 from qualikit.project.model import Funder, Learner, Organisation, Programme, Project, Session
@@ -130,9 +131,9 @@ def render_info_pack(project: Project, programme: Programme, session: Session, l
         story.extend(annex)
     else:
         add(Spacer(1, 6))
-    return build_publicity_pdf(story, organisation=org, root=root, doc_label="Information avant l'inscription",
-                               title=f"Information avant l'inscription – {programme.title}",
-                               subject=f"{learner.full_name}, {date_span(session)}")
+    return draw_pdf(story, publicity_setup(org, root, "Information avant l'inscription",
+                                           title=f"Information avant l'inscription – {programme.title}",
+                                           subject=f"{learner.full_name}, {date_span(session)}"))
 
 
 def _hours(session: Session) -> str:

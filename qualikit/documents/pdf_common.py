@@ -424,29 +424,59 @@ class Letterhead:
         canv.restoreState()
 
 
+@dataclass(frozen=True)
+class PageSetup:
+    """What a story is laid out on: A4 pages (landscape or not) with the provider's letterhead, a
+    footer (the provider's identity unless given) and the document's metadata."""
+
+    organisation: Organisation
+    root: Path
+    doc_label: str
+    title: str
+    subject: str = ""
+    landscape: bool = False
+    footer: tuple[str, ...] | None = None
+
+
 def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label: str, title: str,
-              subject: str = "", landscape: bool = False) -> bytes:
+              subject: str = "", landscape: bool = False, footer: tuple[str, ...] | None = None) -> bytes:
     """Lay the story out on A4 pages with the letterhead; return the PDF bytes (byte-stable)."""
+    return draw_pdf(story, PageSetup(organisation, root, doc_label, title, subject, landscape, footer))
+
+
+def draw_pdf(story: list, setup: PageSetup) -> bytes:
+    """build_pdf, with its page set-up as one value."""
+    buffer = BytesIO()
+    doc = doc_template(setup, buffer)
+    with _binary_streams():
+        doc.build(story, canvasmaker=_canvas_class())
+    return buffer.getvalue()
+
+
+def doc_template(setup: PageSetup, buffer, *, doc_class=None, frame_class=None, letterhead: bool = True):
+    """The platypus document of a page set-up: one frame per page, between the letterhead and the
+    footer. layout.py measures a story on the same frame with its own classes, without the letterhead."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as turn
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     register_fonts()
-    pagesize = turn(A4) if landscape else A4
+    org = setup.organisation
+    pagesize = turn(A4) if setup.landscape else A4
     width, height = pagesize
-    head = Letterhead(fr(organisation.name), fr(doc_label), project_image(root, organisation.logo),
-                      tuple(identity_lines(organisation)))
-    buffer = BytesIO()
-    doc = BaseDocTemplate(
-        buffer, pagesize=pagesize, **doc_metadata(organisation, doc_label, title, subject),
+    doc = (doc_class or BaseDocTemplate)(
+        buffer, pagesize=pagesize, **doc_metadata(org, setup.doc_label, setup.title, setup.subject),
         leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=HEADER_H, bottomMargin=FOOTER_H,
     )
-    frame = Frame(MARGIN_X, FOOTER_H, width - 2 * MARGIN_X, height - HEADER_H - FOOTER_H,
-                  leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=head.draw)])
-    with _binary_streams():
-        doc.build(story, canvasmaker=_canvas_class())
-    return buffer.getvalue()
+    frame = (frame_class or Frame)(MARGIN_X, FOOTER_H, width - 2 * MARGIN_X, height - HEADER_H - FOOTER_H,
+                                   leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
+    if letterhead:
+        footer = setup.footer if setup.footer is not None else identity_lines(org)
+        head = Letterhead(fr(org.name), fr(setup.doc_label), project_image(setup.root, org.logo), tuple(footer))
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=head.draw)])
+    else:
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    return doc
 
 
 # --- metadata, date and verification code ---------------------------------------------------
