@@ -54,7 +54,7 @@ def laid_out(story: list, setup: PageSetup, most: int) -> list[list[Placement]] 
     doc_class, frame_class = _measuring_classes()
     doc = doc_template(setup, BytesIO(), doc_class=doc_class, frame_class=frame_class, letterhead=False)
     doc.most = most
-    doc.pages = doc.pageTemplates[0].frames[0].pages = []
+    doc.pages = []
     try:
         doc.build(story, canvasmaker=_sketch_class())
     except _TooLong:
@@ -83,12 +83,12 @@ def _measuring_classes():
             super().handle_pageBegin()
 
     class MeasuringFrame(Frame):
-        """Places each flowable as platypus does, noting where instead of drawing it."""
-
-        pages: list
+        """Places each flowable as platypus does, noting where instead of drawing it (on the document's
+        current page: platypus copies a frame deeply to measure a block kept together, so the frame
+        itself holds nothing)."""
 
         def _add(self, flowable, canv, trySplit=0):
-            page = self.pages[-1]
+            page = canv._doctemplate.pages[-1]
 
             def note(canvas, x, y, _sW=0):
                 page.append((flowable, x, y, _sW))
