@@ -166,6 +166,9 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
             outcomes.append(None)  # filled below, in the journey's order
             todo.append((len(outcomes) - 1, learner, enrolment, hours_done, dropped, results, links))
         # rendered and signed on every core; written, journaled and sent here, in the learners' order
+        from qualikit.documents.stamp import preload
+
+        preload(org, root)  # before the workers start: they inherit it
         context = _Context(project, root, session.id, followers, secret, now, signer, certificate_path(project, root))
         rendered = ordered(_render, context, [(learner, enrolment, hours_done, results, links)
                                               for _, learner, enrolment, hours_done, _, results, links in todo],
