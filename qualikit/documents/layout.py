@@ -41,7 +41,7 @@ def fitted(fitting: Fitting) -> bytes:
     for level in range(fitting.levels - 1):
         pages = laid_out(fitting.story(level), fitting.setup, fitting.pages)
         if pages is not None:
-            return draw_pdf(_placed_story(pages), fitting.setup)
+            return drawn(pages, fitting.setup)
     return draw_pdf(fitting.story(fitting.levels - 1), fitting.setup)
 
 
@@ -120,8 +120,8 @@ def _sketch_class():
     return Sketch
 
 
-def _placed_story(pages: list[list[Placement]]) -> list:
-    """The laid-out pages as a story: one flowable per page, drawing its placements in order."""
+def drawn(pages: list[list[Placement]], setup: PageSetup) -> bytes:
+    """The PDF of a layout: the same bytes as draw_pdf of the story it was laid out from."""
     from reportlab.platypus import PageBreak
 
     placed = _placed_class()
@@ -130,7 +130,7 @@ def _placed_story(pages: list[list[Placement]]) -> list:
         if n:
             story.append(PageBreak())
         story.append(placed(page))
-    return story
+    return draw_pdf(story, setup)
 
 
 @cache

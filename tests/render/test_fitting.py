@@ -16,7 +16,7 @@ from qualikit.commands.close import results_of
 from qualikit.documents.attestation import attestation_fitting
 from qualikit.documents.competence import competence_fitting
 from qualikit.documents.departure import departure_fitting
-from qualikit.documents.layout import Fitting, fitted, laid_out
+from qualikit.documents.layout import Fitting, drawn, fitted, laid_out
 from qualikit.documents.pdf_common import draw_pdf
 from qualikit.documents.programme_sheet import programme_sheet_fitting
 from qualikit.documents.stamp import DocStamp
@@ -145,8 +145,6 @@ def test_a_layout_drawn_later_is_the_plain_build_over_many_pages(demo):
     pages = laid_out(fitting.story(0), fitting.setup, 10)
     assert pages is not None and len(pages) >= 4
     assert laid_out(fitting.story(0), fitting.setup, len(pages) - 1) is None  # stopped at the page too many
-    from qualikit.documents.layout import _placed_story
-
-    pdf = draw_pdf(_placed_story(pages), fitting.setup)
+    pdf = drawn(pages, fitting.setup)
     assert pdf == draw_pdf(fitting.story(0), fitting.setup)
     assert page_count(pdf) == len(pages)
