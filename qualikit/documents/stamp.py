@@ -67,23 +67,6 @@ def doc_stamp(project: Project, secret: bytes, key: str, issued_on: date, signer
                     qr_text=verification_link(base, code))
 
 
-def preload(organisation: Organisation, root: Path) -> None:
-    """Load in this process what every end-of-training document uses — the renderers and reportlab,
-    the fonts, the logo and the signature image, the QR encoder — so the worker processes of a batch,
-    started afterwards, inherit them instead of each loading them again (once per batch and per
-    worker otherwise: ≈ 0.15 s each)."""
-    import segno  # noqa: F401  (the QR codes' encoder, imported by qr_drawing)
-    from reportlab.platypus import Table  # noqa: F401
-
-    from qualikit.documents import attestation, certificat, competence, departure, layout  # noqa: F401
-    from qualikit.documents.pdf_common import register_fonts
-
-    register_fonts()
-    styles()
-    for image in (organisation.logo, organisation.signature):
-        project_image(root, image)
-
-
 # --- shared helpers -------------------------------------------------------------------------
 
 def number(value: Decimal | int | float) -> str:
