@@ -148,3 +148,20 @@ def test_a_layout_drawn_later_is_the_plain_build_over_many_pages(demo):
     pdf = drawn(pages, fitting.setup)
     assert pdf == draw_pdf(fitting.story(0), fitting.setup)
     assert page_count(pdf) == len(pages)
+
+
+def test_markup_parsed_once_gives_the_same_bytes_and_paragraphs_of_their_own(demo):
+    from qualikit.documents import paragraphs
+    from qualikit.documents.pdf_common import para, styles
+
+    session, learner = demo.session("excel-2026-10-15"), demo.learner("thomas-girard")
+    enrolment = session.enrolment(learner.id)
+    fitting = departure_fitting(demo, session, learner, enrolment, attended(demo, session, enrolment),
+                                results_of(demo, session, learner.id), DEMO, LINKS, demo.programmes)
+    paragraphs._parsed.clear()
+    cold = fitted(fitting)
+    assert paragraphs._parsed  # the guide's markup, kept
+    assert fitted(fitting) == cold
+    first, second = para("<b>Votre avis</b> compte", styles().body), para("<b>Votre avis</b> compte", styles().body)
+    assert first.frags is not second.frags and not {id(f) for f in first.frags} & {id(f) for f in second.frags}
+    assert [f.text for f in first.frags] == [f.text for f in second.frags] == ["Votre avis", " compte"]
