@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qualikit.base.resources import templates_dir
 from qualikit.base.typography import fr
 from qualikit.documents.contract import CANCELLATION_INDIVIDUAL, FORCE_MAJEURE, individual_price
 from qualikit.documents.contract_parts import clause, nb, trainers_of, trainers_table
@@ -230,17 +229,14 @@ def rules_context(org: Organisation) -> dict[str, str]:
 
 
 def rules_text(org: Organisation, root: Path) -> str:
-    """The règlement intérieur (markdown), the project's template first, filled in (sandboxed)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    """The règlement intérieur (markdown), the project's template first, filled in (sandboxed; the
+    e-mails' environment, compiled once per process, which escapes nothing but .html.j2)."""
+    from jinja2 import TemplateError
 
-    from qualikit.documents.email import TemplateProblem
+    from qualikit.documents.email import TemplateProblem, template_env
 
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(root / "templates"), FileSystemLoader(templates_dir())]),
-        autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     try:
-        return env.get_template(RULES_TEMPLATE).render(**rules_context(org))
+        return template_env(root).get_template(RULES_TEMPLATE).render(**rules_context(org))
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"{RULES_TEMPLATE}:{line}" if line else RULES_TEMPLATE
