@@ -166,6 +166,7 @@ def close_session(project: Project, root: Path, journal: Journal, transport: Tra
             outcomes.append(None)  # filled below, in the journey's order
             todo.append((len(outcomes) - 1, learner, enrolment, hours_done, dropped, results, links))
         # rendered and signed on every core; written, journaled and sent here, in the learners' order
+        _preload(org, root)  # before the workers start: they inherit it
         context = _Context(project, root, session.id, followers, secret, now, signer, certificate_path(project, root))
         rendered = ordered(_render, context, [(learner, enrolment, hours_done, results, links)
                                               for _, learner, enrolment, hours_done, _, results, links in todo],
@@ -226,6 +227,22 @@ def _signer(project: Project, root: Path):
 # what the learner receives, as the guide and the e-mail name it
 DOCUMENT_TITLES = {"attestation": "attestation de fin de formation", "certificat": "certificat de réalisation",
                    "competences": "certificat de compétences", "depart": "pack de fin de formation"}
+
+
+def _preload(organisation, root: Path) -> None:
+    """Load here what every learner's documents use — the renderers and reportlab, the fonts, the logo
+    and the signature image, the QR encoder — so the worker processes, started afterwards, inherit
+    them instead of each loading them again for every session (≈ 0.15 s per worker)."""
+    import segno  # noqa: F401  (the QR codes' encoder, imported by qr_drawing)
+    from reportlab.platypus import Table  # noqa: F401
+
+    from qualikit.documents import attestation, certificat, competence, departure, layout  # noqa: F401
+    from qualikit.documents.pdf_common import project_image, register_fonts, styles
+
+    register_fonts()
+    styles()
+    for image in (organisation.logo, organisation.signature):
+        project_image(root, image)
 
 
 @dataclass(frozen=True)

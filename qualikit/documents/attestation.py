@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 from qualikit.base.typography import NBSP, fr
+from qualikit.documents.contract_parts import programme_of
+from qualikit.documents.layout import Fitting, fitted
 from qualikit.documents.pdf_common import (
     ACCENT,
     GREY,
@@ -21,7 +23,7 @@ from qualikit.documents.pdf_common import (
     RULE,
     TEAL,
     TEAL_LIGHT,
-    build_pdf,
+    PageSetup,
     content_width,
     css,
     esc,
@@ -35,7 +37,6 @@ from qualikit.documents.stamp import (
     company_of,
     document_title,
     evaluation_methods,
-    fitted,
     number,
     plain_date,
     result_label,
@@ -43,7 +44,7 @@ from qualikit.documents.stamp import (
     validated,
 )
 from qualikit.journey.hours import Attended
-from qualikit.project.model import Enrolment, Evaluation, Learner, Programme, Project, Result, Session, Status
+from qualikit.project.model import Enrolment, Evaluation, Learner, Project, Result, Session, Status
 
 NATURE = "Action de formation (article L6313-1 du Code du travail)"
 
@@ -114,18 +115,28 @@ def render_attestation(project: Project, session: Session, learner: Learner, enr
                        stamp: DocStamp) -> bytes:
     """The learner's attestation de fin de formation, as PDF bytes (one page: a long list of objectives
     is set tighter)."""
-    return fitted(lambda level: _attestation(project, session, learner, enrolment, attended, results, root,
-                                             stamp, level), pages=1)
+    return fitted(attestation_fitting(project, session, learner, enrolment, attended, results, root, stamp))
+
+
+def attestation_fitting(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
+                        attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
+                        stamp: DocStamp) -> Fitting:
+    """The attestation's story at each layout level, on one page."""
+    programme = programme_of(project, session)
+    setup = PageSetup(project.organisation, root, "Attestation de fin de formation",
+                      title=f"Attestation de fin de formation – {programme.title}",
+                      subject=f"{learner.full_name}, {span(session)}")
+    return Fitting(lambda level: _attestation(project, session, learner, enrolment, attended, results, root,
+                                              stamp, level), setup, pages=1)
 
 
 def _attestation(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
                  attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
-                 stamp: DocStamp, level: int) -> bytes:
+                 stamp: DocStamp, level: int) -> list:
     from reportlab.platypus import Spacer
 
     org = project.organisation
-    programme = project.programme(session.programme_id) or Programme(id=session.programme_id,
-                                                                       title=session.programme_id)
+    programme = programme_of(project, session)
     st = styles()
     width = content_width()
     story: list = document_title("Attestation de fin de formation", "Article L6353-1 du Code du travail")
@@ -164,11 +175,7 @@ def _attestation(project: Project, session: Session, learner: Learner, enrolment
                  st.body_small))
 
     story.extend(stamp_block(org, stamp, root, width=width, compact=level > 0))
-    return build_pdf(
-        story, organisation=org, root=root, doc_label="Attestation de fin de formation",
-        title=f"Attestation de fin de formation – {programme.title}",
-        subject=f"{learner.full_name}, {span(session)}",
-    )
+    return story
 
 
 # --- pieces -------------------------------------------------------------------------------

@@ -13,32 +13,43 @@ from pathlib import Path
 
 from qualikit.base.typography import fr
 from qualikit.documents.attestation import big_style, panel, results_table, span
-from qualikit.documents.pdf_common import TEAL, build_pdf, bullet_list, content_width, esc, para, prose, styles
+from qualikit.documents.contract_parts import programme_of
+from qualikit.documents.layout import Fitting, fitted
+from qualikit.documents.pdf_common import TEAL, PageSetup, bullet_list, content_width, esc, para, prose, styles
 from qualikit.documents.stamp import (
     DocStamp,
     civil_name,
     document_title,
     evaluation_methods,
-    fitted,
     stamp_block,
     validated,
 )
-from qualikit.project.model import Evaluation, Learner, Programme, Project, Session
+from qualikit.project.model import Evaluation, Learner, Project, Session
 
 
 def render_competence(project: Project, session: Session, learner: Learner,
                       results: Sequence[tuple[str, Evaluation | None]], root: Path, stamp: DocStamp) -> bytes:
     """The learner's certificat de compétences, as PDF bytes (one page: many skills are set tighter)."""
-    return fitted(lambda level: _competence(project, session, learner, results, root, stamp, level), pages=1)
+    return fitted(competence_fitting(project, session, learner, results, root, stamp))
+
+
+def competence_fitting(project: Project, session: Session, learner: Learner,
+                       results: Sequence[tuple[str, Evaluation | None]], root: Path, stamp: DocStamp) -> Fitting:
+    """The certificate's story at each layout level, on one page."""
+    programme = programme_of(project, session)
+    setup = PageSetup(project.organisation, root, "Certificat de compétences",
+                      title=f"Certificat de compétences – {programme.title}",
+                      subject=f"{learner.full_name}, {span(session)}")
+    return Fitting(lambda level: _competence(project, session, learner, results, root, stamp, level), setup,
+                   pages=1)
 
 
 def _competence(project: Project, session: Session, learner: Learner,
-                results: Sequence[tuple[str, Evaluation | None]], root: Path, stamp: DocStamp, level: int) -> bytes:
+                results: Sequence[tuple[str, Evaluation | None]], root: Path, stamp: DocStamp, level: int) -> list:
     from reportlab.platypus import Spacer
 
     org = project.organisation
-    programme = project.programme(session.programme_id) or Programme(id=session.programme_id,
-                                                                       title=session.programme_id)
+    programme = programme_of(project, session)
     st = styles()
     width = content_width()
     story: list = document_title("Certificat de compétences", "Délivré à l'issue de l'évaluation finale")
@@ -76,11 +87,7 @@ def _competence(project: Project, session: Session, learner: Learner,
                    "ou au répertoire spécifique."), _note()))
 
     story.extend(stamp_block(org, stamp, root, width=width, compact=level > 0))
-    return build_pdf(
-        story, organisation=org, root=root, doc_label="Certificat de compétences",
-        title=f"Certificat de compétences – {programme.title}",
-        subject=f"{learner.full_name}, {span(session)}",
-    )
+    return story
 
 
 def _note():

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from qualikit.base.typography import NBSP, fr
 from qualikit.documents.attestation import results_table, span
+from qualikit.documents.contract_parts import programme_of
+from qualikit.documents.layout import Fitting, fitted
 from qualikit.documents.pdf_common import (
     ACCENT,
     ACCENT_LIGHT,
@@ -29,8 +31,8 @@ from qualikit.documents.pdf_common import (
     TEAL,
     TEAL_LIGHT,
     WHITE,
+    PageSetup,
     box,
-    build_pdf,
     bullet_list,
     content_width,
     de,
@@ -43,7 +45,7 @@ from qualikit.documents.pdf_common import (
     resource,
     styles,
 )
-from qualikit.documents.stamp import fitted, mastery, number, plain_date, result_label
+from qualikit.documents.stamp import mastery, number, plain_date, result_label
 from qualikit.journey.hours import Attended
 from qualikit.project.model import Enrolment, Evaluation, Learner, Programme, Project, Session, Status
 
@@ -76,19 +78,31 @@ def render_departure(project: Project, session: Session, learner: Learner, enrol
 
     `enclosed`: the titles of the documents sent with it, so the guide names only what the
     learner really receives (a drop-out gets no attestation)."""
-    return fitted(lambda level: _departure(project, session, learner, enrolment, attended, results, root, links,
-                                           next_programmes, enclosed, level), pages=2)
+    return fitted(departure_fitting(project, session, learner, enrolment, attended, results, root, links,
+                                    next_programmes, enclosed))
+
+
+def departure_fitting(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
+                      attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
+                      links: dict[str, str], next_programmes: Sequence[Programme],
+                      enclosed: Sequence[str] = ()) -> Fitting:
+    """The guide's story at each layout level, on two pages."""
+    programme = programme_of(project, session)
+    setup = PageSetup(project.organisation, root, "Pack de fin de formation",
+                      title=f"Pack de fin de formation – {programme.title}",
+                      subject=f"{learner.full_name}, {span(session)}")
+    return Fitting(lambda level: _departure(project, session, learner, enrolment, attended, results, links,
+                                            next_programmes, enclosed, level), setup, pages=2)
 
 
 def _departure(project: Project, session: Session, learner: Learner, enrolment: Enrolment | None,
-               attended: Attended, results: Sequence[tuple[str, Evaluation | None]], root: Path,
+               attended: Attended, results: Sequence[tuple[str, Evaluation | None]],
                links: dict[str, str], next_programmes: Sequence[Programme], enclosed: Sequence[str],
-               level: int) -> bytes:
+               level: int) -> list:
     from reportlab.platypus import PageBreak, Spacer
 
     org = project.organisation
-    programme = project.programme(session.programme_id) or Programme(id=session.programme_id,
-                                                                       title=session.programme_id)
+    programme = programme_of(project, session)
     trainer = project.trainer(session.trainer_id) if session.trainer_id else None
     dropped = enrolment is not None and enrolment.status is Status.ABANDON
     st = styles()
@@ -169,11 +183,7 @@ def _departure(project: Project, session: Session, learner: Learner, enrolment: 
     if level < 2:
         add(Spacer(1, 6))
         add(closing)
-
-    return build_pdf(
-        story, organisation=org, root=root, doc_label="Pack de fin de formation",
-        title=f"Pack de fin de formation – {programme.title}", subject=f"{learner.full_name}, {span(session)}",
-    )
+    return story
 
 
 # --- pieces -------------------------------------------------------------------------------

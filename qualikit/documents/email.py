@@ -15,6 +15,7 @@ from email import quoprimime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import lru_cache
 from pathlib import Path
 
 from qualikit.base.resources import templates_dir
@@ -41,6 +42,20 @@ class RenderedEmail:
 
 
 def template_env(root: Path):
+    """The e-mail templates of a project folder, compiled once per process: the same environment
+    while no folder of the project's templates/ changes (a template edited in place is reloaded by
+    Jinja itself; a file added or removed changes its folder's date, and so the environment)."""
+    return _template_env(root, _folder_dates(root / "templates"))
+
+
+def _folder_dates(folder: Path) -> tuple[tuple[str, int], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((str(d), d.stat().st_mtime_ns) for d in (folder, *folder.rglob("*")) if d.is_dir()))
+
+
+@lru_cache(maxsize=8)
+def _template_env(root: Path, dates: tuple) -> object:
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 

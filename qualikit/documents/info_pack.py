@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qualikit.base.resources import templates_dir
 from qualikit.base.typography import fr
 from qualikit.documents.contract import CANCELLATION_INDIVIDUAL, FORCE_MAJEURE, individual_price
 from qualikit.documents.contract_parts import clause, nb, trainers_of, trainers_table
@@ -30,6 +29,7 @@ from qualikit.documents.pdf_common import (
     bullet_list,
     content_width,
     days_table,
+    draw_pdf,
     esc,
     facts_table,
     link,
@@ -39,7 +39,7 @@ from qualikit.documents.pdf_common import (
     prose,
     styles,
 )
-from qualikit.documents.programme_sheet import build_publicity_pdf, recognition_text
+from qualikit.documents.programme_sheet import publicity_setup, recognition_text
 from qualikit.documents.stamp import funder_of
 from qualikit.documents.welcome_kit import date_span, fmt, modality
 from qualikit.project.model import Funder, Learner, Organisation, Programme, Project, Session
@@ -130,9 +130,9 @@ def render_info_pack(project: Project, programme: Programme, session: Session, l
         story.extend(annex)
     else:
         add(Spacer(1, 6))
-    return build_publicity_pdf(story, organisation=org, root=root, doc_label="Information avant l'inscription",
-                               title=f"Information avant l'inscription – {programme.title}",
-                               subject=f"{learner.full_name}, {date_span(session)}")
+    return draw_pdf(story, publicity_setup(org, root, "Information avant l'inscription",
+                                           title=f"Information avant l'inscription – {programme.title}",
+                                           subject=f"{learner.full_name}, {date_span(session)}"))
 
 
 def _hours(session: Session) -> str:
@@ -229,17 +229,14 @@ def rules_context(org: Organisation) -> dict[str, str]:
 
 
 def rules_text(org: Organisation, root: Path) -> str:
-    """The règlement intérieur (markdown), the project's template first, filled in (sandboxed)."""
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    """The règlement intérieur (markdown), the project's template first, filled in (sandboxed; the
+    e-mails' environment, compiled once per process, which escapes nothing but .html.j2)."""
+    from jinja2 import TemplateError
 
-    from qualikit.documents.email import TemplateProblem
+    from qualikit.documents.email import TemplateProblem, template_env
 
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(root / "templates"), FileSystemLoader(templates_dir())]),
-        autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     try:
-        return env.get_template(RULES_TEMPLATE).render(**rules_context(org))
+        return template_env(root).get_template(RULES_TEMPLATE).render(**rules_context(org))
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"{RULES_TEMPLATE}:{line}" if line else RULES_TEMPLATE

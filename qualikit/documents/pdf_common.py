@@ -31,6 +31,7 @@ from reportlab.lib.colors import Color, HexColor
 
 from qualikit.base.resources import font
 from qualikit.base.typography import NBSP, NNBSP, fr, siret
+from qualikit.documents.paragraphs import paragraph_class
 from qualikit.project.model import Organisation
 
 FONT = "QualikitSans"
@@ -120,26 +121,7 @@ def nnbsp_markup(markup: str, size: float) -> str:
 
 
 def para(markup: str, style, **kwargs):
-    return _paragraph_class()(nnbsp_markup(markup, style.fontSize), style, **kwargs)
-
-
-@cache
-def _paragraph_class():
-    from reportlab.platypus import Paragraph
-
-    class WrapOnceParagraph(Paragraph):
-        """Platypus wraps a paragraph several times at the same width (tables measure then draw,
-        KeepTogether measures then places); line breaking depends on the width alone, so the
-        last result is reused."""
-
-        def wrap(self, availWidth, availHeight):
-            if availWidth == self.__dict__.get("_wrapped_at") and "blPara" in self.__dict__:
-                return self.width, self.height
-            size = super().wrap(availWidth, availHeight)
-            self._wrapped_at = availWidth
-            return size
-
-    return WrapOnceParagraph
+    return paragraph_class()(nnbsp_markup(markup, style.fontSize), style, **kwargs)
 
 
 def de(name: str) -> str:
@@ -424,29 +406,56 @@ class Letterhead:
         canv.restoreState()
 
 
+@dataclass(frozen=True)
+class PageSetup:
+    """A4 pages (landscape or not), the letterhead, a footer (the provider's identity unless given), metadata."""
+
+    organisation: Organisation
+    root: Path
+    doc_label: str
+    title: str
+    subject: str = ""
+    landscape: bool = False
+    footer: tuple[str, ...] | None = None
+
+
 def build_pdf(story: list, *, organisation: Organisation, root: Path, doc_label: str, title: str,
-              subject: str = "", landscape: bool = False) -> bytes:
+              subject: str = "", landscape: bool = False, footer: tuple[str, ...] | None = None) -> bytes:
     """Lay the story out on A4 pages with the letterhead; return the PDF bytes (byte-stable)."""
+    return draw_pdf(story, PageSetup(organisation, root, doc_label, title, subject, landscape, footer))
+
+
+def draw_pdf(story: list, setup: PageSetup) -> bytes:
+    """build_pdf, with its page set-up as one value."""
+    buffer = BytesIO()
+    with _binary_streams():
+        doc_template(setup, buffer).build(story, canvasmaker=_canvas_class())
+    return buffer.getvalue()
+
+
+def doc_template(setup: PageSetup, buffer, *, doc_class=None, frame_class=None, letterhead: bool = True):
+    """The platypus document of a page set-up (layout.py measures on it, with its own classes)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as turn
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     register_fonts()
-    pagesize = turn(A4) if landscape else A4
+    org = setup.organisation
+    pagesize = turn(A4) if setup.landscape else A4
     width, height = pagesize
-    head = Letterhead(fr(organisation.name), fr(doc_label), project_image(root, organisation.logo),
-                      tuple(identity_lines(organisation)))
-    buffer = BytesIO()
-    doc = BaseDocTemplate(
-        buffer, pagesize=pagesize, **doc_metadata(organisation, doc_label, title, subject),
+    doc = (doc_class or BaseDocTemplate)(
+        buffer, pagesize=pagesize, **doc_metadata(org, setup.doc_label, setup.title, setup.subject),
         leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=HEADER_H, bottomMargin=FOOTER_H,
     )
-    frame = Frame(MARGIN_X, FOOTER_H, width - 2 * MARGIN_X, height - HEADER_H - FOOTER_H,
-                  leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=head.draw)])
-    with _binary_streams():
-        doc.build(story, canvasmaker=_canvas_class())
-    return buffer.getvalue()
+    frame = (frame_class or Frame)(MARGIN_X, FOOTER_H, width - 2 * MARGIN_X, height - HEADER_H - FOOTER_H,
+                                   leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
+    head = {}
+    if letterhead:
+        footer = setup.footer if setup.footer is not None else identity_lines(org)
+        head["onPage"] = Letterhead(fr(org.name), fr(setup.doc_label), project_image(setup.root, org.logo),
+                                    tuple(footer)).draw
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], **head)])
+    return doc
 
 
 # --- metadata, date and verification code ---------------------------------------------------

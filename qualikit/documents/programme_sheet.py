@@ -20,10 +20,11 @@ from pathlib import Path
 
 from qualikit.base.frdates import hours, long_date
 from qualikit.base.typography import fr
+from qualikit.documents.layout import Fitting, fitted
 from qualikit.documents.pdf_common import (
     TEAL,
     TEAL_LIGHT,
-    Letterhead,
+    PageSetup,
     box,
     bullet_list,
     content_width,
@@ -34,12 +35,10 @@ from qualikit.documents.pdf_common import (
     mail,
     para,
     phone,
-    project_image,
     prose,
-    register_fonts,
     styles,
 )
-from qualikit.documents.stamp import fitted, plain_date
+from qualikit.documents.stamp import plain_date
 from qualikit.journey.facts import Journey
 from qualikit.project.model import Modality, Organisation, Person, Programme, Project
 from qualikit.project.schedule import euros
@@ -230,11 +229,19 @@ def sheet_problems(programme: Programme) -> list[str]:
 def render_programme_sheet(project: Project, programme: Programme, root: Path, issued_on: date,
                            journey: Journey | None = None) -> bytes:
     """The fiche programme as PDF bytes: one or two pages, dated, ready to publish."""
+    return fitted(programme_sheet_fitting(project, programme, root, issued_on, journey))
+
+
+def programme_sheet_fitting(project: Project, programme: Programme, root: Path, issued_on: date,
+                            journey: Journey | None = None) -> Fitting:
+    """The sheet's story at each layout level, on two pages at most."""
     content = sheet_content(project, programme, issued_on, journey)
-    return fitted(lambda level: _build(content, root, level), pages=2)
+    setup = publicity_setup(content.organisation, root, "Fiche programme", title=f"Programme – {content.title}",
+                            subject=f"Mise à jour le {content.updated}")
+    return Fitting(lambda level: _story(content, level), setup, pages=2)
 
 
-def _build(content: SheetContent, root: Path, level: int) -> bytes:
+def _story(content: SheetContent, level: int) -> list:
     from reportlab.platypus import KeepTogether, Spacer
 
     st = styles()
@@ -299,40 +306,14 @@ def _build(content: SheetContent, root: Path, level: int) -> bytes:
                          f"{plain_date(content.issued_on)}.")), st.body_small)]
     add(box(inner, width=width, background=TEAL_LIGHT, border=TEAL, padding=8))
 
-    return build_publicity_pdf(story, organisation=org, root=root, doc_label="Fiche programme",
-                               title=f"Programme – {content.title}", subject=f"Mise à jour le {content.updated}",
-                               tight=level)
+    return [_tighter(f, level) for f in story] if level else story
 
 
-def build_publicity_pdf(story: list, *, organisation: Organisation, root: Path, doc_label: str, title: str,
-                        subject: str = "", tight: int = 0) -> bytes:
-    """pdf_common.build_pdf with a publicity footer: the declaration number followed by « Cet
-    enregistrement ne vaut pas agrément de l'État » on every page (L6352-12). `tight` > 0 sets the
-    body a little smaller, for a document that must hold on its pages."""
-    from io import BytesIO
-
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-
-    from qualikit.documents import pdf_common as pc
-
-    register_fonts()
-    width, height = A4
-    head = Letterhead(fr(organisation.name), fr(doc_label), project_image(root, organisation.logo),
-                      tuple(publicity_lines(organisation)))
-    buffer = BytesIO()
-    doc = BaseDocTemplate(
-        buffer, pagesize=A4, **pc.doc_metadata(organisation, doc_label, title, subject),
-        leftMargin=pc.MARGIN_X, rightMargin=pc.MARGIN_X, topMargin=pc.HEADER_H, bottomMargin=pc.FOOTER_H,
-    )
-    frame = Frame(pc.MARGIN_X, pc.FOOTER_H, width - 2 * pc.MARGIN_X, height - pc.HEADER_H - pc.FOOTER_H,
-                  leftPadding=0, rightPadding=0, topPadding=6, bottomPadding=6, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=head.draw)])
-    if tight:
-        story = [_tighter(f, tight) for f in story]
-    with pc._binary_streams():
-        doc.build(story, canvasmaker=pc._canvas_class())
-    return buffer.getvalue()
+def publicity_setup(organisation: Organisation, root: Path, doc_label: str, title: str,
+                    subject: str = "") -> PageSetup:
+    """The pages of a publicity document: the declaration number followed by « Cet enregistrement ne
+    vaut pas agrément de l'État » in the footer of every page (L6352-12)."""
+    return PageSetup(organisation, root, doc_label, title, subject, footer=tuple(publicity_lines(organisation)))
 
 
 def _tighter(flowable, level: int):

@@ -18,7 +18,7 @@ attestation.py, certificat.py, competence.py and departure.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -341,23 +341,3 @@ def document_title(title: str, subtitle: str | None = None) -> list:
         out.append(para(prose(subtitle), sub_st))
     out.append(Spacer(1, 14))
     return out
-
-
-# --- fitting a document on its pages ---------------------------------------------------------
-
-_PAGE_OBJECT = re.compile(rb"/Type /Page\b")
-
-
-def page_count(pdf: bytes) -> int:
-    """Pages of a PDF built by build_pdf (its page objects, not the /Pages tree)."""
-    return len(_PAGE_OBJECT.findall(pdf))
-
-
-def fitted(build: Callable[[int], bytes], pages: int, levels: int = 3) -> bytes:
-    """build(0), or build(1), build(2)… (tighter and tighter layouts) until the document holds on
-    `pages` pages; the tightest one when none does. The same input always gives the same bytes."""
-    for level in range(levels):
-        pdf = build(level)
-        if level == levels - 1 or page_count(pdf) <= pages:
-            return pdf
-    raise ValueError("levels must be at least 1")
