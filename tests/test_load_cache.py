@@ -107,3 +107,29 @@ def test_every_kind_of_field_comes_back_the_same():
     assert [e.loc for s in back.project.sessions for e in s.enrolments] == \
         [e.loc for s in loaded.project.sessions for e in s.enrolments]
     assert any(e.schedule for s in back.project.sessions for e in s.enrolments)
+
+
+def test_a_long_table_is_decoded_at_its_first_use_and_behaves_as_its_tuple():
+    import json
+    import pickle
+    from dataclasses import replace
+
+    from qualikit.project.load import Loaded
+    from qualikit.project.load.codec import LAZY_FROM, Records, decoder, encoder
+
+    loaded = load_project(DEMO, use_cache=False)
+    first = loaded.project.learners[0]
+    many = tuple(replace(first, id=f"a{n}") for n in range(LAZY_FROM + 4))
+    loaded = replace(loaded, project=replace(loaded.project, learners=many))
+    back = decoder(Loaded)(json.loads(json.dumps(encoder(Loaded)(loaded))))
+
+    learners = back.project.learners
+    assert isinstance(learners, Records) and learners._records is None and len(learners) == len(many)
+    assert learners._records is None  # counting them decoded nothing
+    assert back == loaded and loaded == back and hash(back.project.learners) == hash(many)
+    assert learners[3].id == "a3" and learners[-1] == many[-1] and learners[:2] == many[:2]
+    assert learners + (first,) == (*many, first) and (first,) + learners == (first, *many)  # noqa: RUF005 (concatenation is what is tested)
+    assert pickle.loads(pickle.dumps(learners)) == many and type(pickle.loads(pickle.dumps(learners))) is tuple
+    assert back.project.learner("a7").id == "a7"
+    small = back.project.sessions  # under LAZY_FROM records: a plain tuple
+    assert type(small) is tuple

@@ -28,6 +28,8 @@ def project_as_of(project: Project, day: date, only: set[str] | None = None) -> 
     run cuts the few it reads, not the year).
     """
     kept = project.sessions if only is None else [s for s in project.sessions if s.id in only]
+    if only is not None and not kept:  # a quiet day of the daily run: no roll call nor result is even looked at
+        return replace(project, sessions=(), attendance=(), evaluations=())
     sessions = tuple(_session(s, day) for s in kept)
     ended = {s.id for s in sessions if s.days and s.end <= day}
     called = None if only is None else {s.id for s in sessions}

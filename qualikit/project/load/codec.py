@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, time
 from decimal import Decimal
 from enum import Enum
@@ -83,6 +83,8 @@ def decoder(tp: Any) -> Convert:
             item = decoder(args[0])
             if item is None:
                 return lambda v: origin(_list(v))
+            if origin is tuple and dataclasses.is_dataclass(args[0]):  # a table of records
+                return lambda v: Records(item, v) if len(_list(v)) >= LAZY_FROM else tuple([item(x) for x in v])
             return lambda v: origin([item(x) for x in _list(v)])
         parts = [decoder(a) or _same for a in args]
         return lambda v: tuple([p(x) for p, x in zip(parts, _list(v), strict=True)])
@@ -110,6 +112,60 @@ def decoder(tp: Any) -> Convert:
 
         return build
     raise TypeError(f"type non pris en charge\u00a0: {tp}")
+
+
+LAZY_FROM = 256  # records from which a table is decoded at its first use
+
+
+class Records(Sequence):
+    """A long table of records (a year's learners, roll calls, results), decoded at its first use:
+    a daily run that reads none of them builds none. Behaves as the tuple it stands for (equal to
+    it, hashed, added, pickled as it). A record that cannot be decoded then raises where a tuple
+    would not: the cache is only ever read back from what qualikit wrote, in the user's cache folder."""
+
+    __slots__ = ("_item", "_raw", "_records")
+
+    def __init__(self, item: Callable[[Any], Any], raw: list) -> None:
+        self._item, self._raw, self._records = item, raw, None
+
+    def _all(self) -> tuple:
+        records = self._records
+        if records is None:
+            raw = self._raw  # None: another thread has just decoded them (records are set first)
+            if raw is None:
+                return self._records
+            records = self._records = tuple([self._item(x) for x in raw])
+            self._raw = None
+        return records
+
+    def __len__(self) -> int:
+        return len(self._records if self._records is not None else self._raw)
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Records):
+            other = other._all()
+        return self._all() == other if isinstance(other, tuple) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other):
+        return self._all() + (other._all() if isinstance(other, Records) else other)
+
+    def __radd__(self, other):
+        return other + self._all()
+
+    def __reduce__(self):
+        return tuple, (self._all(),)
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 def _same(v: Any) -> Any:
