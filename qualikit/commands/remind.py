@@ -126,10 +126,8 @@ def near_sessions(project: Project, closings: dict[str, datetime], today) -> set
             active = steps_for(steps, s)
             reach[s.programme_id] = _reach(tuple(active)) if active else None
         r = reach[s.programme_id]
-        if r is not None and s.days:
-            dates = [d.date for d in s.days]
-            if _within(r, min(dates), max(dates), closings.get(s.id), today, window):
-                near.add(s.id)
+        if r is not None and s.days and _within(r, s.start, s.end, closings.get(s.id), today, window):
+            near.add(s.id)
     return near
 
 
